@@ -1,0 +1,218 @@
+"""The gold corpus: hand-written records in ``corpus/gold/*.json``, collected into
+``corpus/dev.jsonl`` and ``corpus/test.jsonl`` (the Prodigy/doccano span shape plus
+``records``), and validated by ``klynge corpus check``."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.normalise import normalise_text
+
+LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV", "MONEY", "DATE", "URL",
+          "EMAIL", "PHONE")
+SECTION_KINDS = ("title", "navigation", "metadata", "dateline", "lead", "heading",
+                 "paragraph", "quote", "list", "facts", "caption", "byline", "contact",
+                 "links", "boilerplate", "truncated")
+_DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class GoldSpan(_Strict):
+    start: int
+    end: int
+    label: Literal[LABELS]  # type: ignore[valid-type]
+
+
+class GoldSection(_Strict):
+    kind: Literal[SECTION_KINDS]  # type: ignore[valid-type]
+    start: int
+    end: int
+
+
+class GoldPerson(_Strict):
+    name: str
+    roles: list[str] = []
+    organisation: str | None = None
+
+
+class GoldOrganisation(_Strict):
+    name: str
+    aliases: list[str] = []
+
+
+class GoldAmount(_Strict):
+    text: str
+    value: str
+    currency: str
+
+
+class GoldDate(_Strict):
+    text: str
+    value: str | None
+
+
+class GoldUrl(_Strict):
+    text: str
+    url: str
+
+
+class GoldQuote(_Strict):
+    start: int
+    end: int
+    speaker: str | None
+
+
+class GoldCluster(_Strict):
+    name: str
+    aliases: list[str] = []
+    status: Literal["Arena", "Arena Pro", "NCE", "GCE"] | None = None
+    members: int | None = None
+    partners: int | None = None
+    location: str | None = None
+
+
+class GoldRecords(_Strict):
+    language: Literal["nb", "nn", "en", "da", "sv", "und"]
+    title: str | None = None
+    published: str | None = None
+    publisher: str | None = None
+    sections: list[GoldSection] = []
+    people: list[GoldPerson] = []
+    organisations: list[GoldOrganisation] = []
+    amounts: list[GoldAmount] = []
+    dates: list[GoldDate] = []
+    urls: list[GoldUrl] = []
+    quotes: list[GoldQuote] = []
+    clusters: list[GoldCluster] = []
+
+
+class GoldMeta(_Strict):
+    id: str
+    file: str
+    split: Literal["dev", "test"]
+    lang: Literal["nb", "nn", "en"]
+    url: str | None = None
+
+
+class GoldDocument(_Strict):
+    text: str
+    meta: GoldMeta
+    spans: list[GoldSpan]
+    records: GoldRecords
+
+
+def iter_gold(corpus: Path, split: str = "all") -> Iterator[GoldDocument]:
+    """Gold documents of a split (``dev``, ``test`` or ``all``), from the built JSONL files."""
+    splits = ("dev", "test") if split == "all" else (split,)
+    for name in splits:
+        path = corpus / f"{name}.jsonl"
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    yield GoldDocument.model_validate_json(line)
+
+
+def build_corpus(corpus: Path) -> dict[str, int]:
+    """Collect ``gold/*.json`` into ``dev.jsonl`` / ``test.jsonl`` (sorted by id)."""
+    docs: dict[str, list[dict]] = {"dev": [], "test": []}
+    for path in sorted((corpus / "gold").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        docs[data["meta"]["split"]].append(data)
+    for split, items in docs.items():
+        items.sort(key=lambda d: d["meta"]["id"])
+        with open(corpus / f"{split}.jsonl", "w", encoding="utf-8") as fh:
+            for item in items:
+                fh.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return {split: len(items) for split, items in docs.items()}
+
+
+def corpus_fingerprint(corpus: Path) -> str:
+    """A hash of the built corpus files, pinned in the evaluation baseline."""
+    h = hashlib.sha256()
+    for split in ("dev", "test"):
+        h.update((corpus / f"{split}.jsonl").read_bytes())
+    return h.hexdigest()[:16]
+
+
+def check_document(doc: GoldDocument, texts_dir: Path | None = None) -> list[str]:
+    """Everything wrong with one gold document (empty when it is well-formed)."""
+    errs: list[str] = []
+    where = doc.meta.id
+    text = doc.text
+    if texts_dir is not None and (texts_dir / doc.meta.file).exists():
+        raw = (texts_dir / doc.meta.file).read_text(encoding="utf-8")
+        if normalise_text(raw)[0] != text:
+            errs.append(f"{where}: text differs from the normalised {doc.meta.file}")
+    prev_end = -1
+    for s in doc.spans:
+        if not (0 <= s.start < s.end <= len(text)):
+            errs.append(f"{where}: span {s.start}:{s.end} outside the text")
+        if s.start < prev_end:
+            errs.append(f"{where}: span {s.start}:{s.end} overlaps or is out of order")
+        if text[s.start:s.end] != text[s.start:s.end].strip():
+            errs.append(f"{where}: span {s.start}:{s.end} {text[s.start:s.end]!r} has "
+                        "surrounding whitespace")
+        prev_end = max(prev_end, s.end)
+    secs = doc.records.sections
+    if text and secs:
+        if secs[0].start != 0 or secs[-1].end != len(text):
+            errs.append(f"{where}: sections do not cover the text")
+        for a, b in zip(secs, secs[1:]):
+            if a.end != b.start:
+                errs.append(f"{where}: gap or overlap between sections at {a.end}/{b.start}")
+    elif text:
+        errs.append(f"{where}: no sections")
+    for q in doc.records.quotes:
+        if not (0 <= q.start < q.end <= len(text)):
+            errs.append(f"{where}: quote {q.start}:{q.end} outside the text")
+    for a in doc.records.amounts:
+        try:
+            Decimal(a.value)
+        except InvalidOperation:
+            errs.append(f"{where}: amount value {a.value!r} is not a decimal")
+        if not re.fullmatch(r"[A-Z]{3}", a.currency):
+            errs.append(f"{where}: currency {a.currency!r} is not ISO 4217")
+        if a.text not in text:
+            errs.append(f"{where}: amount text {a.text!r} not in the text")
+    for d in doc.records.dates:
+        if d.value is not None and not _DATE_VALUE.match(d.value):
+            errs.append(f"{where}: date value {d.value!r} malformed")
+    if doc.records.published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.records.published):
+        errs.append(f"{where}: published {doc.records.published!r} malformed")
+    return errs
+
+
+def check_corpus(corpus: Path) -> list[str]:
+    """Validate every gold file and the built splits; returns the errors."""
+    errs: list[str] = []
+    texts = corpus / "texts"
+    seen = set()
+    for path in sorted((corpus / "gold").glob("*.json")):
+        try:
+            doc = GoldDocument.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as exc:
+            errs.append(f"{path.name}: {exc}")
+            continue
+        seen.add(doc.meta.id)
+        errs.extend(check_document(doc, texts))
+    for split in ("dev", "test"):
+        path = corpus / f"{split}.jsonl"
+        if not path.exists():
+            errs.append(f"{path} missing: run 'klynge corpus build'")
+            continue
+        ids = {d.meta.id for d in iter_gold(corpus, split)}
+        if not ids <= seen:
+            errs.append(f"{path.name}: documents without a gold file: {sorted(ids - seen)}")
+    built = {d.meta.id for d in iter_gold(corpus)} if not errs else seen
+    if built != seen:
+        errs.append("dev.jsonl/test.jsonl are stale: run 'klynge corpus build'")
+    return errs
