@@ -1,0 +1,229 @@
+"""Cluster registry: one entry per cluster across a batch of documents.
+
+``merge_registry`` reads the document records of a ``klynge run`` (or the per-cluster lines
+of ``klynge run --emit clusters``) and merges the cluster records that name the same
+cluster: names and aliases are compared case-insensitively, with hyphens, spaces and
+a leading "The" ignored, and with the status prefix dropped ("NCE NODE", "GCE NODE" and
+"NODE" are one cluster; so are "H2Cluster" and "The Norwegian Hydrogen Cluster" once one
+document gives the second as an alias of the first).
+
+Facts are never averaged or overwritten: every distinct value of members, partners,
+location and status is kept with the documents that support it (id, title, published
+date, URL), in date order. Status events make a history sorted by date; the current
+status is the status of the latest event, else of the latest document.
+Output order is deterministic: entries sorted by canonical name.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, Optional
+
+from pipeline.records.clusters import shared_rules
+
+_FACTS = ("status", "members", "partners", "members_breakdown", "location")
+
+
+def _doc_ref(record: dict) -> dict:
+    source = record.get("source") or {}
+    url = source.get("url") if isinstance(source, dict) else None
+    return {"id": record.get("id"), "title": record.get("title"),
+            "published": record.get("published"), "url": url or record.get("url")}
+
+
+def iter_cluster_lines(record: dict) -> Iterator[dict]:
+    """One line per cluster of a document record, with the document it comes from."""
+    doc = _doc_ref(record)
+    for cluster in record.get("clusters") or []:
+        c = cluster.model_dump(mode="json") if hasattr(cluster, "model_dump") else dict(cluster)
+        yield {"document": doc, **c}
+
+
+def _compact(name: str) -> str:
+    k = " ".join(name.replace("-", " ").replace("–", " ").replace("_", " ").split()).casefold()
+    if k.startswith("the "):
+        k = k[4:]
+    return k.replace(" ", "")
+
+
+def name_keys(name: str) -> set[str]:
+    """Keys under which two names count as the same cluster."""
+    if not name or not name.strip():
+        return set()
+    spaced = " ".join(name.replace("-", " ").replace("–", " ").replace("_", " ").split())
+    keys = {_compact(name)}
+    stripped = _prefix_re().sub("", spaced, count=1)
+    if stripped and stripped != spaced:
+        keys.add(_compact(stripped))
+    return {k for k in keys if k}
+
+
+@lru_cache(maxsize=1)
+def _prefix_re() -> re.Pattern:
+    # the status prefix of the rule data, case-insensitive ("gce-node" is "GCE NODE")
+    return re.compile(shared_rules().status_prefix.pattern, re.IGNORECASE)
+
+
+def _iter_clusters(records: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
+    for rec in records:
+        if not isinstance(rec, dict):
+            continue
+        if "clusters" in rec:
+            doc = _doc_ref(rec)
+            for c in rec.get("clusters") or []:
+                c = c.model_dump(mode="json") if hasattr(c, "model_dump") else c
+                yield doc, c
+        elif "name" in rec and isinstance(rec.get("document"), dict):  # a --emit clusters line
+            c = {k: v for k, v in rec.items() if k != "document"}
+            yield dict(rec["document"]), c
+
+
+class _Union:
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+
+    def add(self) -> int:
+        self.parent.append(len(self.parent))
+        return len(self.parent) - 1
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _date_key(doc: dict, date: Optional[str] = None) -> tuple:
+    d = date or doc.get("published") or ""
+    return (d == "", d, str(doc.get("id") or ""))
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def merge_registry(records: Iterable[dict]) -> list[dict]:
+    """One registry entry per cluster named anywhere in ``records``, sorted by name."""
+    items: list[tuple[dict, dict]] = list(_iter_clusters(records))
+    uf = _Union()
+    by_key: dict[str, int] = {}
+    for doc, c in items:
+        i = uf.add()
+        for n in [c.get("name") or "", *(c.get("aliases") or [])]:
+            for k in name_keys(n):
+                if k in by_key:
+                    uf.union(by_key[k], i)
+                else:
+                    by_key[k] = i
+    groups: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        groups.setdefault(uf.find(i), []).append(i)
+    entries = [_entry([items[i] for i in idx]) for idx in groups.values()]
+    entries.sort(key=lambda e: (e["name"].casefold(), e["name"]))
+    return entries
+
+
+def _entry(members: list[tuple[dict, dict]]) -> dict:
+    members = sorted(members, key=lambda dc: _date_key(dc[0]))
+    # canonical name: the name (up to case and hyphens) most documents use, ties to the
+    # latest; its spelling: the most used, not all lower-case, then the earliest
+    votes: dict[str, list[tuple[tuple, str]]] = {}
+    for doc, c in members:
+        n = c.get("name") or ""
+        votes.setdefault(_compact(n), []).append((_date_key(doc), n))
+    best = sorted(votes, key=lambda k: (-len(votes[k]), _neg(max(v[0] for v in votes[k])), k))[0]
+    spellings = [n for _, n in votes[best]]
+    name = sorted(dict.fromkeys(spellings),
+                  key=lambda n: (-spellings.count(n), n == n.lower(), spellings.index(n)))[0]
+    aliases: dict[str, str] = {}
+    name_key = _compact(name)
+    for doc, c in members:
+        for n in [c.get("name") or "", *(c.get("aliases") or [])]:
+            k = _compact(n)
+            if n and k != name_key and k not in aliases:
+                aliases[k] = n
+    documents: list[dict] = []
+    for doc, _ in members:
+        if doc not in documents:
+            documents.append(doc)
+
+    facts: dict[str, list[dict]] = {f: [] for f in _FACTS}
+    for doc, c in members:
+        for f in _FACTS:
+            value = c.get(f)
+            if value is None or value == {}:
+                continue
+            slot = next((x for x in facts[f] if _freeze(x["value"]) == _freeze(value)), None)
+            if slot is None:
+                slot = {"value": value, "documents": []}
+                facts[f].append(slot)
+            if doc not in slot["documents"]:
+                slot["documents"].append(doc)
+    for f in _FACTS:
+        facts[f].sort(key=lambda x: _date_key(x["documents"][0]))
+
+    history: list[dict] = []
+    for doc, c in members:
+        ev = c.get("event")
+        if not ev:
+            continue
+        date = ev.get("date") or doc.get("published")
+        slot = next((h for h in history if h["type"] == ev.get("type")
+                     and h["status"] == ev.get("status") and h["date"] == date), None)
+        if slot is None:
+            slot = {"type": ev.get("type"), "status": ev.get("status"), "date": date,
+                    "documents": []}
+            history.append(slot)
+        if doc not in slot["documents"]:
+            slot["documents"].append(doc)
+    history.sort(key=lambda h: (h["date"] is None, h["date"] or "", h["type"] or "",
+                                h["status"] or ""))
+
+    current = None
+    with_status = [h for h in history if h["status"]]
+    if with_status:
+        current = with_status[-1]["status"]
+    else:
+        for doc, c in reversed(members):
+            if c.get("status"):
+                current = c["status"]
+                break
+
+    def union_list(key: str) -> list:
+        out: list = []
+        for _, c in members:
+            for v in c.get(key) or []:
+                if v not in out:
+                    out.append(v)
+        return out
+
+    return {
+        "name": name,
+        "aliases": sorted(aliases.values(), key=lambda s: (s.casefold(), s)),
+        "status": current,
+        "history": history,
+        "statuses": facts["status"],
+        "members": facts["members"],
+        "partners": facts["partners"],
+        "members_breakdown": facts["members_breakdown"],
+        "location": facts["location"],
+        "sectors": sorted(union_list("sectors")),
+        "organisations": sorted(union_list("organisations")),
+        "people": sorted(union_list("people"), key=lambda p: (str(p.get("name")), str(p.get("role")))),
+        "documents": documents,
+    }
+
+
+def _neg(key: tuple) -> tuple:
+    """Sort key that puts the latest date first."""
+    empty, date, ident = key
+    return (empty, tuple(-ord(ch) for ch in date), tuple(-ord(ch) for ch in ident))
