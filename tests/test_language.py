@@ -1,0 +1,207 @@
+"""Language identification: real sentences per language, und, sections, determinism.
+
+The Norwegian and English strings are copied from regjeringen.no press releases (and the
+IFE release of 19 November 2020, which quotes regjeringen.no)
+(NLOD 2.0: "Contains data under the Norwegian licence for Open Government data (NLOD)
+distributed by the Norwegian Government (regjeringen.no)"); the Danish and Swedish ones
+are from the Danish constitution (Danmarks Riges Grundlov) and the Swedish Instrument of
+Government (Regeringsformen), public-domain legal texts. Nothing here reads ../shared.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.language import (
+    LANGS,
+    UND,
+    LanguageDetector,
+    LanguageResult,
+    detect_sections,
+    document_language,
+    normalise,
+)
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "langid"
+
+NB_1 = (
+    "Regjeringen satser sterkt på å utvikle norske bedrifters konkurransekraft."
+)
+NB_2 = (
+    "Utvikling av klynger er en viktig del av regjeringens næringspolitikk. Klyngesamarbeid "
+    "gjør det lettere å drive felles forskning- og utvikling."
+)
+NN_1 = "Ho viser til at inga regjering tidlegare har sett av like mykje pengar til forsking."
+NN_2 = (
+    "Regjeringa vil fremme eit nyskapande og framtidsretta næringsliv, og aukar derfor "
+    "løyvingane til innovasjon og næringsretta forsking."
+)
+EN_1 = (
+    "The Government proposes to allocate 100 million kroner to a programme in support of "
+    "project related technology in the oil sector."
+)
+EN_2 = (
+    "The purpose of the proposal is to secure continued profitable development of the "
+    "resources on the Norwegian continental shelf."
+)
+DA_1 = "Denne grundlov gælder for alle dele af Danmarks Rige."
+DA_2 = (
+    "Kongen har den højeste myndighed i alle rigets anliggender og udøver denne gennem "
+    "ministrene."
+)
+SV_1 = "All offentlig makt i Sverige utgår från folket."
+SV_2 = (
+    "Den svenska folkstyrelsen bygger på fri åsiktsbildning och på allmän och lika "
+    "rösträtt."
+)
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    # Our model alone, so the expectations hold whether or not py3langid is installed.
+    return LanguageDetector.load(MODEL_DIR, use_py3langid=False)
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        (NB_1, "nb"),
+        (NB_2, "nb"),
+        (NN_1, "nn"),
+        (NN_2, "nn"),
+        (EN_1, "en"),
+        (EN_2, "en"),
+        (DA_1, "da"),
+        (DA_2, "da"),
+        (SV_1, "sv"),
+        (SV_2, "sv"),
+    ],
+)
+def test_real_sentences(detector: LanguageDetector, text: str, code: str) -> None:
+    res = detector.detect(text)
+    assert res.code == code
+    assert 0.5 <= res.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["", "   ", "2020", "12.11.2020 kl. 10:00", "NCE", "--- ***", "OK"])
+def test_too_short_or_no_letters_is_und(detector: LanguageDetector, text: str) -> None:
+    assert detector.detect(text).code == UND
+
+
+def test_result_shape(detector: LanguageDetector) -> None:
+    res = detector.detect(NB_1)
+    assert isinstance(res, LanguageResult)
+    assert res.code in LANGS
+    assert res.confidence == round(res.confidence, 4)
+    with pytest.raises(AttributeError):
+        res.code = "en"  # type: ignore[misc]  # frozen
+
+
+def test_detect_many_matches_detect(detector: LanguageDetector) -> None:
+    texts = [NB_1, "", NN_1, EN_1, DA_1, SV_1, "2020"]
+    assert detector.detect_many(texts) == [detector.detect(t) for t in texts]
+    assert detector.detect_many([]) == []
+    assert detector.detect_many(iter([EN_2])) == [detector.detect(EN_2)]
+
+
+def test_deterministic_across_loads() -> None:
+    texts = [NB_1, NB_2, NN_1, NN_2, EN_1, DA_1, DA_2, SV_1, SV_2, "Ja takk."]
+    first = LanguageDetector.load(MODEL_DIR, use_py3langid=False).detect_many(texts)
+    second = LanguageDetector.load(MODEL_DIR, use_py3langid=False).detect_many(texts)
+    assert first == second
+    assert first == LanguageDetector.load(MODEL_DIR, use_py3langid=False).detect_many(texts)
+
+
+def test_foreign_language_is_not_forced_into_ours(detector: LanguageDetector) -> None:
+    # German (Article 1 of the Grundgesetz): none of our five, so und, not da or sv.
+    text = (
+        "Die Würde des Menschen ist unantastbar. Sie zu achten und zu schützen ist "
+        "Verpflichtung aller staatlichen Gewalt."
+    )
+    assert detector.detect(text).code == UND
+
+
+def test_normalise_keeps_letters_only() -> None:
+    assert normalise("NOK 34,5 millionar – «Ja»!") == "nok millionar ja"
+
+
+def test_english_quote_inside_bokmal_release(detector: LanguageDetector) -> None:
+    paras = [
+        "Tre nye næringsklynger får status som Norwegian Centres of Expertise",
+        NB_1 + " " + NB_2,
+        "“We are proud to be part of this programme, and we look forward to working "
+        "with our partners in the cluster,” said the chief executive.",
+        "Programmet skal bidra til økt verdiskaping i regionale næringsmiljøer som har "
+        "ambisjoner om internasjonal vekst.",
+        "Foto: NTB",
+    ]
+    text = "\n\n".join(paras)
+    spans, pos = [], 0
+    for p in paras:
+        start = text.index(p, pos)
+        spans.append((start, start + len(p)))
+        pos = start + len(p)
+    doc = document_language(detector, text, spans)
+    assert doc.code == "nb"
+    sections = detect_sections(detector, text, spans, doc)
+    assert [s.code for s in sections] == ["nb", "nb", "en", "nb", "nb"]
+    # The caption is too short to judge and inherits the document's language and confidence.
+    assert sections[4] == doc
+    # Without doc_result the document language is worked out the same way.
+    assert detect_sections(detector, text, spans) == sections
+
+
+def test_document_language_counts_characters(detector: LanguageDetector) -> None:
+    # Three short English lines against one long Nynorsk paragraph: Nynorsk wins by size.
+    paras = ["Contact us today.", "Read more here please.", "Follow us on social media.", NN_2 + " " + NN_1]
+    text = "\n".join(paras)
+    spans, pos = [], 0
+    for p in paras:
+        start = text.index(p, pos)
+        spans.append((start, start + len(p)))
+        pos = start + len(p)
+    assert document_language(detector, text, spans).code == "nn"
+
+
+def test_document_language_without_spans(detector: LanguageDetector) -> None:
+    assert document_language(detector, EN_1, []).code == "en"
+
+
+def test_default_location_loads(detector: LanguageDetector) -> None:
+    # No model_dir: found through klynge_models or the source tree, never downloaded.
+    det = LanguageDetector.load(use_py3langid=False)
+    assert det.detect(NN_1) == detector.detect(NN_1)
+
+
+def test_ensemble_when_available() -> None:
+    pytest.importorskip("py3langid")
+    det = LanguageDetector.load(MODEL_DIR, use_py3langid=True)
+    assert "py3langid" in det.members
+    assert [r.code for r in det.detect_many([NB_1, NN_2, DA_1, SV_1, EN_1])] == [
+        "nb", "nn", "da", "sv", "en"
+    ]
+
+
+def test_short_section_inherits_document_language(detector: LanguageDetector) -> None:
+    # Headings of a few words are not judged on their own (guesses on them flip nb/nn/da).
+    paras = ["Høy kvalitet", NB_2, "Fakta", NB_1]
+    text = "\n".join(paras)
+    spans, pos = [], 0
+    for p in paras:
+        start = text.index(p, pos)
+        spans.append((start, start + len(p)))
+        pos = start + len(p)
+    doc = document_language(detector, text, spans)
+    sections = detect_sections(detector, text, spans, doc)
+    assert [s.code for s in sections] == ["nb"] * 4
+    assert sections[2] == doc  # "Fakta" is too short to judge: it gets the document result
+    assert detect_sections(detector, text, []) == []
+
+
+def test_thresholds_come_from_yaml() -> None:
+    from pipeline.language import load_thresholds
+
+    cfg = load_thresholds()
+    assert cfg["min_letters"] >= 1 and 0 < cfg["min_confidence"] < 1
+    assert isinstance(cfg["min_letters"], int)
