@@ -222,6 +222,11 @@ class _Cluster:
     extra_aliases: list[str] = field(default_factory=list)
 
 
+def find_gazetteer_names(text: str) -> list[tuple[int, int, str]]:
+    """Every gazetteer name in ``text`` as (start, end, body id), genitive ending excluded."""
+    return [(s, e, gid) for (s, e), gid in _scan_gazetteer(text)]
+
+
 def _scan_gazetteer(text: str) -> list[tuple[Span, str]]:
     idx = _index()
     hits = []

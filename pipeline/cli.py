@@ -1,0 +1,270 @@
+"""The ``klynge`` command line. Each command validates its arguments and calls one plain
+function that the tests call too.
+
+Exit codes: 0 all documents ok; 1 some documents became error records (the batch still
+finished); 2 the run could not proceed (bad arguments, unwritable output, missing model);
+130 interrupted (Ctrl-C), with a valid JSONL file and the summary written.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from pipeline import SCHEMA_VERSION, __version__
+from pipeline.batch import (EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, default_workers,
+                            run_batch)
+
+
+def _positive_int(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="klynge",
+        description="Extract sections, entities, people, organisations, amounts, dates "
+                    "and business-cluster records from press releases (nb, nn, en) "
+                    "into JSON Lines.")
+    parser.add_argument("--version", action="version",
+                        version=f"klynge {__version__} (schema {SCHEMA_VERSION})")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the pipeline over documents into JSON Lines",
+                         description="Run the pipeline. One output line per input document, "
+                                     "in input order; a summary on stderr.")
+    run.add_argument("inputs", nargs="*", metavar="INPUT",
+                     help="files (.txt, .md, .html, .jsonl), folders (recursive), or '-' "
+                          "for stdin (also when no INPUT is given)")
+    run.add_argument("-o", "--output", metavar="OUT.jsonl",
+                     help="output file (default: stdout)")
+    run.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+                     help="parallel worker processes (default: the machine's cores); "
+                          "output is identical for every N")
+    run.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local processes, or a Dask cluster (default: local)")
+    run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                     help="with --engine dask: an existing scheduler; without it a local "
+                          "cluster of --workers workers is started")
+    run.add_argument("--resume", action="store_true",
+                     help="keep the documents already in OUT (a partial last line is "
+                          "repaired), skip them, append the rest")
+    run.add_argument("--max-chars", type=_positive_int, default=2_000_000, metavar="N",
+                     help="truncate longer documents to N characters, flagged "
+                          "'truncated_max_chars' (default: 2,000,000)")
+    run.add_argument("--emit", choices=("documents", "clusters"), default="documents",
+                     help="one line per document (default), or one line per cluster record "
+                          "with its document's id, title, published date and URL")
+    run.add_argument("--batch-size", type=_positive_int, default=16, metavar="N",
+                     help="documents per batch handed to a worker (default: 16)")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="no progress bar (it only shows on a terminal anyway)")
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of an output line",
+                            description="Print the JSON Schema of one output line.")
+    schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
+
+    lang = sub.add_parser("language", help="detect the language of texts",
+                          description="One JSON line per input text: "
+                                      '{"language": CODE, "confidence": FLOAT}.')
+    lang.add_argument("input", nargs="?", default="-",
+                      help="a text file (one text per line) or a .jsonl file of records "
+                           "with 'text'; '-' for stdin (default)")
+
+    ev = sub.add_parser("evaluate", help="score the pipeline on the gold corpus",
+                        description="Run exactly the pipeline of 'klynge run' over the gold "
+                                    "corpus and score it.")
+    ev.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
+    ev.add_argument("--split", choices=("dev", "test", "all"), default="dev",
+                    help="which split to score (default: dev)")
+    ev.add_argument("--out", default="evaluation", metavar="DIR",
+                    help="folder for scores.json and errors.jsonl (default: evaluation)")
+    ev.add_argument("--html", metavar="REPORT.html", help="also write an HTML report")
+    ev.add_argument("--compare", metavar="OTHER.json",
+                    help="print the difference to an earlier scores.json")
+    ev.add_argument("--check-baseline", metavar="BASELINE.json",
+                    help="exit 1 when a score is more than 0.5 points below the baseline")
+    ev.add_argument("--update-baseline", metavar="BASELINE.json",
+                    help="write the scores as the new baseline")
+    ev.add_argument("--allow-lower", action="store_true",
+                    help="with --update-baseline: allow lowering a pinned score")
+
+    rules = sub.add_parser("rules", help="rule data files",
+                           description="Work with the rule data files.")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
+    rules_sub.add_parser("check", help="validate every rule file; exit 1 on an error")
+
+    clusters = sub.add_parser("clusters", help="cluster registry",
+                              description="Work with cluster records of a batch.")
+    clusters_sub = clusters.add_subparsers(dest="clusters_command", required=True,
+                                           metavar="ACTION")
+    merge = clusters_sub.add_parser("merge", help="merge a batch's clusters into a registry",
+                                    description="Merge the cluster records of a 'klynge run' "
+                                                "output into one registry entry per cluster.")
+    merge.add_argument("input", metavar="OUT.jsonl", help="output of 'klynge run'")
+    merge.add_argument("-o", "--output", metavar="REGISTRY.jsonl",
+                       help="write here (default: stdout)")
+
+    corpus = sub.add_parser("corpus", help="gold corpus",
+                            description="Build and validate the gold corpus.")
+    corpus_sub = corpus.add_subparsers(dest="corpus_command", required=True, metavar="ACTION")
+    for name, text in (("build", "collect corpus/gold/*.json into dev.jsonl and test.jsonl"),
+                       ("check", "validate the corpus; exit 1 on an error")):
+        p = corpus_sub.add_parser(name, help=text, description=text)
+        p.add_argument("corpus", nargs="?", default="corpus", help="corpus folder")
+
+    tn = sub.add_parser("train-ner", help="train the Norwegian NER model from NorNE",
+                        description="Convert NorNE and train the NER model with spaCy "
+                                    "(seeded; CPU).")
+    tn.add_argument("--norne", required=True, metavar="DIR",
+                    help="NorNE folder with nob/ and nno/ CoNLL-U splits")
+    tn.add_argument("--config", default="models/configs/nb-ner.cfg", help="spaCy config")
+    tn.add_argument("--work", default="build/ner", metavar="DIR",
+                    help="folder for converted data and checkpoints (default: build/ner)")
+    tn.add_argument("--out", default="models/nb-ner", metavar="DIR",
+                    help="where the best model is copied (default: models/nb-ner)")
+    tn.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+
+    tl = sub.add_parser("train-langid", help="train the language identifier",
+                        description="Train the character n-gram language model.")
+    tl.add_argument("--norne", required=True, metavar="DIR", help="NorNE folder")
+    tl.add_argument("--langid", required=True, metavar="DIR",
+                    help="folder with the langid train/ files")
+    tl.add_argument("--out", default="models/langid", metavar="DIR")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = _COMMANDS[args.command]
+    try:
+        return handler(args)
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _cmd_run(args) -> int:
+    from pipeline.ingest import OutputPathError
+    try:
+        summary = run_batch(
+            args.inputs, args.output, workers=args.workers or default_workers(),
+            engine=args.engine, scheduler=args.scheduler, resume=args.resume,
+            max_chars=args.max_chars, emit=args.emit, quiet=args.quiet,
+            batch_size=args.batch_size)
+    except OutputPathError as exc:
+        print(f"klynge: cannot write output: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    print(summary.line(), file=sys.stderr)
+    if summary.interrupted:
+        print("klynge: interrupted; the output holds every line written so far",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return summary.exit_code
+
+
+def _cmd_schema(args) -> int:
+    from pipeline.emit import json_schema
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    if args.output:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return EXIT_OK
+
+
+def _cmd_language(args) -> int:
+    from pipeline.language import LanguageDetector
+    detector = LanguageDetector.load()
+    fh = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
+    is_jsonl = args.input.endswith(".jsonl")
+    try:
+        for line in fh:
+            line = line.rstrip("\n")
+            if is_jsonl:
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    text = obj.get("text") if isinstance(obj, dict) else None
+                except json.JSONDecodeError:
+                    text = None
+                text = text if isinstance(text, str) else ""
+            else:
+                text = line
+            res = detector.detect(text)
+            print(json.dumps({"language": res.code, "confidence": res.confidence}))
+    finally:
+        if fh is not sys.stdin:
+            fh.close()
+    return EXIT_OK
+
+
+def _cmd_evaluate(args) -> int:
+    from pipeline.evaluate import main_evaluate
+    return main_evaluate(args)
+
+
+def _cmd_rules(args) -> int:
+    from pipeline.rulecheck import check_all_rules
+    errors = check_all_rules()
+    for err in errors:
+        print(err, file=sys.stderr)
+    print(f"klynge rules check: {len(errors)} error(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cmd_clusters(args) -> int:
+    from pipeline.registry import merge_registry
+    with open(args.input, encoding="utf-8") as fh:
+        records = (json.loads(line) for line in fh if line.strip())
+        registry = merge_registry(records)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for entry in registry:
+            out.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
+    finally:
+        if args.output:
+            out.close()
+    return EXIT_OK
+
+
+def _cmd_corpus(args) -> int:
+    from pipeline.corpus import build_corpus, check_corpus
+    if args.corpus_command == "build":
+        counts = build_corpus(Path(args.corpus))
+        print(json.dumps(counts))
+        return EXIT_OK
+    errors = check_corpus(Path(args.corpus))
+    for err in errors:
+        print(err, file=sys.stderr)
+    print(f"klynge corpus check: {len(errors)} error(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _cmd_train_ner(args) -> int:
+    from pipeline.train_ner import train
+    scores = train(Path(args.norne), Path(args.config), Path(args.work), Path(args.out),
+                   max_steps=args.max_steps)
+    print(json.dumps(scores, indent=2))
+    return EXIT_OK
+
+
+def _cmd_train_langid(args) -> int:
+    from pipeline.train_langid import train
+    metrics = train(Path(args.norne), Path(args.langid), Path(args.out))
+    print(json.dumps(metrics, indent=2, default=str))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "run": _cmd_run, "schema": _cmd_schema, "language": _cmd_language,
+    "evaluate": _cmd_evaluate, "rules": _cmd_rules, "clusters": _cmd_clusters,
+    "corpus": _cmd_corpus, "train-ner": _cmd_train_ner, "train-langid": _cmd_train_langid,
+}
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,186 @@
+"""Stage 6, emit: the versioned output schema and its JSON Lines writer.
+
+Entry points: :class:`DocumentRecord` (one output line; ``klynge schema`` prints its JSON
+Schema) and :func:`dumps` (one deterministic JSON line). Every span carries ``start``/``end``
+into ``text``; the model refuses a record whose offsets do not match its text.
+"""
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pipeline import SCHEMA_VERSION
+from pipeline.records.clusters import Cluster, Programme
+
+LanguageCode = Literal["nb", "nn", "en", "da", "sv", "und"]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorInfo(_Out):
+    code: str = Field(description="Stable error code (see the README's table).")
+    message: str
+
+
+class Source(_Out):
+    path: str | None = None
+    line: int | None = Field(None, description="1-based line for JSON Lines input.")
+    url: str | None = None
+
+
+class LanguageInfo(_Out):
+    code: LanguageCode
+    confidence: float
+
+
+class Item(_Out):
+    start: int
+    end: int
+
+
+class SectionOut(_Out):
+    kind: str
+    heading: str | None = None
+    start: int
+    end: int
+    language: LanguageCode | None = None
+    items: list[Item] = []
+
+
+class EntityOut(_Out):
+    label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV",
+                   "MONEY", "DATE", "URL", "EMAIL", "PHONE"]
+    text: str
+    start: int
+    end: int
+    source: str = Field(description='"model" or "rule:<rule id>"')
+    fine_label: str | None = Field(None, description="The model's own label, e.g. GPE_ORG.")
+
+
+class PersonOut(_Out):
+    name: str
+    roles: list[str] = []
+    organisation: str | None = None
+    start: int
+    end: int
+    text: str = Field(description="The first full mention, text[start:end].")
+
+
+class OrganisationOut(_Out):
+    name: str
+    aliases: list[str] = []
+
+
+class AmountOut(_Out):
+    text: str
+    value: str = Field(description="Exact decimal in whole currency units.")
+    currency: str = Field(description="ISO 4217 code.")
+    start: int
+    end: int
+    range_id: int | None = Field(None, description="Shared by both ends of a range.")
+
+
+class DateOut(_Out):
+    text: str
+    value: str | None = Field(None, description='"YYYY", "YYYY-MM" or "YYYY-MM-DD"; null if unresolved')
+    precision: Literal["day", "month", "year"] | None = None
+    start: int
+    end: int
+    flags: list[str] = []
+
+
+class UrlOut(_Out):
+    text: str
+    url: str
+    start: int
+    end: int
+
+
+class ContactValueOut(_Out):
+    text: str
+    value: str
+    start: int
+    end: int
+
+
+class QuoteOut(_Out):
+    text: str
+    speaker: str | None = None
+    start: int
+    end: int
+
+
+class ContactPerson(_Out):
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    start: int
+    end: int
+
+
+class DocumentRecord(_Out):
+    """One output line: a document, ok or error."""
+
+    schema_version: str = SCHEMA_VERSION
+    id: str
+    status: Literal["ok", "error"]
+    error: ErrorInfo | None = None
+    source: Source
+    language: LanguageInfo
+    title: str | None = None
+    published: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    updated: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    publisher: str | None = None
+    press_release_no: str | None = None
+    truncated: bool = False
+    flags: list[str] = []
+    text: str
+    sections: list[SectionOut] = []
+    entities: list[EntityOut] = []
+    people: list[PersonOut] = []
+    organisations: list[OrganisationOut] = []
+    amounts: list[AmountOut] = []
+    dates: list[DateOut] = []
+    urls: list[UrlOut] = []
+    emails: list[ContactValueOut] = []
+    phones: list[ContactValueOut] = []
+    quotes: list[QuoteOut] = []
+    contacts: list[ContactPerson] = []
+    clusters: list[Cluster] = []
+    programme: Programme | None = None
+
+    @model_validator(mode="after")
+    def _offsets_match_text(self) -> "DocumentRecord":
+        for name, span in self.iter_spans():
+            if not (0 <= span.start <= span.end <= len(self.text)):
+                raise ValueError(f"{name}: offsets {span.start}:{span.end} outside the text")
+            if getattr(span, "text", None) is not None and \
+                    self.text[span.start:span.end] != span.text:
+                raise ValueError(f"{name}: text[{span.start}:{span.end}] != {span.text!r}")
+        return self
+
+    def iter_spans(self):
+        for field_name in ("entities", "people", "amounts", "dates", "urls", "emails",
+                           "phones", "quotes", "sections", "contacts"):
+            for span in getattr(self, field_name):
+                yield field_name, span
+        for cluster in self.clusters:
+            for ev in cluster.evidence:
+                yield "clusters.evidence", ev
+
+
+def json_schema() -> dict:
+    schema = DocumentRecord.model_json_schema()
+    schema["$id"] = f"https://klynge.invalid/schema/{SCHEMA_VERSION}/document.json"
+    schema["title"] = f"klynge document record (schema {SCHEMA_VERSION})"
+    return schema
+
+
+def dumps(record: DocumentRecord) -> str:
+    """One JSON line; byte-identical for the same record (field order is the model's)."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False,
+                      separators=(",", ":"))

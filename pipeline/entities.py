@@ -1,0 +1,376 @@
+"""Stage 4, entities: spaCy NER plus rule spans, merged by a named policy.
+
+Entry point: :class:`EntityStage` (``EntityStage.load()`` once per process, then
+``stage.annotate(items)`` over a batch). Each language group has its own spaCy pipeline
+(``pipeline/rules/shared/models.yaml``): the model gives PER/ORG/LOC/GPE/PROD/EVT/DRV,
+the registered component ``klynge_rule_spans`` adds MONEY/DATE/URL/EMAIL/PHONE from the
+normalisers' data-file patterns into ``doc.spans["rules"]``, and ``klynge_merge_entities``
+settles overlaps with a named policy and writes the final spans to ``doc.spans["entities"]``.
+Sections in another language than the document (an English quote in a Norwegian release)
+are annotated again with that language's pipeline and rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator, Literal, Sequence
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.normalisers.amounts import find_amounts
+from pipeline.normalisers.contacts import find_contacts
+from pipeline.normalisers.dates import find_dates
+from pipeline.records.organisations import find_gazetteer_names
+from pipeline.resources import model_dir
+from pipeline.rules import RuleModel, load_rules
+
+RULE_LABELS = ("MONEY", "DATE", "URL", "EMAIL", "PHONE")
+MODEL_LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV")
+
+for _name, _default in (("klynge_lang", None), ("klynge_base_date", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def _payload_key(span_id: int) -> tuple[str, int]:
+    return ("klynge.payload", span_id)
+
+
+def _new_span(doc: Doc, start: int, end: int, label: str, payload: dict) -> Span:
+    """A token span whose payload (source, fine label, value, exact character offsets) is
+    kept in ``doc.user_data`` under the span's own id: span extensions are keyed by
+    offsets, so a model span and a rule span over the same words would share one."""
+    span_id = doc.user_data.get("klynge.next_id", 1)
+    doc.user_data["klynge.next_id"] = span_id + 1
+    doc.user_data[_payload_key(span_id)] = payload
+    return Span(doc, start, end, label=label, span_id=span_id)
+
+
+def payload(span: Span) -> dict:
+    return dict(span.doc.user_data.get(_payload_key(span.id), {}))
+
+
+class LabelMaps(RuleModel):
+    norne: dict[str, str]
+    ontonotes: dict[str, str]
+    # Characters a model span may not begin or end with ("• H2Cluster", "«Hywind»").
+    edge_chars: str
+    leading_words: list[str]
+    never_entities: list[str]
+
+
+class PipelineSpec(RuleModel):
+    source: str
+    labels: Literal["norne", "ontonotes"]
+    languages: list[str]
+    disable: list[str] = []
+
+
+class ModelsFile(RuleModel):
+    pipelines: dict[str, PipelineSpec]
+
+
+# --------------------------------------------------------------------------- components
+
+
+@Language.component("klynge_line_sentences", assigns=["token.is_sent_start"])
+def line_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: press releases put headings, bullets and datelines on
+    lines of their own without final punctuation, which the sentencizer alone would glue
+    to the next line. Runs before the sentencizer, which keeps these starts."""
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
+@Language.factory(
+    "klynge_rule_spans",
+    assigns=["doc.spans"],
+    default_config={"spans_key": "rules"},
+)
+def make_rule_spans(nlp: Language, name: str, spans_key: str) -> "RuleSpans":
+    return RuleSpans(nlp, name, spans_key=spans_key)
+
+
+class RuleSpans:
+    """Rule candidates (money, dates, URLs, e-mail, phone) from the normalisers' patterns.
+
+    The language comes from ``doc._.klynge_lang`` and the base date for relative dates from
+    ``doc._.klynge_base_date`` (the published date), never from the clock.
+    """
+
+    def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
+        self.name = name
+        self.spans_key = spans_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        lang = doc._.klynge_lang or "nb"
+        base = doc._.klynge_base_date
+        spans = []
+        text = doc.text
+        for m in find_amounts(text, lang):
+            spans.append(_char_span(doc, m.start, m.end, "MONEY", {
+                "source": f"rule:{m.rule_id}", "value": m.value, "currency": m.currency,
+                "range_id": m.range_id}))
+        for m in find_dates(text, lang, base):
+            spans.append(_char_span(doc, m.start, m.end, "DATE", {
+                "source": f"rule:{m.rule_id}", "value": m.value, "precision": m.precision,
+                "flags": list(m.flags), "range_id": m.range_id}))
+        for m in find_contacts(text, lang):
+            spans.append(_char_span(doc, m.start, m.end, m.label, {
+                "source": f"rule:{m.rule_id}", "value": m.value}))
+        doc.spans[self.spans_key] = [s for s in spans if s is not None]
+        gazetteer = [_char_span(doc, s, e, "ORG", {"source": f"rule:gazetteer.{gid}"})
+                     for s, e, gid in find_gazetteer_names(text)]
+        doc.spans["gazetteer"] = [s for s in gazetteer if s is not None]
+        return doc
+
+
+def _char_span(doc: Doc, start: int, end: int, label: str, data: dict) -> Span | None:
+    # "expand" keeps a rule match that splits a token ("NOK3.6"); the exact character
+    # offsets of the match are kept in the payload and are what gets emitted.
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None:
+        return None
+    return _new_span(doc, span.start, span.end, label, {**data, "start": start, "end": end})
+
+
+@Language.factory(
+    "klynge_merge_entities",
+    assigns=["doc.spans"],
+    default_config={"policy": "rules_first", "labels": "norne", "rules_key": "rules",
+                    "out_key": "entities"},
+)
+def make_merge_entities(nlp: Language, name: str, policy: str, labels: str,
+                        rules_key: str, out_key: str) -> "MergeEntities":
+    return MergeEntities(nlp, name, policy=policy, labels=labels, rules_key=rules_key,
+                         out_key=out_key)
+
+
+def _with_lexicon(model: list[Span], lexical: list[Span]) -> list[Span]:
+    """Spans from patterns and gazetteers against the model's: a lexical span wins over the
+    model spans it covers ("Regjeringen Stoltenberg II" over "Regjeringen" + "Stoltenberg
+    II", "Siva" ORG over "Siva" PER) and fills gaps; one inside a longer model span loses
+    ("Norge" inside "Innovasjon Norge", "Statkraft" inside "Statkraft Energi AS")."""
+    kept_model = list(model)
+    won = []
+    for lex in filter_spans(lexical):
+        hits = [m for m in kept_model if m.start < lex.end and lex.start < m.end]
+        if all(lex.start <= m.start and m.end <= lex.end for m in hits):
+            won.append(lex)
+            kept_model = [m for m in kept_model if m not in hits]
+    return sorted(kept_model + won, key=lambda s: s.start)
+
+
+def _policy_rules_first(model: list[Span], rules: list[Span]) -> list[Span]:
+    """Rule spans win: a model entity that overlaps any rule span is dropped.
+
+    The rules only claim what they can normalise (amounts, dates, addresses), where the
+    model is weakest ("NOK" tagged ORG, "2021" inside a name); overlapping rule spans of a
+    range (both ends of "30–80 millioner") are all kept.
+    """
+    taken = [(s.start_char, s.end_char) for s in rules]
+    kept = [s for s in model
+            if not any(s.start_char < e and b < s.end_char for b, e in taken)]
+    return sorted(kept + rules, key=lambda s: (s.start_char, s.end_char))
+
+
+def _policy_longest(model: list[Span], rules: list[Span]) -> list[Span]:
+    """The longest span wins whatever its source (spaCy's ``filter_spans``)."""
+    return sorted(filter_spans(model + rules), key=lambda s: s.start_char)
+
+
+MERGE_POLICIES: dict[str, Callable[[list[Span], list[Span]], list[Span]]] = {
+    "rules_first": _policy_rules_first,
+    "longest": _policy_longest,
+}
+
+
+class MergeEntities:
+    """Maps model labels to klynge's scheme and merges them with the rule spans."""
+
+    def __init__(self, nlp: Language, name: str, *, policy: str, labels: str,
+                 rules_key: str, out_key: str) -> None:
+        if policy not in MERGE_POLICIES:
+            raise ValueError(f"unknown merge policy {policy!r}; known: {sorted(MERGE_POLICIES)}")
+        self.name = name
+        self.policy = MERGE_POLICIES[policy]
+        maps = load_rules("shared", "labels.yaml", LabelMaps)
+        self.label_map = getattr(maps, labels)
+        self.edge_chars = maps.edge_chars
+        self.leading_words = frozenset(maps.leading_words)
+        self.never = frozenset(maps.never_entities)
+        self.rules_key = rules_key
+        self.out_key = out_key
+
+    def __call__(self, doc: Doc) -> Doc:
+        model_spans = []
+        for ent in doc.ents:
+            label = self.label_map.get(ent.label_)
+            start, end = ent.start, ent.end
+            while start < end and self._edge(doc[start]):
+                start += 1
+            while end > start and self._edge(doc[end - 1]):
+                end -= 1
+            if start < end and doc[start].text in self.leading_words:
+                start += 1
+            if label is None or start == end or doc[start:end].text in self.never:
+                continue
+            model_spans.append(_new_span(doc, start, end, label, {
+                "source": "model", "fine_label": ent.label_,
+                "start": doc[start].idx, "end": doc[end - 1].idx + len(doc[end - 1])}))
+        lexical = [s for key in ("gazetteer", "ruler") if key in doc.spans
+                   for s in doc.spans[key]]
+        model_spans = _with_lexicon(model_spans, lexical)
+        rules = list(doc.spans[self.rules_key]) if self.rules_key in doc.spans else []
+        doc.spans[self.out_key] = self.policy(model_spans, rules)
+        return doc
+
+    def _edge(self, token) -> bool:
+        return token.is_space or all(c in self.edge_chars for c in token.text)
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+@dataclass
+class EntityItem:
+    """One document's input to the entity stage."""
+
+    text: str
+    lang: str
+    base_date: dt.date | None = None
+    # (start, end, lang) of sections whose language differs from the document's.
+    foreign: Sequence[tuple[int, int, str]] = ()
+
+
+@dataclass
+class EntityResult:
+    entities: list[dict] = field(default_factory=list)
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+def load_pipeline(spec: PipelineSpec, policy: str = "rules_first") -> Language:
+    kind, _, ref = spec.source.partition(":")
+    if kind == "model":
+        nlp = spacy.load(model_dir(ref))
+    elif kind == "package":
+        nlp = spacy.load(ref, exclude=spec.disable + ["tok2vec"] if spec.disable else [])
+    else:
+        raise ValueError(f"unknown model source {spec.source!r}")
+    if "sentencizer" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe("klynge_line_sentences", first=True)
+    ruler = nlp.add_pipe("span_ruler", name="klynge_entity_ruler",
+                         config={"spans_key": "ruler", "validate": True,
+                                 "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(entity_patterns(spec.languages))
+    nlp.add_pipe("klynge_rule_spans")
+    nlp.add_pipe("klynge_merge_entities", config={"policy": policy, "labels": spec.labels})
+    return nlp
+
+
+class EntityPattern(RuleModel):
+    """One spaCy SpanRuler pattern (token pattern or phrase), with the languages it is for."""
+
+    id: str
+    label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV"]
+    pattern: str | list[dict]
+    langs: list[str] = ["nb", "nn", "en", "da", "sv", "und"]
+
+
+class EntityPatterns(RuleModel):
+    rules: list[EntityPattern]
+
+
+def entity_patterns(languages: Sequence[str]) -> list[dict]:
+    """SpanRuler patterns from ``rules/shared/entity_patterns.jsonl`` for these languages."""
+    file = load_rules("shared", "entity_patterns.jsonl", EntityPatterns)
+    return [{"label": p.label, "pattern": p.pattern, "id": p.id} for p in file.rules
+            if set(p.langs) & set(languages)]
+
+
+class EntityStage:
+    """Holds one spaCy pipeline per language group; load once per process."""
+
+    def __init__(self, pipelines: dict[str, Language], lang_to_pipeline: dict[str, str],
+                 batch_size: int = 32) -> None:
+        self.pipelines = pipelines
+        self.lang_to_pipeline = lang_to_pipeline
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, policy: str = "rules_first", batch_size: int = 32) -> "EntityStage":
+        spec = load_rules("shared", "models.yaml", ModelsFile)
+        pipelines, mapping = {}, {}
+        for name, p in spec.pipelines.items():
+            pipelines[name] = load_pipeline(p, policy)
+            for lang in p.languages:
+                mapping[lang] = name
+        return cls(pipelines, mapping, batch_size)
+
+    def _group(self, lang: str) -> str:
+        return self.lang_to_pipeline.get(lang, self.lang_to_pipeline.get("und", "norwegian"))
+
+    def annotate(self, items: Sequence[EntityItem]) -> list[EntityResult]:
+        """Entities and sentences for each item, in order."""
+        results = [EntityResult() for _ in items]
+        # Pass 1: whole documents, batched per pipeline so nlp.pipe can batch them.
+        jobs: list[tuple[int, int, str, str, dt.date | None]] = [
+            (i, 0, it.text, it.lang, it.base_date) for i, it in enumerate(items)]
+        # Pass 2: foreign-language sections, re-read with their own pipeline and rules.
+        for i, it in enumerate(items):
+            for start, end, lang in it.foreign:
+                jobs.append((i, start, it.text[start:end], lang, it.base_date))
+        for offset_job, doc in self._run(jobs):
+            i, offset, _, lang, _ = offset_job
+            ents = [_span_dict(s, offset) for s in doc.spans["entities"]]
+            if offset == 0 and not results[i].sentences:
+                results[i].entities = ents
+                results[i].sentences = [(s.start_char, s.end_char) for s in doc.sents]
+            else:
+                end = offset + len(doc.text)
+                results[i].entities = sorted(
+                    [e for e in results[i].entities
+                     if not (e["start"] < end and offset < e["end"])] + ents,
+                    key=lambda e: (e["start"], e["end"]))
+        return results
+
+    def _run(self, jobs) -> Iterator[tuple[tuple, Doc]]:
+        by_group: dict[str, list[tuple]] = {}
+        for job in jobs:
+            by_group.setdefault(self._group(job[3]), []).append(job)
+        done: dict[int, tuple[tuple, Doc]] = {}
+        order = {id(j): n for n, j in enumerate(jobs)}
+        for group, group_jobs in by_group.items():
+            nlp = self.pipelines[group]
+            docs = (self._make_doc(nlp, j) for j in group_jobs)
+            for job, doc in zip(group_jobs, nlp.pipe(docs, batch_size=self.batch_size)):
+                done[order[id(job)]] = (job, doc)
+        for n in range(len(jobs)):
+            yield done[n]
+
+    @staticmethod
+    def _make_doc(nlp: Language, job) -> Doc:
+        _, _, text, lang, base = job
+        doc = nlp.make_doc(text)
+        doc._.klynge_lang = lang
+        doc._.klynge_base_date = base
+        return doc
+
+
+def _span_dict(span: Span, offset: int) -> dict:
+    data = payload(span)
+    start = data.pop("start", span.start_char) + offset
+    end = data.pop("end", span.end_char) + offset
+    text = span.doc.text[start - offset:end - offset]
+    out = {"label": span.label_, "text": text, "start": start, "end": end,
+           "source": data.pop("source", "model")}
+    out.update({k: v for k, v in data.items() if v is not None and v != []})
+    return out

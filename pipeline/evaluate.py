@@ -1,0 +1,387 @@
+"""``klynge evaluate``: score exactly the pipeline of ``klynge run`` on the gold corpus.
+
+Entry point: :func:`evaluate` (returns the scores and the error list); the CLI wrapper
+:func:`main_evaluate` writes ``scores.json``, ``errors.jsonl``, an optional HTML report,
+compares runs and guards the pinned baseline.
+"""
+from __future__ import annotations
+
+import collections
+import html
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterable
+
+from spacy.scorer import PRFScore
+
+from pipeline.corpus import GoldDocument, corpus_fingerprint, iter_gold
+from pipeline.ingest import iter_documents
+from pipeline.process import Processor
+
+CONTEXT = 40
+BASELINE_TOLERANCE = 0.005  # half a point of F1/accuracy
+
+
+def _prf(score: PRFScore) -> dict[str, float]:
+    return {"p": round(score.precision, 4), "r": round(score.recall, 4),
+            "f": round(score.fscore, 4), "tp": score.tp, "fp": score.fp, "fn": score.fn}
+
+
+def _norm(s: str | None) -> str:
+    return " ".join((s or "").casefold().replace("\u2013", "-").split())
+
+
+class _Scorer:
+    """Counts per metric with spaCy's PRFScore, and keeps every error with its context."""
+
+    def __init__(self) -> None:
+        self.scores: dict[str, PRFScore] = collections.defaultdict(PRFScore)
+        self.errors: list[dict] = []
+
+    def add(self, metric: str, doc: GoldDocument, pred: Iterable, gold: Iterable,
+            describe=None) -> None:
+        pred_c, gold_c = collections.Counter(pred), collections.Counter(gold)
+        tp = sum((pred_c & gold_c).values())
+        s = self.scores[metric]
+        s.tp += tp
+        s.fp += sum(pred_c.values()) - tp
+        s.fn += sum(gold_c.values()) - tp
+        for kind, items in (("fp", pred_c - gold_c), ("fn", gold_c - pred_c)):
+            for item in items.elements():
+                self.errors.append({"doc": doc.meta.id, "metric": metric, "type": kind,
+                                    **(describe(item) if describe else {"item": item})})
+
+    def table(self) -> dict[str, dict]:
+        return {k: _prf(v) for k, v in sorted(self.scores.items())}
+
+
+def _span_describe(text: str):
+    def describe(item):
+        start, end, label = item[:3]
+        return {"label": label, "start": start, "end": end, "text": text[start:end],
+                "context": text[max(0, start - CONTEXT):end + CONTEXT]}
+    return describe
+
+
+def _org_names(orgs: Iterable[dict]) -> list[set[str]]:
+    return [{_norm(o["name"]), *(_norm(a) for a in o.get("aliases", []))} for o in orgs]
+
+
+def _match_orgs(pred: list[set[str]], gold: list[set[str]]) -> tuple[list, list]:
+    """Organisations match when any name or alias agrees; returns comparable keys."""
+    gold_keys = [sorted(g)[0] for g in gold]
+    pred_keys = []
+    for names in pred:
+        hit = next((gk for g, gk in zip(gold, gold_keys) if names & g), None)
+        pred_keys.append(hit or "~" + sorted(names)[0])
+    return pred_keys, gold_keys
+
+
+def _cluster_key(names: set[str], gold: list[tuple[set[str], str]]) -> str:
+    return next((key for g, key in gold if names & g), "~" + sorted(names)[0])
+
+
+def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: list) -> None:
+    text, g, m = doc.text, doc.records, doc.meta
+    describe = _span_describe(text)
+    lang = m.lang
+    gold_spans = [(s.start, s.end, s.label) for s in doc.spans]
+    pred_spans = [(e["start"], e["end"], e["label"]) for e in pred["entities"]]
+    scorer.add("entities", doc, pred_spans, gold_spans, describe)
+    for label in sorted({s[2] for s in gold_spans + pred_spans}):
+        scorer.add(f"entities.label.{label}", doc, [s for s in pred_spans if s[2] == label],
+                   [s for s in gold_spans if s[2] == label], describe)
+    scorer.add(f"entities.language.{lang}", doc, pred_spans, gold_spans, describe)
+    gold_set = collections.Counter(gold_spans)
+    by_source = collections.defaultdict(list)
+    for e in pred["entities"]:
+        by_source[e["source"]].append((e["start"], e["end"], e["label"]))
+    for source, spans in sorted(by_source.items()):
+        # Precision per source: recall is not defined per source (gold has no source).
+        s = scorer.scores[f"entities.source.{source}"]
+        hits = sum((collections.Counter(spans) & gold_set).values())
+        s.tp += hits
+        s.fp += len(spans) - hits
+
+    scorer.add("people", doc, [_norm(p["name"]) for p in pred["people"]],
+               [_norm(p.name) for p in g.people])
+    scorer.add("people.roles", doc,
+               [(_norm(p["name"]), _norm(r)) for p in pred["people"] for r in p["roles"]],
+               [(_norm(p.name), _norm(r)) for p in g.people for r in p.roles])
+    scorer.add("people.organisation", doc,
+               [(_norm(p["name"]), _norm(p["organisation"])) for p in pred["people"]
+                if p.get("organisation")],
+               [(_norm(p.name), _norm(p.organisation)) for p in g.people if p.organisation])
+    pk, gk = _match_orgs(_org_names(pred["organisations"]),
+                         _org_names([o.model_dump() for o in g.organisations]))
+    scorer.add("organisations", doc, pk, gk)
+    scorer.add("amounts", doc, [(a["value"], a["currency"]) for a in pred["amounts"]],
+               [(_dec(a.value), a.currency) for a in g.amounts])
+    scorer.add("dates", doc, [d["value"] for d in pred["dates"]], [d.value for d in g.dates])
+    scorer.add("urls", doc, [_norm(u["url"]).rstrip("/") for u in pred["urls"]],
+               [_norm(u.url).rstrip("/") for u in g.urls])
+    scorer.add("quotes", doc, [_quote_key(q["start"], q["end"], q.get("speaker"), g.quotes)
+                               for q in pred["quotes"]],
+               [(q.start, _norm(q.speaker)) for q in g.quotes])
+    gold_clusters = [({_norm(c.name), *(_norm(a) for a in c.aliases)}, _norm(c.name))
+                     for c in g.clusters]
+    pred_keys = [_cluster_key({_norm(c["name"]), *(_norm(a) for a in c.get("aliases", []))},
+                              gold_clusters) for c in pred["clusters"]]
+    scorer.add("clusters", doc, pred_keys, [k for _, k in gold_clusters])
+    for attr in ("status", "members", "partners", "location"):
+        scorer.add(f"clusters.{attr}", doc,
+                   [(k, _norm(str(c.get(attr)))) for k, c in zip(pred_keys, pred["clusters"])
+                    if c.get(attr) is not None],
+                   [(_norm(c.name), _norm(str(getattr(c, attr)))) for c in g.clusters
+                    if getattr(c, attr) is not None])
+    gold_bounds = {s.start for s in g.sections if s.start > 0}
+    pred_bounds = {s["start"] for s in pred["sections"] if s["start"] > 0}
+    scorer.add("sections.boundaries", doc, sorted(pred_bounds), sorted(gold_bounds),
+               lambda b: {"start": b, "context": text[max(0, b - CONTEXT):b + CONTEXT]})
+    pred_kind = {s["start"]: s["kind"] for s in pred["sections"]}
+    for s in g.sections:
+        if s.start in pred_kind or s.start == 0:
+            ok = pred_kind.get(s.start) == s.kind
+            lang_hits.append(("sections.kind", ok))
+            if not ok:
+                scorer.errors.append({"doc": m.id, "metric": "sections.kind", "type": "wrong",
+                                      "start": s.start, "gold": s.kind,
+                                      "pred": pred_kind.get(s.start),
+                                      "context": text[s.start:s.start + 2 * CONTEXT]})
+    for field in ("title", "published", "publisher"):
+        gold_value = getattr(g, field)
+        if gold_value is not None:
+            ok = _norm(pred.get(field)) == _norm(gold_value)
+            lang_hits.append((f"metadata.{field}", ok))
+            if not ok:
+                scorer.errors.append({"doc": m.id, "metric": f"metadata.{field}",
+                                      "type": "wrong", "gold": gold_value,
+                                      "pred": pred.get(field)})
+    ok = pred["language"]["code"] == g.language
+    lang_hits.append(("language", ok))
+    if not ok:
+        scorer.errors.append({"doc": m.id, "metric": "language", "type": "wrong",
+                              "gold": g.language, "pred": pred["language"]["code"]})
+
+
+def _dec(value: str) -> str:
+    from pipeline.records import decimal_str
+    return decimal_str(value)
+
+
+def _quote_key(start: int, end: int, speaker: str | None, gold_quotes) -> tuple:
+    """A predicted quote counts as the gold quote it overlaps most (at least half)."""
+    best, best_overlap = None, 0
+    for q in gold_quotes:
+        overlap = min(end, q.end) - max(start, q.start)
+        if overlap > best_overlap:
+            best, best_overlap = q, overlap
+    if best is not None and best_overlap * 2 >= (best.end - best.start):
+        return (best.start, _norm(speaker))
+    return (-start, _norm(speaker))
+
+
+def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = None
+             ) -> tuple[dict, list[dict], list[tuple[GoldDocument, dict]]]:
+    """Run the pipeline over the split; returns (scores, errors, [(gold, predicted)])."""
+    processor = processor or Processor.load()
+    scorer = _Scorer()
+    hits: list[tuple[str, bool]] = []
+    pairs = []
+    golds = list(iter_gold(corpus, split))
+    raws = []
+    for doc in golds:
+        raw = next(iter_documents([str(corpus / "texts" / doc.meta.file)]))
+        raw.id = doc.meta.id
+        raws.append(raw)
+    records = processor.process_batch(raws)
+    for doc, rec in zip(golds, records):
+        pred = rec.model_dump(mode="json")
+        if pred["text"] != doc.text:
+            scorer.errors.append({"doc": doc.meta.id, "metric": "text", "type": "wrong",
+                                  "message": "pipeline text differs from the gold text"})
+        score_document(scorer, doc, pred, hits)
+        pairs.append((doc, pred))
+    scores: dict[str, Any] = {"split": split, "documents": len(golds),
+                              "corpus_fingerprint": corpus_fingerprint(corpus),
+                              "prf": scorer.table(), "accuracy": {}}
+    acc = collections.defaultdict(lambda: [0, 0])
+    for name, ok in hits:
+        acc[name][0] += int(ok)
+        acc[name][1] += 1
+    scores["accuracy"] = {k: {"accuracy": round(c / n, 4), "n": n}
+                          for k, (c, n) in sorted(acc.items())}
+    return scores, scorer.errors, pairs
+
+
+def flatten(scores: dict) -> dict[str, float]:
+    """Headline numbers: each PRF's F (precision where recall is undefined) and accuracy."""
+    flat = {}
+    for k, v in scores["prf"].items():
+        flat[f"{k}.f" if not k.startswith("entities.source.") else f"{k}.p"] = \
+            v["f"] if not k.startswith("entities.source.") else v["p"]
+    for k, v in scores["accuracy"].items():
+        flat[f"{k}.accuracy"] = v["accuracy"]
+    return flat
+
+
+def compare(new: dict, old: dict) -> list[tuple[str, float | None, float | None, float]]:
+    a, b = flatten(new), flatten(old)
+    rows = []
+    for key in sorted(set(a) | set(b)):
+        delta = (a.get(key) or 0.0) - (b.get(key) or 0.0)
+        rows.append((key, b.get(key), a.get(key), round(delta, 4)))
+    return rows
+
+
+def check_baseline(scores: dict, baseline: dict) -> list[str]:
+    """Scores that dropped more than half a point below the pinned baseline."""
+    problems = []
+    if baseline.get("split") != scores["split"]:
+        problems.append(f"baseline is for split {baseline.get('split')}, not {scores['split']}")
+    if baseline.get("corpus_fingerprint") != scores["corpus_fingerprint"]:
+        problems.append("the corpus changed since the baseline was pinned "
+                        "(update it with --update-baseline)")
+    now = flatten(scores)
+    for key, pinned in baseline.get("scores", {}).items():
+        if key in now and now[key] < pinned - BASELINE_TOLERANCE:
+            problems.append(f"{key}: {now[key]:.4f} < baseline {pinned:.4f}")
+        elif key not in now:
+            problems.append(f"{key}: missing (baseline {pinned:.4f})")
+    return problems
+
+
+def update_baseline(scores: dict, path: Path, allow_lower: bool) -> list[str]:
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"scores": {}}
+    new = flatten(scores)
+    lower = [k for k, v in old.get("scores", {}).items() if new.get(k, 0.0) < v]
+    if lower and not allow_lower:
+        return [f"refusing to lower {k} ({old['scores'][k]} -> {new.get(k)}); "
+                "pass --allow-lower" for k in lower]
+    path.write_text(json.dumps({"split": scores["split"],
+                                "corpus_fingerprint": scores["corpus_fingerprint"],
+                                "scores": new}, indent=1, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return []
+
+
+def format_table(scores: dict) -> str:
+    lines = [f"split {scores['split']}: {scores['documents']} documents",
+             f"{'metric':44} {'P':>6} {'R':>6} {'F':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
+    for k, v in scores["prf"].items():
+        lines.append(f"{k:44} {v['p']:6.3f} {v['r']:6.3f} {v['f']:6.3f} "
+                     f"{v['tp']:5d} {v['fp']:5d} {v['fn']:5d}")
+    lines.append(f"{'accuracy':44} {'acc':>6} {'n':>6}")
+    for k, v in scores["accuracy"].items():
+        lines.append(f"{k:44} {v['accuracy']:6.3f} {v['n']:6d}")
+    return "\n".join(lines)
+
+
+_COLORS = {"PER": "#aa9cfc", "ORG": "#7aecec", "LOC": "#ff9561", "GPE": "#feca74",
+           "PROD": "#bfeeb7", "EVT": "#ffeb80", "DRV": "#c887fb", "MONEY": "#e4e7d2",
+           "DATE": "#bfe1d9", "URL": "#ddd", "EMAIL": "#ddd", "PHONE": "#ddd"}
+
+
+def render_html(scores: dict, pairs: list[tuple[GoldDocument, dict]], errors: list[dict]) -> str:
+    """One page: score tables on top, then every document with gold and predicted
+    entities side by side (displaCy) and its errors listed and highlighted."""
+    from spacy import displacy
+
+    colors = dict(_COLORS)
+    colors.update({f"FP {k}": "#ff6b6b" for k in _COLORS})
+    colors.update({f"FN {k}": "#ffa94d" for k in _COLORS})
+    opts = {"colors": colors}
+    parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>klynge evaluation"
+             f" ({html.escape(scores['split'])})</title><style>"
+             "body{font-family:sans-serif;margin:1em}table{border-collapse:collapse}"
+             "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+             "td:first-child{text-align:left}.doc{display:grid;grid-template-columns:1fr 1fr;"
+             "gap:1em}.err{background:#fff0f0}h2{margin-top:2em}</style></head><body>",
+             f"<h1>klynge evaluation: {html.escape(scores['split'])} "
+             f"({scores['documents']} documents)</h1>",
+             "<table id='prf'><tr><th>metric</th><th>P</th><th>R</th><th>F</th><th>TP</th>"
+             "<th>FP</th><th>FN</th></tr>"]
+    for k, v in scores["prf"].items():
+        parts.append(f"<tr><td>{html.escape(k)}</td><td>{v['p']:.3f}</td><td>{v['r']:.3f}"
+                     f"</td><td>{v['f']:.3f}</td><td>{v['tp']}</td><td>{v['fp']}</td>"
+                     f"<td>{v['fn']}</td></tr>")
+    parts.append("</table><table id='acc'><tr><th>accuracy</th><th>value</th><th>n</th></tr>")
+    for k, v in scores["accuracy"].items():
+        parts.append(f"<tr><td>{html.escape(k)}</td><td>{v['accuracy']:.3f}</td>"
+                     f"<td>{v['n']}</td></tr>")
+    parts.append("</table>")
+    by_doc = collections.defaultdict(list)
+    for e in errors:
+        by_doc[e["doc"]].append(e)
+    for gold, pred in pairs:
+        text = gold.text
+        gold_ents = [{"start": s.start, "end": s.end, "label": s.label} for s in gold.spans]
+        pred_ents = [{"start": e["start"], "end": e["end"], "label": e["label"]}
+                     for e in pred["entities"]]
+        gs = {(e["start"], e["end"], e["label"]) for e in gold_ents}
+        ps = {(e["start"], e["end"], e["label"]) for e in pred_ents}
+        marked = [{"start": s, "end": e, "label": f"FP {l}"} for s, e, l in sorted(ps - gs)]
+        marked += [{"start": s, "end": e, "label": f"FN {l}"} for s, e, l in sorted(gs - ps)]
+        marked = _non_overlapping(marked)
+        render = lambda ents: displacy.render(  # noqa: E731
+            {"text": text, "ents": ents, "title": None}, style="ent", manual=True,
+            options=opts, page=False)
+        parts.append(f"<h2 id='{html.escape(gold.meta.id)}'>{html.escape(gold.meta.id)} "
+                     f"({gold.meta.lang}, {len(by_doc[gold.meta.id])} errors)</h2>"
+                     "<div class='doc'><div><h3>gold</h3>" + render(gold_ents) +
+                     "</div><div><h3>predicted</h3>" + render(pred_ents) + "</div></div>"
+                     "<div class='err'><h3>entity errors (FP red, FN orange)</h3>"
+                     + render(marked) + "<ul>")
+        for e in by_doc[gold.meta.id]:
+            if not e["metric"].startswith("entities"):
+                parts.append(f"<li>{html.escape(json.dumps(e, ensure_ascii=False))}</li>")
+        parts.append("</ul></div>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _non_overlapping(ents: list[dict]) -> list[dict]:
+    out, end = [], -1
+    for e in sorted(ents, key=lambda e: (e["start"], -e["end"])):
+        if e["start"] >= end:
+            out.append(e)
+            end = e["end"]
+    return out
+
+
+def main_evaluate(args) -> int:
+    corpus = Path(args.corpus)
+    scores, errors, pairs = evaluate(corpus, args.split)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+    with open(out / "errors.jsonl", "w", encoding="utf-8") as fh:
+        for e in errors:
+            fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    print(format_table(scores))
+    print(f"\nwrote {out / 'scores.json'} and {out / 'errors.jsonl'} ({len(errors)} errors)")
+    if args.html:
+        Path(args.html).write_text(render_html(scores, pairs, errors), encoding="utf-8")
+        print(f"wrote {args.html}")
+    code = 0
+    if args.compare:
+        old = json.loads(Path(args.compare).read_text(encoding="utf-8"))
+        print(f"\n{'metric':44} {'before':>8} {'now':>8} {'delta':>8}")
+        for key, before, now, delta in compare(scores, old):
+            if delta:
+                print(f"{key:44} {before if before is not None else float('nan'):8.4f} "
+                      f"{now if now is not None else float('nan'):8.4f} {delta:+8.4f}")
+    if args.check_baseline:
+        baseline = json.loads(Path(args.check_baseline).read_text(encoding="utf-8"))
+        problems = check_baseline(scores, baseline)
+        for p in problems:
+            print(f"baseline: {p}", file=sys.stderr)
+        code = 1 if problems else code
+    if args.update_baseline:
+        problems = update_baseline(scores, Path(args.update_baseline), args.allow_lower)
+        for p in problems:
+            print(f"baseline: {p}", file=sys.stderr)
+        code = 1 if problems else code
+    return code

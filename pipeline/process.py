@@ -1,0 +1,203 @@
+"""The per-document function that chains the stages; every engine (local, workers, Dask)
+calls :meth:`Processor.process_batch`, so they cannot drift apart.
+
+ingest -> normalise (done by ingest) -> language -> sections -> entities -> records -> emit
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import traceback
+from typing import Iterable, Sequence
+
+from pipeline.emit import DocumentRecord
+from pipeline.entities import EntityItem, EntityStage
+from pipeline.ingest import RawDocument
+from pipeline.language import LanguageDetector, detect_sections, document_language
+from pipeline.normalisers.dates import find_published, parse_date
+from pipeline.records import build_records
+from pipeline.sections import NO_ENTITY_KINDS, split_sections
+
+log = logging.getLogger(__name__)
+
+NORWEGIAN = {"nb", "nn"}
+
+
+def document_id(raw: RawDocument) -> str:
+    """The input's id, else a stable hash of the text (so reruns give the same id)."""
+    if raw.id:
+        return str(raw.id)
+    basis = raw.text if raw.text is not None else repr(raw.source)
+    return "sha1:" + hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def error_record(raw: RawDocument, code: str, message: str) -> DocumentRecord:
+    return DocumentRecord(
+        id=document_id(raw), status="error", error={"code": code, "message": message},
+        source=raw.source, language={"code": "und", "confidence": 0.0},
+        text="", flags=list(raw.flags))
+
+
+class Processor:
+    """Loads every model once (per process) and turns raw documents into records."""
+
+    def __init__(self, detector: LanguageDetector, entity_stage: EntityStage) -> None:
+        self.detector = detector
+        self.entity_stage = entity_stage
+
+    @classmethod
+    def load(cls, policy: str = "rules_first") -> "Processor":
+        return cls(LanguageDetector.load(), EntityStage.load(policy=policy))
+
+    def process_batch(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
+        """Records for ``raws`` in order; a failing document becomes an error record."""
+        prepared: list = []
+        for raw in raws:
+            if raw.error is not None:
+                prepared.append(error_record(raw, *raw.error))
+                continue
+            try:
+                prepared.append(self._prepare(raw))
+            except Exception as exc:  # one bad document must not stop the batch
+                prepared.append(self._internal_error(raw, exc))
+        pending = [p for p in prepared if isinstance(p, _Prepared)]
+        try:
+            results = self.entity_stage.annotate([p.entity_item for p in pending])
+        except Exception:
+            # Retry one by one so only the document that breaks the model fails.
+            results = []
+            for p in pending:
+                try:
+                    results.extend(self.entity_stage.annotate([p.entity_item]))
+                except Exception as exc:
+                    results.append(exc)
+        by_id = {id(p): r for p, r in zip(pending, results)}
+        out = []
+        for p in prepared:
+            if not isinstance(p, _Prepared):
+                out.append(p)
+                continue
+            result = by_id[id(p)]
+            if isinstance(result, Exception):
+                out.append(self._internal_error(p.raw, result))
+                continue
+            try:
+                out.append(p.finish(result))
+            except Exception as exc:
+                out.append(self._internal_error(p.raw, exc))
+        return out
+
+    def process(self, raw: RawDocument) -> DocumentRecord:
+        return self.process_batch([raw])[0]
+
+    @staticmethod
+    def _internal_error(raw: RawDocument, exc: BaseException) -> DocumentRecord:
+        log.debug("document %s failed:\n%s", raw.source, traceback.format_exc())
+        return error_record(raw, "internal_error", f"{type(exc).__name__}: {exc}")
+
+    def _prepare(self, raw: RawDocument) -> "_Prepared":
+        text = raw.text or ""
+        if raw.lang in ("nb", "nn", "en", "da", "sv"):
+            doc_lang = raw.lang
+            lang_conf = 1.0
+        else:
+            first = self.detector.detect(text)
+            doc_lang, lang_conf = first.code, first.confidence
+        rule_lang = doc_lang if doc_lang != "und" else "nb"
+        sections, meta = split_sections(text, rule_lang)
+        spans = [(s.start, s.end) for s in sections]
+        if raw.lang is None and sections:
+            whole = document_language(self.detector, text, spans)
+            doc_lang, lang_conf = whole.code, whole.confidence
+            rule_lang = doc_lang if doc_lang != "und" else "nb"
+        section_results = detect_sections(self.detector, text, spans,
+                                          _Lang(doc_lang, lang_conf)) if sections else []
+        section_langs = [r.code if r.code != "und" else doc_lang for r in section_results]
+        published, base = self._published(raw, text, meta, rule_lang)
+        foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
+                   if _group(lang) != _group(rule_lang) and lang != "und"]
+        return _Prepared(raw=raw, text=text, lang=doc_lang, lang_conf=lang_conf,
+                         rule_lang=rule_lang, sections=sections, meta=meta,
+                         section_langs=section_langs, published=published,
+                         entity_item=EntityItem(text=text, lang=rule_lang, base_date=base,
+                                                foreign=foreign))
+
+    @staticmethod
+    def _published(raw: RawDocument, text: str, meta, lang: str
+                   ) -> tuple[str | None, dt.date | None]:
+        value = None
+        if raw.published:
+            m = parse_date(raw.published, lang)
+            value = m.value if m and m.precision == "day" else None
+        if value is None and meta.published_span:
+            s, e = meta.published_span
+            m = parse_date(text[s:e], lang)
+            value = m.value if m and m.precision == "day" else None
+        if value is None:
+            m = find_published(text, lang)
+            value = m.value if m and m.precision == "day" else None
+        if value is None:
+            return None, None
+        return value, dt.date.fromisoformat(value)
+
+
+def _group(lang: str) -> str:
+    return "en" if lang == "en" else "no"
+
+
+class _Lang:
+    def __init__(self, code: str, confidence: float) -> None:
+        self.code, self.confidence = code, confidence
+
+
+class _Prepared:
+    """A document between the sections and the entity stage."""
+
+    def __init__(self, **kw) -> None:
+        self.__dict__.update(kw)
+
+    def finish(self, result) -> DocumentRecord:
+        text, meta = self.text, self.meta
+        silent = [(s.start, s.end) for s in self.sections if s.kind in NO_ENTITY_KINDS]
+        entities = [e for e in result.entities
+                    if not any(a <= e["start"] and e["end"] <= b for a, b in silent)]
+        section_langs = [(s.start, s.end, lang)
+                         for s, lang in zip(self.sections, self.section_langs)
+                         if lang != self.lang]
+        records = build_records(
+            text=text, lang=self.rule_lang, entities=entities, sentences=result.sentences,
+            sections=self.sections, published=self.published, section_langs=section_langs)
+        updated = None
+        if meta.updated_span:
+            m = parse_date(text[meta.updated_span[0]:meta.updated_span[1]], self.rule_lang)
+            updated = m.value if m and m.precision == "day" else None
+        contacts = [{k: c.get(k) for k in ("name", "phone", "email", "start", "end")}
+                    for c in meta.contacts]
+        return DocumentRecord(
+            id=document_id(self.raw), status="ok", source=self.raw.source,
+            language={"code": self.lang, "confidence": self.lang_conf},
+            title=meta.title or self.raw.title, published=self.published, updated=updated,
+            publisher=meta.publisher, press_release_no=meta.press_release_no,
+            truncated=bool(meta.truncated), flags=list(self.raw.flags), text=text,
+            sections=[{"kind": s.kind, "heading": s.heading, "start": s.start, "end": s.end,
+                       "language": lang,
+                       "items": [{"start": a, "end": b} for a, b in s.items]}
+                      for s, lang in zip(self.sections, self.section_langs)],
+            entities=[{"label": e["label"], "text": e["text"], "start": e["start"],
+                       "end": e["end"], "source": e["source"],
+                       "fine_label": e.get("fine_label")} for e in entities],
+            contacts=contacts,
+            **records,
+        )
+
+
+def iter_batches(items: Iterable, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,101 @@
+"""Stage 5, records: people, organisations, amounts, dates, URLs, quotes and clusters.
+
+Entry point: :func:`build_records`, a pure function from the annotated text (entities,
+sentences, sections, metadata) to the record fields of one document. The parts live in
+this package: ``organisations`` -> ``people`` -> ``quotes`` -> ``clusters`` (each uses the
+ones before it).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Sequence
+
+from pipeline.records.clusters import extract_clusters
+from pipeline.records.organisations import resolve_organisations
+from pipeline.records.people import extract_people
+from pipeline.records.quotes import extract_quotes
+
+
+def decimal_str(value: Decimal | str) -> str:
+    """Plain decimal notation without exponent or trailing zeros ("2.2E+9" -> "2200000000")."""
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _key(name: str) -> str:
+    """Comparison key for names: case, dashes and a leading English article ignored."""
+    words = name.casefold().replace("\u2013", "-").split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[Any]) -> list[dict]:
+    """A cluster is one organisation: organisations named by any of a cluster's names
+    ("H2Cluster", "The Norwegian Hydrogen Cluster") become one entry with aliases."""
+    out = [dict(o, aliases=list(o["aliases"])) for o in organisations]
+    for cluster in clusters:
+        keys = {_key(n) for n in (cluster.name, *cluster.aliases)}
+        hits = [o for o in out if keys & {_key(o["name"]), *map(_key, o["aliases"])}]
+        if not hits:
+            continue
+        head = next((o for o in hits if _key(o["name"]) == _key(cluster.name)), hits[0])
+        names = [cluster.name, *cluster.aliases]  # the cluster's forms as written first
+        for other in hits:
+            names += [other["name"], *other["aliases"]]
+            if other is not head:
+                out.remove(other)
+        seen, aliases = {_key(head["name"])}, []
+        for name in names:
+            if _key(name) not in seen:
+                seen.add(_key(name))
+                aliases.append(name)
+        head["aliases"] = aliases
+    return out
+
+
+def build_records(*, text: str, lang: str, entities: list[dict],
+                  sentences: list[tuple[int, int]], sections: Sequence[Any],
+                  published: str | None,
+                  section_langs: Sequence[tuple[int, int, str]] = ()) -> dict[str, Any]:
+    """All record fields of one document, as plain dicts ready for the emit schema."""
+    organisations = resolve_organisations(text, entities, lang)
+    langs = list(section_langs) or None
+    people = extract_people(text, entities, sentences, lang, organisations,
+                            section_langs=langs)
+    quotes = extract_quotes(text, people, sentences, lang, section_langs=langs)
+    clusters, programme = extract_clusters(
+        text, lang=lang, entities=entities, sentences=sentences, sections=sections,
+        people=people, organisations=organisations, published=published)
+    out: dict[str, Any] = {
+        "organisations": merge_cluster_aliases(
+            [{"name": o["name"], "aliases": list(o.get("aliases", []))}
+             for o in organisations], clusters),
+        "people": [{"name": p["name"], "roles": list(p.get("roles", [])),
+                    "organisation": p.get("organisation"), "start": p["start"],
+                    "end": p["end"], "text": text[p["start"]:p["end"]]} for p in people],
+        "quotes": [{"text": q["text"], "speaker": q.get("speaker"), "start": q["start"],
+                    "end": q["end"]} for q in quotes],
+        "amounts": [], "dates": [], "urls": [], "emails": [], "phones": [],
+        "clusters": clusters, "programme": programme,
+    }
+    for e in entities:
+        label = e["label"]
+        if label == "MONEY" and e.get("value") is not None and e.get("currency"):
+            out["amounts"].append({"text": e["text"], "value": decimal_str(e["value"]),
+                                   "currency": e["currency"], "start": e["start"],
+                                   "end": e["end"], "range_id": e.get("range_id")})
+        elif label == "DATE":
+            out["dates"].append({"text": e["text"], "value": e.get("value"),
+                                 "precision": e.get("precision"), "start": e["start"],
+                                 "end": e["end"], "flags": list(e.get("flags", []))})
+        elif label == "URL":
+            out["urls"].append({"text": e["text"], "url": e.get("value") or e["text"],
+                                "start": e["start"], "end": e["end"]})
+        elif label in ("EMAIL", "PHONE"):
+            out["emails" if label == "EMAIL" else "phones"].append(
+                {"text": e["text"], "value": e.get("value") or e["text"],
+                 "start": e["start"], "end": e["end"]})
+    return out

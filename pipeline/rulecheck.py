@@ -1,0 +1,79 @@
+"""``klynge rules check``: validate every rule data file under ``pipeline/rules/``.
+
+Each file name is claimed by exactly one pydantic model (the one its stage loads it
+with); a file nobody claims is an error too, so a misspelt file name cannot be silently
+ignored. Stages with deeper checks (templates that compile only once filled in, example
+lines that must match) add them through their own ``check`` functions.
+"""
+from __future__ import annotations
+
+from importlib import resources
+from typing import Callable
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.rules import _read
+
+
+def _models() -> dict[tuple[str, str], type[BaseModel]]:
+    """(folder, file name) -> model; folder "*" means every language folder."""
+    from pipeline import entities, language, sections
+    from pipeline.normalisers import amounts, contacts, dates, numbers
+    from pipeline.records import clusters, organisations, people, quotes
+
+    return {
+        ("shared", "labels.yaml"): entities.LabelMaps,
+        ("shared", "models.yaml"): entities.ModelsFile,
+        ("shared", "entity_patterns.jsonl"): entities.EntityPatterns,
+        ("shared", "langid.yaml"): language.LangIdThresholds,
+        ("shared", "sections.yaml"): sections.SharedSectionRules,
+        ("*", "sections.yaml"): sections.LangSectionRules,
+        ("shared", "amounts.yaml"): amounts.AmountRules,
+        ("shared", "currencies.yaml"): amounts.CurrencyFile,
+        ("*", "currencies.yaml"): amounts.CurrencyFile,
+        ("shared", "dates.yaml"): dates.DateRules,
+        ("*", "dates.yaml"): dates.DateWords,
+        ("*", "months.yaml"): dates.MonthFile,
+        ("*", "relative_dates.yaml"): dates.RelativeFile,
+        ("*", "numbers.yaml"): numbers.NumberWords,
+        ("shared", "contacts.yaml"): contacts.ContactRules,
+        ("shared", "clusters.yaml"): clusters.SharedClusterRules,
+        ("*", "clusters.yaml"): clusters.LangClusterRules,
+        ("shared", "organisations.yaml"): organisations.Gazetteer,
+        ("shared", "generic_nouns.yaml"): organisations.GenericNouns,
+        ("*", "roles.yaml"): people.Roles,
+        ("*", "quotes.yaml"): quotes.QuoteRules,
+    }
+
+
+def _deep_checks() -> list[Callable[[], list[str]]]:
+    from pipeline import normalisers, sections
+    return [normalisers.check_all, sections.check_rules]
+
+
+def check_all_rules() -> list[str]:
+    """Every problem found in the rule files; empty when all are valid."""
+    errors: list[str] = []
+    models = _models()
+    root = resources.files("pipeline.rules")
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):
+            if path.name.startswith(".") or not path.name.endswith((".yaml", ".yml", ".json", ".jsonl")):
+                continue
+            where = f"{folder.name}/{path.name}"
+            model = models.get((folder.name, path.name)) or (
+                models.get(("*", path.name)) if folder.name != "shared" else None)
+            if model is None:
+                errors.append(f"{where}: no stage reads this file (unknown rule file)")
+                continue
+            try:
+                data = _read(folder.name, path.name)
+                model.model_validate({"rules": data} if isinstance(data, list) else data)
+            except ValidationError as exc:
+                errors.append(f"{where}: {exc}")
+            except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on
+                errors.append(f"{where}: {type(exc).__name__}: {exc}")
+    if not errors:
+        for check in _deep_checks():
+            errors.extend(check())
+    return errors

@@ -1,0 +1,28 @@
+"""Shared fixtures: models are loaded once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+SEED = CORPUS / "texts" / "ife-2020-11-19-to-nye-arena-klynger.txt"
+
+
+@pytest.fixture(scope="session")
+def processor():
+    from pipeline.process import Processor
+    return Processor.load()
+
+
+@pytest.fixture(scope="session")
+def entity_stage(processor):
+    return processor.entity_stage
+
+
+@pytest.fixture(scope="session")
+def seed_record(processor):
+    from pipeline.ingest import iter_documents
+    raw = next(iter_documents([str(SEED)]))
+    return processor.process(raw).model_dump(mode="json")

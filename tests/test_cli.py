@@ -1,0 +1,79 @@
+"""The command line: every command has help, run writes schema-valid JSONL, exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import pytest
+
+from pipeline.cli import build_parser, main
+from tests.conftest import CORPUS, SEED
+
+COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"],
+            ["clusters", "merge"], ["corpus", "build"], ["corpus", "check"], ["train-ner"],
+            ["train-langid"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_cli_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(command + ["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage:" in out and "--help" in out
+
+
+def test_cli_run_output_validates_against_exported_schema(tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    sample = [str(SEED), str(CORPUS / "texts" / "2005-nytt-program-norwegian-centres-of-expertise.txt"),
+              str(CORPUS / "texts" / "2014-en-liberia-nok-75-million-ebola.txt")]
+    assert main(["run", *sample, "-o", str(out), "--workers", "1", "-q"]) == 0
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        jsonschema.validate(json.loads(line), schema)
+    langs = [json.loads(line)["language"]["code"] for line in lines]
+    assert langs == ["nb", "nn", "en"]
+
+
+def test_cli_run_exit_code_1_when_some_documents_fail(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    out = tmp_path / "out.jsonl"
+    assert main(["run", str(SEED), str(empty), "-o", str(out), "--workers", "1", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "2 read, 1 ok, 1 error, 0 skipped" in err
+    assert [json.loads(l)["status"] for l in out.read_text().splitlines()] == ["ok", "error"]
+
+
+def test_cli_run_exit_code_2_when_output_cannot_be_written(tmp_path, capsys):
+    assert main(["run", str(SEED), "-o", str(tmp_path / "missing" / "x.jsonl")]) == 2
+    assert "cannot write output" in capsys.readouterr().err
+
+
+def test_cli_python_m_pipeline_reads_stdin(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "-q", "--workers", "1"],
+                          input="Iselin Nybø er næringsminister i Norge.\n", text=True,
+                          capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    rec = json.loads(proc.stdout)
+    assert rec["status"] == "ok" and rec["language"]["code"] == "nb"
+    assert "1 read, 1 ok" in proc.stderr
+
+
+def test_cli_language_command_one_line_per_input(tmp_path, capsys):
+    src = tmp_path / "texts.txt"
+    src.write_text("Regjeringa føreslår å bruke 34,5 millionar kroner til programmet.\n"
+                   "The Government will provide NOK 75 million to Liberia.\n", encoding="utf-8")
+    assert main(["language", str(src)]) == 0
+    rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert [r["language"] for r in rows] == ["nn", "en"]
+    assert all(set(r) == {"language", "confidence"} for r in rows)
+
+
+def test_cli_rules_check_passes_on_shipped_rules(capsys):
+    assert main(["rules", "check"]) == 0

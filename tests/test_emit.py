@@ -1,0 +1,48 @@
+"""The output schema: versioned, exported as JSON Schema, offsets checked."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from pipeline import SCHEMA_VERSION
+from pipeline.emit import DocumentRecord, dumps, json_schema
+
+BASE = {"id": "x", "status": "ok", "source": {"path": None, "line": None, "url": None},
+        "language": {"code": "nb", "confidence": 0.99}, "text": "IFE har 37 partnere."}
+
+
+def test_emit_schema_has_the_fixed_fields():
+    props = json_schema()["properties"]
+    for key in ("schema_version", "id", "status", "error", "source", "language", "title",
+                "published", "text", "sections", "entities", "people", "organisations",
+                "amounts", "dates", "urls", "quotes", "clusters"):
+        assert key in props, key
+    assert SCHEMA_VERSION.startswith("1.")
+
+
+def test_emit_record_rejects_offsets_that_do_not_match_text():
+    bad = dict(BASE, entities=[{"label": "ORG", "text": "IFE", "start": 1, "end": 4,
+                                "source": "model"}])
+    with pytest.raises(ValidationError, match="text"):
+        DocumentRecord.model_validate(bad)
+
+
+def test_emit_record_accepts_matching_offsets_and_dumps_deterministically():
+    good = dict(BASE, entities=[{"label": "ORG", "text": "IFE", "start": 0, "end": 3,
+                                 "source": "model", "fine_label": "ORG"}])
+    rec = DocumentRecord.model_validate(good)
+    line = dumps(rec)
+    assert line == dumps(DocumentRecord.model_validate(json.loads(line)))
+    assert "\n" not in line
+
+
+@pytest.mark.parametrize("published", ["2020-11-19", None])
+def test_emit_published_is_iso_or_null(published):
+    DocumentRecord.model_validate(dict(BASE, published=published))
+
+
+def test_emit_published_rejects_other_formats():
+    with pytest.raises(ValidationError):
+        DocumentRecord.model_validate(dict(BASE, published="19.11.2020"))
