@@ -92,7 +92,9 @@ def repair_and_read_ids(path: Path) -> set[str]:
             obj = json.loads(line)
         except json.JSONDecodeError:
             continue
-        ident = obj.get("document_id", obj.get("id"))
+        # Document lines carry "id"; cluster lines (--emit clusters) "document": {"id"}.
+        doc = obj.get("document") if isinstance(obj.get("document"), dict) else {}
+        ident = doc.get("id", obj.get("id"))
         if ident is not None:
             ids.add(str(ident))
     return ids

@@ -141,9 +141,6 @@ def train(norne_dir: Path, config: Path, work: Path, out: Path, *,
           max_steps: int | None = None, seed: int = 0) -> dict:
     """Convert NorNE, train with spaCy's trainer, copy model-best to ``out`` and record
     the dev/test scores in its ``meta.json``. Returns those scores."""
-    import json
-    import shutil
-
     from spacy.cli.train import train as spacy_train
 
     data = convert(norne_dir, work / "data")
@@ -152,7 +149,14 @@ def train(norne_dir: Path, config: Path, work: Path, out: Path, *,
     if max_steps:
         overrides["training.max_steps"] = max_steps
     spacy_train(config, work / "output", overrides=overrides)
-    best = work / "output" / "model-best"
+    return package_model(work / "output" / "model-best", data, out)
+
+
+def package_model(best: Path, data: dict[str, Path], out: Path) -> dict:
+    """Copy a trained pipeline to ``out`` with its NorNE dev/test scores in meta.json."""
+    import json
+    import shutil
+
     scores = evaluate_model(best, data)
     if out.exists():
         shutil.rmtree(out)

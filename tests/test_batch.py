@@ -68,7 +68,7 @@ def test_batch_resume_after_a_real_kill(expected, tmp_path):
 
 def test_batch_repair_reads_ids_of_document_and_cluster_lines(tmp_path):
     out = tmp_path / "o.jsonl"
-    out.write_text('{"id": "a"}\n{"document_id": "b", "name": "X"}\n{"id": "c", "tex')
+    out.write_text('{"id": "a"}\n{"document": {"id": "b"}, "name": "X"}\n{"id": "c", "tex')
     assert repair_and_read_ids(out) == {"a", "b"}
     assert out.read_text().endswith("}\n")
 

@@ -77,3 +77,20 @@ def test_cli_language_command_one_line_per_input(tmp_path, capsys):
 
 def test_cli_rules_check_passes_on_shipped_rules(capsys):
     assert main(["rules", "check"]) == 0
+
+
+def test_cli_emit_clusters_and_merge(tmp_path, capsys):
+    out = tmp_path / "clusters.jsonl"
+    assert main(["run", str(SEED), "-o", str(out), "--emit", "clusters", "--workers", "1",
+                 "-q"]) == 0
+    lines = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(l["name"] for l in lines) == ["Cluster for Applied AI", "H2Cluster"]
+    for line in lines:
+        assert line["document"]["published"] == "2020-11-19"
+        assert line["document"]["title"].startswith("To nye Arena-klynger")
+    docs = tmp_path / "docs.jsonl"
+    assert main(["run", str(SEED), "-o", str(docs), "--workers", "1", "-q"]) == 0
+    capsys.readouterr()
+    assert main(["clusters", "merge", str(docs)]) == 0
+    registry = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert sorted(r["name"] for r in registry) == ["Cluster for Applied AI", "H2Cluster"]

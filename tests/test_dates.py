@@ -53,6 +53,8 @@ FORMS = [
     case("forms", "nb", "Mandag 19. november 2020", ("Mandag 19. november 2020", "2020-11-19", "day")),
     case("forms", "nb", "19.11.20", ("19.11.20", "2020-11-19", "day")),
     case("forms", "nb", "19/11/2020", ("19/11/2020", "2020-11-19", "day")),
+    # regression: regjeringen.no's English datelines ("Press release | Date: 08/02/2019")
+    case("regjeringen", "en", "Press release | Date: 08/02/2019", ("08/02/2019", "2019-02-08", "day")),
     case("forms", "nb", "1. januar 2004", ("1. januar 2004", "2004-01-01", "day")),
     case("forms", "nb", "des. 2020", ("des. 2020", "2020-12", "month")),
     case("forms", "nb", "innen 2030", ("2030", "2030", "year")),

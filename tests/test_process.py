@@ -126,3 +126,26 @@ def test_process_bad_document_becomes_error_record(processor, monkeypatch):
                                                                     "url": None})]
     rec = processor.process_batch(good_and_bad)[0]
     assert rec.status == "error" and rec.error.code == "internal_error"
+
+
+def test_process_every_release_gives_well_formed_values(processor):
+    """Every bundled release (copies of ../shared/press-releases): no MONEY without value
+    and currency, no malformed DATE value, every offset matches the text."""
+    import re
+    from pipeline.ingest import iter_documents
+    from tests.conftest import CORPUS
+    raws = list(iter_documents([str(CORPUS / "texts")]))
+    assert len(raws) == 46
+    for rec in processor.process_batch(raws):
+        assert rec.status == "ok", rec.error
+        data = rec.model_dump(mode="json")
+        DocumentRecord.model_validate(data)
+        money = [e for e in data["entities"] if e["label"] == "MONEY"]
+        assert len(money) == len(data["amounts"])
+        for a in data["amounts"]:
+            assert re.fullmatch(r"\d+(\.\d+)?", a["value"]) and re.fullmatch(r"[A-Z]{3}", a["currency"])
+        for d in data["dates"]:
+            assert d["value"] is None or re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", d["value"])
+        sections = data["sections"]
+        assert sections[0]["start"] == 0 and sections[-1]["end"] == len(data["text"])
+        assert all(a["end"] == b["start"] for a, b in zip(sections, sections[1:]))

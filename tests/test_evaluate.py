@@ -1,0 +1,99 @@
+"""klynge evaluate: scores, errors with context, comparison, the baseline guard, HTML."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from pipeline.evaluate import (check_baseline, compare, evaluate, flatten, render_html,
+                               update_baseline)
+from tests.conftest import CORPUS
+
+BASELINE = CORPUS / "baseline.json"
+
+
+@pytest.fixture(scope="module")
+def dev_run(processor):
+    return evaluate(CORPUS, "dev", processor)
+
+
+@pytest.fixture(scope="module")
+def test_run(processor):
+    return evaluate(CORPUS, "test", processor)
+
+
+def test_evaluate_reports_every_required_table(dev_run):
+    scores, _, _ = dev_run
+    prf = scores["prf"]
+    for key in ("entities", "entities.label.PER", "entities.label.ORG", "entities.label.MONEY",
+                "entities.source.model", "entities.language.nb", "entities.language.nn",
+                "entities.language.en", "people", "people.roles", "organisations", "amounts",
+                "dates", "urls", "quotes", "clusters", "clusters.status", "clusters.members",
+                "sections.boundaries"):
+        assert key in prf, key
+    assert any(k.startswith("entities.source.rule:") for k in prf)
+    for key in ("language", "sections.kind", "metadata.title"):
+        assert key in scores["accuracy"]
+    assert scores["documents"] == 31
+
+
+def test_evaluate_errors_carry_document_offsets_and_context(dev_run):
+    _, errors, _ = dev_run
+    span_errors = [e for e in errors if e["metric"] == "entities"]
+    assert span_errors
+    for e in span_errors:
+        assert {"doc", "type", "label", "start", "end", "text", "context"} <= set(e)
+        assert e["text"] in e["context"]
+
+
+def test_evaluate_test_split_does_not_drop_below_baseline(test_run):
+    scores, _, _ = test_run
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    assert check_baseline(scores, baseline) == []
+
+
+def test_evaluate_baseline_guard_catches_a_drop(test_run):
+    scores, _, _ = test_run
+    baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
+    worse = json.loads(json.dumps(scores))
+    worse["prf"]["entities"]["f"] = baseline["scores"]["entities.f"] - 0.01
+    problems = check_baseline(worse, baseline)
+    assert any(p.startswith("entities.f") for p in problems)
+
+
+def test_evaluate_lowering_the_baseline_needs_the_flag(test_run, tmp_path):
+    scores, _, _ = test_run
+    path = tmp_path / "baseline.json"
+    shutil.copy(BASELINE, path)
+    worse = json.loads(json.dumps(scores))
+    worse["prf"]["entities"]["f"] = 0.0
+    assert update_baseline(worse, path, allow_lower=False)
+    assert update_baseline(worse, path, allow_lower=True) == []
+    assert json.loads(path.read_text())["scores"]["entities.f"] == 0.0
+
+
+def test_evaluate_compare_gives_per_metric_deltas(dev_run, test_run):
+    rows = {key: delta for key, _, _, delta in compare(dev_run[0], test_run[0])}
+    assert set(rows) == set(flatten(dev_run[0])) | set(flatten(test_run[0]))
+
+
+def test_evaluate_html_report_renders_in_headless_chromium(dev_run, tmp_path):
+    scores, errors, pairs = dev_run
+    page = tmp_path / "report.html"
+    page.write_text(render_html(scores, pairs[:3], errors), encoding="utf-8")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True,
+                         text=True, timeout=120)
+    assert "id=\"prf\"" in dom.stdout and "entities.label.PER" in dom.stdout
+    assert dom.stdout.count("class=\"entities\"") >= 6  # displaCy: gold + predicted + errors
+    shot = tmp_path / "report.png"
+    subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1400,1800",
+                    page.as_uri()], capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
