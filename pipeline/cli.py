@@ -218,14 +218,18 @@ def _cmd_rules(args) -> int:
 
 
 def _cmd_clusters(args) -> int:
+    import functools
+
+    import jsonlines
+
     from pipeline.registry import merge_registry
-    with open(args.input, encoding="utf-8") as fh:
-        records = (json.loads(line) for line in fh if line.strip())
-        registry = merge_registry(records)
+    with jsonlines.open(args.input) as reader:
+        registry = merge_registry(reader.iter(type=dict, skip_empty=True))
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
-        for entry in registry:
-            out.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
+        with jsonlines.Writer(out, dumps=dumps, flush=True) as writer:
+            writer.write_all(registry)
     finally:
         if args.output:
             out.close()

@@ -80,3 +80,21 @@ def test_batch_no_progress_output_in_pipes(tmp_path):
     assert proc.returncode == 0
     # Only the summary line: no progress bar when stderr is not a terminal.
     assert proc.stderr.strip().splitlines() == ["klynge: 1 read, 1 ok, 0 error, 0 skipped"]
+
+
+def test_batch_ctrl_c_leaves_valid_jsonl_and_a_summary(tmp_path):
+    out = tmp_path / "interrupted.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *TEXTS, "-o", str(out),
+                             "--workers", "1", "--batch-size", "1", "-q"],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 2):
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert 2 <= len(lines) <= len(TEXTS)
+    assert all(json.loads(line)["status"] == "ok" for line in lines)
+    summary = [l for l in err.splitlines() if l.startswith("klynge: ") and " read, " in l]
+    assert summary, err
