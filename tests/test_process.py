@@ -149,3 +149,94 @@ def test_process_every_release_gives_well_formed_values(processor):
         sections = data["sections"]
         assert sections[0]["start"] == 0 and sections[-1]["end"] == len(data["text"])
         assert all(a["end"] == b["start"] for a, b in zip(sections, sections[1:]))
+
+
+def test_process_english_quote_in_bokmal_release_uses_english_rules(processor):
+    """Mixed languages: real Bokmål and English paragraphs of the two 2014 Liberia
+    releases (regjeringen.no, NLOD) joined into one release."""
+    from pipeline.ingest import RawDocument
+    text = ("Utenriksminister Brende i Liberia: Norge styrker innsatsen mot ebola med nye "
+            "75 millioner kroner\n\n"
+            "Norge øker nå støtten med ytterligere 75 millioner kroner, til totalt 329 "
+            "millioner kroner til kampen mot ebola.\n\n"
+            "‘Norway is now increasing its support by a further NOK 75 million, bringing "
+            "the total to NOK 329 million,’ said Minister of Foreign Affairs Børge Brende.\n")
+    rec = processor.process(RawDocument(text=text, id="mixed", source={
+        "path": None, "line": None, "url": None})).model_dump(mode="json")
+    assert rec["language"]["code"] == "nb"
+    english = [s for s in rec["sections"] if s["language"] == "en"]
+    assert len(english) == 1 and "Norway is now" in text[english[0]["start"]:english[0]["end"]]
+    in_english = [a for a in rec["amounts"] if a["start"] >= english[0]["start"]]
+    assert [(a["value"], a["currency"]) for a in in_english] == [("75000000", "NOK"),
+                                                                 ("329000000", "NOK")]
+    assert any(p["name"] == "Børge Brende" for p in rec["people"])
+
+
+# --------------------------------------------------------------------------- fuzzing
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+# Press-release-like alphabet plus the awkward characters real input carries.
+TEXTS = st.lists(st.one_of(
+    st.text(alphabet=list("abcæøåABCÆØÅ 0123456789.,:;–-•«»\"'()\n\t\r\u00a0\u00ad\u200b%$€"),
+            max_size=20),
+    st.sampled_from(["kroner", "millioner", "NOK", "19. november 2020", "i dag", "sier",
+                     "Innovasjon Norge", "Iselin Nybø", "http://x.no/a", "Cluster", "NCE",
+                     "Publisert: ", "Foto: ", "www.", "@", "+47 22 24 25 00", "\n\n"]),
+    st.text(max_size=10)), max_size=30).map("".join)
+
+
+def _valid(rec) -> None:
+    data = rec.model_dump(mode="json")
+    DocumentRecord.model_validate(data)  # re-checks every offset against the text
+    for e in data["entities"]:
+        assert data["text"][e["start"]:e["end"]] == e["text"]
+
+
+@FUZZ
+@given(text=TEXTS)
+def test_process_fuzz_random_text(processor, text):
+    from pipeline.ingest import RawDocument
+    from pipeline.normalise import normalise_text
+    clean, _ = normalise_text(text)
+    [rec] = processor.process_batch([RawDocument(text=clean, id=None, source={
+        "path": None, "line": None, "url": None})])
+    _valid(rec)
+
+
+@FUZZ
+@given(data=st.binary(max_size=600))
+def test_process_fuzz_random_bytes(processor, tmp_path_factory, data):
+    from pipeline.ingest import iter_documents
+    path = tmp_path_factory.mktemp("fuzz") / "doc.txt"
+    path.write_bytes(data)
+    raws = list(iter_documents([str(path)]))
+    assert len(raws) == 1
+    [rec] = processor.process_batch(raws)
+    _valid(rec)
+
+
+JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | TEXTS,
+                           lambda c: st.lists(c, max_size=3) | st.dictionaries(TEXTS, c, max_size=3),
+                           max_leaves=6)
+JSONL_LINES = st.lists(st.one_of(
+    st.fixed_dictionaries({"text": TEXTS}, optional={"id": st.text(max_size=5), "lang": TEXTS,
+                                                      "published": TEXTS, "title": JSON_VALUES}),
+    JSON_VALUES, TEXTS), min_size=1, max_size=5)
+
+
+@FUZZ
+@given(lines=JSONL_LINES)
+def test_process_fuzz_random_jsonl_one_record_per_line(processor, tmp_path_factory, lines):
+    import json as _json
+    from pipeline.ingest import iter_documents
+    path = tmp_path_factory.mktemp("fuzz") / "batch.jsonl"
+    rendered = [l if isinstance(l, str) else _json.dumps(l) for l in lines]
+    rendered = [r.replace("\n", " ").replace("\r", " ") for r in rendered]
+    path.write_text("\n".join(rendered) + "\n", encoding="utf-8", errors="surrogatepass")
+    raws = list(iter_documents([str(path)]))
+    assert len(raws) == max(1, sum(1 for r in rendered if r.strip()))
+    for rec in processor.process_batch(raws):
+        _valid(rec)
