@@ -9,13 +9,14 @@ from __future__ import annotations
 import collections
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
 from pipeline.emit import dumps
-from pipeline.ingest import RawDocument, check_output_path, iter_documents
+from pipeline.ingest import RawDocument, check_output_path, estimate_total, iter_documents
 from pipeline.process import Processor, document_id, iter_batches
 
 EXIT_OK = 0
@@ -103,11 +104,16 @@ def repair_and_read_ids(path: Path) -> set[str]:
 class _Progress:
     """tqdm on a terminal; nothing in pipes or with --quiet."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, total: int | None = None) -> None:
         self.bar = None
         if enabled:
             from tqdm import tqdm
-            self.bar = tqdm(unit="doc", file=sys.stderr, dynamic_ncols=True)
+            # With a total, tqdm shows the ETA; docs/s and the error count always.
+            # A pty that reports a 0x0 size makes tqdm print nothing; shutil falls back
+            # to 80x24 there.
+            size = shutil.get_terminal_size()
+            self.bar = tqdm(total=total, unit="doc", file=sys.stderr, ncols=size.columns,
+                            nrows=size.lines)
 
     def update(self, summary: Summary, n: int) -> None:
         if self.bar is not None:
@@ -178,7 +184,8 @@ def run_batch(inputs: Sequence[str], output: str | None, *, workers: int = 1,
             done = repair_and_read_ids(Path(output))
     out_fh = open(output, "a" if resume else "w", encoding="utf-8") if output else \
         (stdout or sys.stdout)
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    show = not quiet and sys.stderr.isatty()
+    progress = _Progress(enabled=show, total=estimate_total(inputs) if show else None)
 
     def wanted() -> Iterator[RawDocument]:
         for raw in iter_documents(list(inputs), max_chars=max_chars, stdin=stdin):

@@ -98,3 +98,26 @@ def test_batch_ctrl_c_leaves_valid_jsonl_and_a_summary(tmp_path):
     assert all(json.loads(line)["status"] == "ok" for line in lines)
     summary = [l for l in err.splitlines() if l.startswith("klynge: ") and " read, " in l]
     assert summary, err
+
+
+def test_batch_progress_with_eta_on_a_terminal(tmp_path):
+    import pty
+    out = tmp_path / "o.jsonl"
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *TEXTS[:3], "-o", str(out),
+                             "--workers", "1"], stderr=slave, stdout=subprocess.DEVNULL)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=300)
+    os.close(master)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "3/3" in shown and "doc/s" in shown and "errors=0" in shown
+    assert "klynge: 3 read, 3 ok, 0 error, 0 skipped" in shown
