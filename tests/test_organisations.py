@@ -8,19 +8,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.records.organisations import gazetteer, lookup, resolve_organisations
+from tests.helpers import ents
 
 
-def ents(text: str, *specs: tuple) -> list[dict]:
-    """Entity dicts for (surface, label[, occurrence]) — occurrence counts from 0."""
-    out = []
-    for spec in specs:
-        surface, label = spec[0], spec[1]
-        nth = spec[2] if len(spec) > 2 else 0
-        pos = -1
-        for _ in range(nth + 1):
-            pos = text.index(surface, pos + 1)
-        out.append({"label": label, "text": surface, "start": pos, "end": pos + len(surface), "source": "model"})
-    return out
 
 
 def by_name(orgs: list[dict]) -> dict[str, dict]:
