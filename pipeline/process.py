@@ -9,19 +9,21 @@ import datetime as dt
 import hashlib
 import logging
 import traceback
-from typing import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
 
 from pipeline.emit import DocumentRecord
 from pipeline.entities import EntityItem, EntityStage
 from pipeline.ingest import RawDocument
-from pipeline.language import LanguageDetector, detect_sections, document_language
+from pipeline.language import (LanguageDetector, LanguageResult, detect_sections,
+                               document_language)
 from pipeline.normalisers.dates import find_published, parse_date
 from pipeline.records import build_records
 from pipeline.sections import NO_ENTITY_KINDS, split_sections
 
 log = logging.getLogger(__name__)
 
-NORWEGIAN = {"nb", "nn"}
+FIRST_GUESS_CHARS = 3000
 
 
 def document_id(raw: RawDocument) -> str:
@@ -102,7 +104,8 @@ class Processor:
             doc_lang = raw.lang
             lang_conf = 1.0
         else:
-            first = self.detector.detect(text)
+            # A first guess picks the section rules; the sections then give the real vote.
+            first = self.detector.detect(text[:FIRST_GUESS_CHARS])
             doc_lang, lang_conf = first.code, first.confidence
         rule_lang = doc_lang if doc_lang != "und" else "nb"
         sections, meta = split_sections(text, rule_lang)
@@ -112,7 +115,7 @@ class Processor:
             doc_lang, lang_conf = whole.code, whole.confidence
             rule_lang = doc_lang if doc_lang != "und" else "nb"
         section_results = detect_sections(self.detector, text, spans,
-                                          _Lang(doc_lang, lang_conf)) if sections else []
+                                          LanguageResult(doc_lang, lang_conf)) if sections else []
         section_langs = [r.code if r.code != "und" else doc_lang for r in section_results]
         published, base = self._published(raw, text, meta, rule_lang)
         foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
@@ -146,16 +149,20 @@ def _group(lang: str) -> str:
     return "en" if lang == "en" else "no"
 
 
-class _Lang:
-    def __init__(self, code: str, confidence: float) -> None:
-        self.code, self.confidence = code, confidence
-
-
+@dataclass
 class _Prepared:
     """A document between the sections and the entity stage."""
 
-    def __init__(self, **kw) -> None:
-        self.__dict__.update(kw)
+    raw: RawDocument
+    text: str
+    lang: str
+    lang_conf: float
+    rule_lang: str
+    sections: list
+    meta: Any
+    section_langs: list[str]
+    published: str | None
+    entity_item: EntityItem
 
     def finish(self, result) -> DocumentRecord:
         text, meta = self.text, self.meta
