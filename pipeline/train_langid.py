@@ -62,6 +62,12 @@ class Config:
     alpha: float = 0.1  # 0.01-1.0 tried: larger flattens the small classes (da, sv)
     wordlist_lambda: float = 0.2  # 0-0.6 tried: 0.2-0.3 best
     scale: float = 1.0
+    # Discriminative correction (see ``discriminative_correction``): Adam steps, step size
+    # and L2 penalty on the correction; 0 steps is plain naive Bayes.
+    disc_iters: int = 15
+    disc_lr: float = 0.02
+    disc_lambda: float = 1e-5
+    disc_folds: int = 4
 
 
 def detokenise(text: str) -> str:
@@ -199,6 +205,83 @@ def fit(texts_by_lang: dict[str, list[str]], cfg: Config) -> tuple[np.ndarray, n
     return logp.astype(np.float32), np.zeros(n_classes), offset.astype(np.float32), used
 
 
+def _fold_of(i: int, n: int, k: int) -> int:
+    return i * k // n
+
+
+def discriminative_correction(texts_by_lang: dict[str, list[str]], cfg: Config) -> np.ndarray | None:
+    """A per-bucket correction D (n_buckets x classes) added to the naive Bayes weights.
+
+    Naive Bayes counts every n-gram as independent evidence, so the many n-grams that
+    Bokmål and Nynorsk share drown the few that tell them apart. D is fitted by
+    class-balanced logistic regression (the detector's own sqrt-length-normalised score,
+    a few Adam steps from zero, small L2) on the training sentences and 2-sentence
+    snippets, with the naive Bayes part of each item's score taken *out of fold*
+    (``disc_folds`` contiguous blocks per source): fitted on the same sentences, naive
+    Bayes has memorised their rare words and would leave nothing to correct. Deterministic
+    (full-batch, no sampling). On NorNE dev + held-out tails (word_weight 5) it moved
+    sentence / snippet / paragraph from 98.67 / 98.41 / 99.74 to 98.85 / 98.52 / 99.81 (our
+    model alone).
+    """
+    if cfg.disc_iters <= 0:
+        return None
+    k = cfg.disc_folds
+    labels, texts, folds = [], [], []
+    for c, lang in enumerate(LANGS):
+        sents = texts_by_lang[lang]
+        n = len(sents)
+        for i, t in enumerate(sents):
+            labels.append(c); texts.append(t); folds.append(_fold_of(i, n, k))
+        for i in range(0, n - 1, 2):
+            labels.append(c); texts.append(sents[i] + " " + sents[i + 1]); folds.append(_fold_of(i, n, k))
+    y = np.array(labels)
+    fold = np.array(folds)
+    n_items = len(texts)
+    raw = np.zeros((n_items, len(LANGS)))
+    for f in range(k):
+        part = {
+            lang: [t for i, t in enumerate(s) if _fold_of(i, len(s), k) != f]
+            for lang, s in texts_by_lang.items()
+        }
+        Wf, _, _, _ = fit(part, cfg)
+        idx = np.nonzero(fold == f)[0]
+        docs, bk = featurise([texts[i] for i in idx], cfg)
+        raw[idx] = linear_scores(Wf, np.zeros(len(LANGS)), docs, bk, len(idx))
+    docs, bk = featurise(texts, cfg)
+    docs = docs.astype(np.int32)
+    bk = bk.astype(np.int32)
+    sg = np.sqrt(np.maximum(np.bincount(docs, minlength=n_items), 1).astype(np.float64))
+    counts = np.bincount(y, minlength=len(LANGS)).astype(np.float64)
+    wt = (n_items / (len(LANGS) * counts))[y]
+    wt /= wt.sum()
+    Y = np.eye(len(LANGS))[y]
+    D = np.zeros((cfg.n_buckets, len(LANGS)))
+    m = np.zeros_like(D)
+    v = np.zeros_like(D)
+    for it in range(1, cfg.disc_iters + 1):
+        XD = np.stack([np.bincount(docs, weights=D[bk, c], minlength=n_items)
+                       for c in range(len(LANGS))], axis=1)
+        p = softmax((raw + XD) / sg[:, None])
+        G = (p - Y) * (wt / sg)[:, None]
+        grad = np.stack([np.bincount(bk, weights=G[docs, c], minlength=cfg.n_buckets)
+                         for c in range(len(LANGS))], axis=1)
+        grad += 2 * cfg.disc_lambda * D
+        m = 0.9 * m + 0.1 * grad
+        v = 0.999 * v + 0.001 * grad ** 2
+        D -= cfg.disc_lr * (m / (1 - 0.9 ** it)) / (np.sqrt(v / (1 - 0.999 ** it)) + 1e-8)
+    # Centred per bucket like the naive Bayes weights (no decision changes).
+    return D - D.mean(axis=1, keepdims=True)
+
+
+def fit_full(texts_by_lang: dict[str, list[str]], cfg: Config):
+    """Naive Bayes plus its discriminative correction: what ``train`` saves."""
+    W, b, offset, used = fit(texts_by_lang, cfg)
+    D = discriminative_correction(texts_by_lang, cfg)
+    if D is not None:
+        W = (W + D).astype(np.float32)
+    return W, b, offset, used
+
+
 def scores(W: np.ndarray, b: np.ndarray, texts: Sequence[str], cfg: Config) -> np.ndarray:
     """Length-normalised class scores, exactly as ``LanguageDetector`` computes them."""
     docs, buckets = featurise(texts, cfg)
@@ -269,13 +352,13 @@ def train(norne_dir: Path, langid_train_dir: Path, out_dir: Path, seed: int = 0,
     train_part, dev = split_sources(src, DEV_SHARE)
     items = make_dev_items(dev, seed)
     dev_texts = [it[2] for it in items]
-    W, b, offset, _ = fit(train_part, cfg)
+    W, b, offset, _ = fit_full(train_part, cfg)
     metrics = evaluate(softmax(scores(W, b, dev_texts, cfg)), items)
     # Below the 0.5th percentile of how well our own dev text fits, a text is odd enough
     # to ask langdetect whether it is another language altogether.
     foreign_loglik = float(np.quantile(mean_loglik(W, offset, dev_texts, cfg), 0.005))
     everything = {lang: [s for f in files for s in f] for lang, files in src.items()}
-    W, b, offset, used = fit(everything, cfg)
+    W, b, offset, used = fit_full(everything, cfg)
     metrics["train_sentences"] = {lang: len(v) for lang, v in everything.items()}
     metrics["dev_items"] = len(items)
     metrics["train_seconds"] = round(time.perf_counter() - t0, 1)

@@ -227,7 +227,9 @@ def find_gazetteer_names(text: str) -> list[tuple[int, int, str]]:
     return [(s, e, gid) for (s, e), gid in _scan_gazetteer(text)]
 
 
-def _scan_gazetteer(text: str) -> list[tuple[Span, str]]:
+@lru_cache(maxsize=64)
+def _scan_gazetteer(text: str) -> tuple[tuple[Span, str], ...]:
+    # Cached: the entity stage and the organisation records both scan the same text.
     idx = _index()
     hits = []
     for m in idx.scanner.finditer(text):
@@ -235,7 +237,7 @@ def _scan_gazetteer(text: str) -> list[tuple[Span, str]]:
         gid = idx.by_exact.get(name) or idx.by_name.get(name.casefold())
         if gid:
             hits.append(((m.start("name"), m.end("name")), gid))
-    return hits
+    return tuple(hits)
 
 
 def _inside(a: Span, b: Span) -> bool:
