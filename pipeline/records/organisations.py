@@ -223,8 +223,16 @@ class _Cluster:
 
 
 def find_gazetteer_names(text: str) -> list[tuple[int, int, str]]:
-    """Every gazetteer name in ``text`` as (start, end, body id), genitive ending excluded."""
-    return [(s, e, gid) for (s, e), gid in _scan_gazetteer(text)]
+    """Every gazetteer name in ``text`` as an entity span (start, end, body id).
+
+    A Norwegian genitive -s stays inside the span ("FNs", as the annotation guidelines
+    say: it is part of the token); an English "'s" stays outside."""
+    out = []
+    for (s, e), gid in _scan_gazetteer(text):
+        if text.startswith("s", e) and (e + 1 == len(text) or not text[e + 1].isalnum()):
+            e += 1
+        out.append((s, e, gid))
+    return out
 
 
 @lru_cache(maxsize=64)
