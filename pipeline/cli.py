@@ -134,7 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     tl.add_argument("--norne", required=True, metavar="DIR", help="NorNE folder")
     tl.add_argument("--langid", required=True, metavar="DIR",
                     help="folder with the langid train/ files")
-    tl.add_argument("--out", default="models/langid", metavar="DIR")
+    tl.add_argument("--out", default="models/langid", metavar="DIR",
+                    help="where the model is written (default: models/langid)")
+    tl.add_argument("--no-norne-dev", dest="norne_dev", action="store_false",
+                    help="leave NorNE dev out of the training data (the committed model "
+                         "includes it; tuning was done before it was added)")
     return parser
 
 
@@ -259,7 +263,8 @@ def _cmd_train_ner(args) -> int:
 
 def _cmd_train_langid(args) -> int:
     from pipeline.train_langid import train
-    metrics = train(Path(args.norne), Path(args.langid), Path(args.out))
+    metrics = train(Path(args.norne), Path(args.langid), Path(args.out),
+                    norne_dev=args.norne_dev)
     print(json.dumps(metrics, indent=2, default=str))
     return EXIT_OK
 

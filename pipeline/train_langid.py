@@ -1,13 +1,15 @@
 """Training the language-identification model (``klynge train-langid``).
 
     python -m pipeline.train_langid --norne ../shared/data/norne \\
-        --langid ../shared/data/langid/train --out models/langid
+        --langid ../shared/data/langid/train --out models/langid --norne-dev
 
 Model: multinomial naive Bayes over hashed character n-grams (orders 1-5) plus whole
-words (weight 3), 2^18 buckets, add-0.1 smoothing, each class's distribution mixed 80/20
-with the n-gram distribution of its Debian word list. Sources: NorNE Bokmål/Nynorsk
-train sentences, the Leipzig sentences for all five languages and UD English-EWT dev
-(``langid/train/``). ``langid/test.jsonl`` is never read here.
+words (weight 5), 2^18 buckets, add-0.1 smoothing, each class's distribution mixed 80/20
+with the n-gram distribution of its Debian word list, plus a small discriminative
+correction of the same weights (``discriminative_correction``) aimed at the n-grams that
+tell Bokmål from Nynorsk. Sources: NorNE Bokmål/Nynorsk train sentences (and, with
+``--norne-dev``, NorNE dev), the Leipzig sentences for all five languages and UD
+English-EWT dev (``langid/train/``). ``langid/test.jsonl`` is never read here.
 
 Why the word lists are a backoff and not extra "sentences": Danish and Swedish have only
 1,000 sentences each, and their class distributions are thin. Added as pseudo-sentences
@@ -338,7 +340,7 @@ def save(W: np.ndarray, b: np.ndarray, offset: np.ndarray, cfg: Config, out_dir:
                         offset=offset.astype(np.float16))
     meta = {
         "labels": list(LANGS),
-        "method": "multinomial naive Bayes, hashed char n-grams + words",
+        "method": "multinomial naive Bayes + discriminative correction, hashed char n-grams + words",
         "orders": list(cfg.orders),
         "n_buckets": cfg.n_buckets,
         "word_weight": cfg.word_weight,
