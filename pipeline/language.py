@@ -395,6 +395,28 @@ def detect_sections(
     results = detector.detect_many(text[s:e] for s, e in spans)
     if doc_result is None:
         doc_result = _document_from_results(detector, text, spans, results)
+    return _sections_from_results(detector, text, spans, results, doc_result)
+
+
+def detect_document(
+    detector: LanguageDetector, text: str, spans: list[tuple[int, int]]
+) -> tuple[LanguageResult, list[LanguageResult]]:
+    """The document's language and each section's, from one pass over the sections (what
+    ``document_language`` and ``detect_sections`` give, without detecting twice)."""
+    if not spans:
+        return detector.detect(text), []
+    results = detector.detect_many(text[s:e] for s, e in spans)
+    doc_result = _document_from_results(detector, text, spans, results)
+    return doc_result, _sections_from_results(detector, text, spans, results, doc_result)
+
+
+def _sections_from_results(
+    detector: LanguageDetector,
+    text: str,
+    spans: list[tuple[int, int]],
+    results: list[LanguageResult],
+    doc_result: LanguageResult,
+) -> list[LanguageResult]:
     if doc_result.code == UND:
         return results
     min_letters = detector.thresholds["section_min_letters"]

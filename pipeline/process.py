@@ -15,8 +15,8 @@ from typing import Any, Iterable, Sequence
 from pipeline.emit import DocumentRecord
 from pipeline.entities import EntityItem, EntityStage
 from pipeline.ingest import RawDocument
-from pipeline.language import (LanguageDetector, LanguageResult, detect_sections,
-                               document_language)
+from pipeline.language import (LanguageDetector, LanguageResult, detect_document,
+                               detect_sections)
 from pipeline.normalisers.dates import find_published, parse_date
 from pipeline.records import build_records
 from pipeline.sections import NO_ENTITY_KINDS, split_sections
@@ -110,12 +110,15 @@ class Processor:
         rule_lang = doc_lang if doc_lang != "und" else "nb"
         sections, meta = split_sections(text, rule_lang)
         spans = [(s.start, s.end) for s in sections]
-        if raw.lang is None and sections:
-            whole = document_language(self.detector, text, spans)
-            doc_lang, lang_conf = whole.code, whole.confidence
-            rule_lang = doc_lang if doc_lang != "und" else "nb"
-        section_results = detect_sections(self.detector, text, spans,
-                                          LanguageResult(doc_lang, lang_conf)) if sections else []
+        if lang_conf == 1.0 and raw.lang == doc_lang:
+            # The input's language stands; sections are judged against it.
+            section_results = detect_sections(self.detector, text, spans,
+                                              LanguageResult(doc_lang, lang_conf))
+        else:
+            whole, section_results = detect_document(self.detector, text, spans)
+            if sections:
+                doc_lang, lang_conf = whole.code, whole.confidence
+                rule_lang = doc_lang if doc_lang != "und" else "nb"
         section_langs = [r.code if r.code != "und" else doc_lang for r in section_results]
         published, base = self._published(raw, text, meta, rule_lang)
         foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
