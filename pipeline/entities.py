@@ -11,12 +11,13 @@ are annotated again with that language's pipeline and rules.
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable, Iterable, Iterator, Literal, Sequence
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -78,24 +79,69 @@ class ModelsFile(RuleModel):
 # --------------------------------------------------------------------------- components
 
 
-@Language.component("klynge_line_sentences", assigns=["token.is_sent_start"])
-def line_sentences(doc: Doc) -> Doc:
-    """A line break ends a sentence: press releases put headings, bullets and datelines on
-    lines of their own without final punctuation, which the sentencizer alone would glue
-    to the next line. Runs before the sentencizer, which keeps these starts."""
-    text = doc.text
-    if "\n" not in text or len(doc) < 2:
+class SentenceRules(RuleModel):
+    boundary: re.Pattern
+    abbreviations: list[str]
+
+
+@Language.factory("klynge_sentences", assigns=["token.is_sent_start"])
+def make_sentences(nlp: Language, name: str) -> "Sentences":
+    return Sentences(nlp, name)
+
+
+class Sentences:
+    """Sentence starts from ``rules/shared/sentences.yaml``: every line break, and final
+    punctuation followed by a capital, except after an abbreviation.
+
+    Works on the text with one regex pass and sets the tokens' starts from C arrays: the
+    rule-based sentencizer walked every token in Python, a large share of the stage's time
+    on long releases. The character offsets go to ``doc.user_data["klynge.sentences"]``.
+    """
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+        rules = load_rules("shared", "sentences.yaml", SentenceRules)
+        self.boundary = rules.boundary
+        self.abbreviations = frozenset(a.lower() for a in rules.abbreviations)
+
+    def starts(self, text: str) -> list[int]:
+        """Character offsets where sentences start (0 first), in order."""
+        found = {0}
+        pos = text.find("\n")
+        while pos != -1:
+            found.add(pos + 1)
+            pos = text.find("\n", pos + 1)
+        for m in self.boundary.finditer(text):
+            word_start = text.rfind(" ", 0, m.start()) + 1
+            word = text[max(word_start, text.rfind("\n", 0, m.start()) + 1):m.start()]
+            word = word.lstrip("(«\"")
+            # A single capital is an initial ("Frode O. Andersen"), not a sentence end.
+            if word.lower() not in self.abbreviations and not (len(word) == 1 and word.isupper()):
+                found.add(m.end())
+        # A start inside leading whitespace moves to the first visible character.
+        out = set()
+        for p in found:
+            while p < len(text) and text[p].isspace():
+                p += 1
+            if p < len(text):
+                out.add(p)
+        return sorted(out)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        starts = self.starts(text)
+        if len(doc):
+            idx = doc.to_array("IDX")
+            flags = numpy.full((len(doc), 1), -1, dtype="int64")
+            tokens = numpy.searchsorted(idx, starts)
+            flags[tokens[tokens < len(doc)], 0] = 1
+            flags[0, 0] = 1
+            doc.from_array(["SENT_START"], flags.astype("uint64"))
+        ends = starts[1:] + [len(text)]
+        doc.user_data["klynge.sentences"] = [
+            (s, s + len(text[s:e].rstrip())) for s, e in zip(starts, ends)
+            if text[s:e].strip()]
         return doc
-    # Token offsets come from C in one call: a Python loop over every token was a large
-    # share of the pipeline's time on long releases.
-    starts = doc.to_array("IDX").tolist()
-    pos = text.find("\n")
-    while pos != -1:
-        i = bisect.bisect_right(starts, pos)  # the first token after the line break
-        if 0 < i < len(doc):
-            doc[i].is_sent_start = True
-        pos = text.find("\n", pos + 1)
-    return doc
 
 
 @Language.factory(
@@ -273,9 +319,7 @@ def load_pipeline(spec: PipelineSpec, policy: str = "rules_first") -> Language:
         nlp = spacy.load(ref, exclude=spec.disable + ["tok2vec"] if spec.disable else [])
     else:
         raise ValueError(f"unknown model source {spec.source!r}")
-    if "sentencizer" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True)
-        nlp.add_pipe("klynge_line_sentences", first=True)
+    nlp.add_pipe("klynge_sentences", first=True)
     ruler = nlp.add_pipe("span_ruler", name="klynge_entity_ruler",
                          config={"spans_key": "ruler", "validate": True,
                                  "phrase_matcher_attr": "ORTH"})
@@ -342,7 +386,7 @@ class EntityStage:
             ents = [_span_dict(s, offset, job_text) for s in doc.spans["entities"]]
             if offset == 0 and not results[i].sentences:
                 results[i].entities = ents
-                results[i].sentences = [(s.start_char, s.end_char) for s in doc.sents]
+                results[i].sentences = list(doc.user_data["klynge.sentences"])
             else:
                 end = offset + len(job_text)
                 results[i].entities = sorted(

@@ -192,6 +192,7 @@ class LangIdThresholds(RuleModel):
     py3langid_gate: float = DEFAULT_PY3LANGID_GATE
     section_min_letters: int = DEFAULT_SECTION_MIN_LETTERS
     section_min_confidence: float = DEFAULT_SECTION_MIN_CONFIDENCE
+    veto_min_letters: int = 40
 
 
 def load_thresholds(path: Path | None = None) -> dict[str, float]:
@@ -349,7 +350,8 @@ class LanguageDetector:
             return LanguageResult(UND, 0.0)
         best = int(np.argmax(probs))
         conf = float(probs[best])
-        if self._veto is not None and fit < self.foreign_loglik:
+        if (self._veto is not None and fit < self.foreign_loglik
+                and letters >= self.thresholds["veto_min_letters"]):
             # Our model always picks one of its five; a text that fits all of them badly
             # may be German or Finnish, and langdetect knows 55 languages.
             _, foreign = self._veto.foreign_probability(text)

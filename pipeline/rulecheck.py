@@ -25,6 +25,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "labels.yaml"): entities.LabelMaps,
         ("shared", "models.yaml"): entities.ModelsFile,
         ("shared", "entity_patterns.jsonl"): entities.EntityPatterns,
+        ("shared", "sentences.yaml"): entities.SentenceRules,
         ("shared", "langid.yaml"): language.LangIdThresholds,
         ("shared", "sections.yaml"): sections.SharedSectionRules,
         ("*", "sections.yaml"): sections.LangSectionRules,

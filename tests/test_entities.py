@@ -96,3 +96,15 @@ def test_entities_sentences_break_at_lines(entity_stage):
     res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
     start, end = res.sentences[0]
     assert text[start:end].strip() == "Høy kvalitet"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Høy kvalitet\nEkspertene har vurdert 24 kandidater.", ["Høy kvalitet", "Ekspertene har vurdert 24 kandidater."]),
+    ("Det sier dr. Raj Shah. Ca. 300 søkte.", ["Det sier dr. Raj Shah.", "Ca. 300 søkte."]),
+    # regression: initials split names ("Frode O. Andersen") when the sentencizer was replaced
+    ("Foto: Frode O. Andersen, UD. Neste setning.", ["Foto: Frode O. Andersen, UD.", "Neste setning."]),
+    ("– Vi er glade, sier Nybø. – Det er viktig.", ["– Vi er glade, sier Nybø.", "– Det er viktig."]),
+])
+def test_entities_sentence_starts(entity_stage, text, expected):
+    res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
+    assert [text[a:b] for a, b in res.sentences] == expected
