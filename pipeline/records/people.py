@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from pipeline.records.organisations import find_organisation, is_generic, lookup, resolve_organisations
-from pipeline.rules import RuleModel, load_rules
+from pipeline.rules import RuleModel, literal_alternation, load_rules
 
 Span = tuple[int, int]
 SectionLangs = Sequence[tuple[int, int, str]]
@@ -50,10 +50,6 @@ class Roles(RuleModel):
     shapes: Shapes
 
 
-def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-
-
 @dataclass(frozen=True)
 class RolePatterns:
     rules: Roles
@@ -81,26 +77,26 @@ def role_patterns(lang: str) -> RolePatterns:
     upper, lower = r.shapes.upper, r.shapes.lower
     cap = rf"[{upper}][\w-]*"
     name_word = rf"[{upper}][{lower}’'-]+(?:-[{upper}][{lower}]+)?"
-    connectors = _alt(r.shapes.name_connectors)
-    genitive = f"(?:{_alt(r.shapes.genitive_endings)})?"
+    connectors = literal_alternation(r.shapes.name_connectors)
+    genitive = f"(?:{literal_alternation(r.shapes.genitive_endings)})?"
     capseq = rf"{cap}(?:(?:,\s+|\s+(?:{connectors})\s+|\s+){cap})*"
-    coord = _alt(r.coordinators)
+    coord = literal_alternation(r.coordinators)
     # Templates first: "Minister of Foreign Affairs" must win over the bare head "Minister".
-    portfolio = _alt(r.portfolios) or "(?!)"
+    portfolio = literal_alternation(r.portfolios) or "(?!)"
     parts = [t.replace("{capseq}", capseq).replace("{cap}", cap).replace("{portfolio}", portfolio)
              for t in r.templates]
-    parts.append(f"(?i:{_alt(r.heads)})")
+    parts.append(f"(?i:{literal_alternation(r.heads)})")
     if r.compound_heads:
         # "distrikts- og digitaliseringsminister": a coordinated compound prefix is allowed
-        parts.append(rf"(?i:(?:\w+-(?:,\s*\w+-)*\s+(?:{coord})\s+)?\w*(?:{_alt(r.compound_heads)}))")
+        parts.append(rf"(?i:(?:\w+-(?:,\s*\w+-)*\s+(?:{coord})\s+)?\w*(?:{literal_alternation(r.compound_heads)}))")
     head = "(?:" + "|".join(parts) + ")"
-    role = rf"(?<![\w-])(?:(?i:{_alt(r.modifiers)})\s+)*{head}(?![\w])"
-    prep = f"(?:{_alt(r.prepositions)})"
-    particles = _alt(r.name_particles)
+    role = rf"(?<![\w-])(?:(?i:{literal_alternation(r.modifiers)})\s+)*{head}(?![\w])"
+    prep = f"(?:{literal_alternation(r.prepositions)})"
+    particles = literal_alternation(r.name_particles)
     name_seq = rf"{name_word}(?:\s+(?:(?:{particles})\s+)?{name_word}){{1,3}}"
     org_name = rf"{cap}(?:(?:\s+(?:{connectors})\s+[\w-]+)|\s+{cap})*"
-    markers = _alt(r.photo_markers)
-    hon_alt = _alt(r.honorifics) or "(?!)"
+    markers = literal_alternation(r.photo_markers)
+    hon_alt = literal_alternation(r.honorifics) or "(?!)"
     hon = re.compile(rf"^(?:{hon_alt})\s+") if r.honorifics else None
     return RolePatterns(
         rules=r,
@@ -109,7 +105,7 @@ def role_patterns(lang: str) -> RolePatterns:
             rf"(?P<role>{role})(?:\s+{prep}\s+(?P<org>{org_name}))?\s*,?\s*(?:(?:{hon_alt})\s+)?$"),
         role_at_start=re.compile(rf"^(?P<role>{role})\s+"),
         after_name=re.compile(
-            rf"\s*(?:,|\()\s*(?:(?P<gen>{cap})(?:{_alt(r.shapes.genitive_endings)})\s+)?"
+            rf"\s*(?:,|\()\s*(?:(?P<gen>{cap})(?:{literal_alternation(r.shapes.genitive_endings)})\s+)?"
             rf"(?P<role>{role})?(?:\s*,)?(?:\s+(?P<prep>{prep})\s+)?"),
         prep_after_name=re.compile(rf"\s+{prep}\s+"),
         role_then_name=re.compile(rf"(?P<role>{role})\s+(?P<name>{name_seq})(?!\w)"),

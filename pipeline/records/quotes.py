@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from pipeline.records.people import is_role, lang_at, role_patterns
-from pipeline.rules import RuleModel, load_rules
+from pipeline.rules import RuleModel, literal_alternation, load_rules
 
 SectionLangs = Sequence[tuple[int, int, str]]
 
@@ -32,10 +32,6 @@ class QuoteRules(RuleModel):
     sentence_end: str
     trim_chars: str
     min_words_unattributed: int
-
-
-def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -56,14 +52,14 @@ class QuotePatterns:
 @lru_cache(maxsize=None)
 def quote_patterns(lang: str) -> QuotePatterns:
     r = load_rules(lang, "quotes.yaml", QuoteRules)
-    verbs = _alt(r.speech_verbs)
+    verbs = literal_alternation(r.speech_verbs)
     upper = role_patterns(lang).rules.shapes.upper
     openers = re.escape("".join(o for o, _ in r.quote_pairs))
     closers = re.escape("".join(c for _, c in r.quote_pairs))
     ends = re.escape(r.sentence_end)
-    line_start_dash = rf"(?m:^[ \t]*(?P<d1>{_alt(r.dashes)})[ \t]*(?=[\w{openers}]))"
+    line_start_dash = rf"(?m:^[ \t]*(?P<d1>{literal_alternation(r.dashes)})[ \t]*(?=[\w{openers}]))"
     # A dash after a finished sentence, before a capital or an opening mark, opens a quote.
-    mid_dash = rf"(?<=[{ends}{closers}])[ \t]+(?P<d2>{_alt(r.mid_paragraph_dashes)})[ \t]+(?=[{upper}{openers}])"
+    mid_dash = rf"(?<=[{ends}{closers}])[ \t]+(?P<d2>{literal_alternation(r.mid_paragraph_dashes)})[ \t]+(?=[{upper}{openers}])"
     pairs = []
     for open_, close in r.quote_pairs:
         o, c = re.escape(open_), re.escape(close)
@@ -78,8 +74,8 @@ def quote_patterns(lang: str) -> QuotePatterns:
         verb_before=re.compile(rf"(?P<verb>(?i:{verbs}))(?![\w])[ \t]+(?P<who>[^\n.;:!?]{{0,80}}?)[ \t]*:[ \t]*$"),
         verb_just_before=re.compile(rf"(?<![\w])(?i:{verbs})[ \t]+$"),
         pairs=tuple(pairs),
-        pronoun=re.compile(rf"(?i:{_alt(r.pronouns)})(?![\w])"),
-        role_noun=re.compile(rf"(?i:{_alt(list(r.role_nouns))})(?![\w])"),
+        pronoun=re.compile(rf"(?i:{literal_alternation(r.pronouns)})(?![\w])"),
+        role_noun=re.compile(rf"(?i:{literal_alternation(list(r.role_nouns))})(?![\w])"),
         capitalised=re.compile(rf"[{upper}][\w’'-]+(?:\s+[{upper}][\w’'-]+)*"),
     )
 

@@ -53,3 +53,10 @@ def _cached_model(folder: str, name: str, model):
     if isinstance(data, list):
         data = {"rules": data}
     return model.model_validate(data)
+
+
+def literal_alternation(words) -> str:
+    """Regex source matching any of ``words`` literally, longest first so the longest
+    form wins ("administrerende direktør" before "direktør")."""
+    import re
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
