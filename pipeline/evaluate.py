@@ -109,10 +109,18 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     scorer.add("people.roles", doc,
                [(_norm(p["name"]), _norm(r)) for p in pred["people"] for r in p["roles"]],
                [(_norm(p.name), _norm(r)) for p in g.people for r in p.roles])
+    # A person's organisation counts under any of its names in the gold organisations
+    # ("UD" for "Utenriksdepartementet").
+    gold_names = _org_names([o.model_dump() for o in g.organisations])
+
+    def org_key(name: str) -> str:
+        key = _norm(name)
+        return next((sorted(names)[0] for names in gold_names if key in names), key)
+
     scorer.add("people.organisation", doc,
-               [(_norm(p["name"]), _norm(p["organisation"])) for p in pred["people"]
+               [(_norm(p["name"]), org_key(p["organisation"])) for p in pred["people"]
                 if p.get("organisation")],
-               [(_norm(p.name), _norm(p.organisation)) for p in g.people if p.organisation])
+               [(_norm(p.name), org_key(p.organisation)) for p in g.people if p.organisation])
     pk, gk = _match_orgs(_org_names(pred["organisations"]),
                          _org_names([o.model_dump() for o in g.organisations]))
     scorer.add("organisations", doc, pk, gk)
