@@ -411,12 +411,20 @@ def _read_bounded(f: IO[bytes], max_chars: int | None) -> tuple[bytes, bool]:
     return data, False
 
 
-def _text_document(data: bytes, source: dict, run: _Run, *, truncated: bool) -> RawDocument:
+def _unreadable_bytes(data: bytes, source: dict) -> RawDocument | None:
+    """The error record for a file with no text or a binary one; None when it is text."""
     if not data.strip():
         return _error("empty", f"{source['path']}: file is empty or only whitespace", source)
     reason = _binary_reason(data[:_SNIFF_BYTES])
     if reason is not None:
         return _error("binary", f"{source['path']}: not a text file ({reason})", source)
+    return None
+
+
+def _text_document(data: bytes, source: dict, run: _Run, *, truncated: bool) -> RawDocument:
+    rejected = _unreadable_bytes(data, source)
+    if rejected is not None:
+        return rejected
     text, flags = _decode(data, partial=truncated)
     return _finish(text, source, run, flags=flags, truncated=truncated)
 
@@ -554,11 +562,9 @@ def _html_document(html: str, source: dict, run: _Run, *, flags: list[str],
 
 
 def _html_file_document(data: bytes, source: dict, run: _Run) -> RawDocument:
-    if not data.strip():
-        return _error("empty", f"{source['path']}: file is empty or only whitespace", source)
-    reason = _binary_reason(data[:_SNIFF_BYTES])
-    if reason is not None:
-        return _error("binary", f"{source['path']}: not a text file ({reason})", source)
+    rejected = _unreadable_bytes(data, source)
+    if rejected is not None:
+        return rejected
     html, flags = _decode(data, html=True)
     return _html_document(html, source, run, flags=flags)
 
