@@ -326,7 +326,7 @@ def load_pipeline(spec: PipelineSpec, policy: str = "rules_first") -> Language:
     if kind == "model":
         nlp = spacy.load(model_dir(ref))
     elif kind == "package":
-        nlp = spacy.load(ref, exclude=spec.disable + ["tok2vec"] if spec.disable else [])
+        nlp = spacy.load(ref, exclude=spec.disable)
     else:
         raise ValueError(f"unknown model source {spec.source!r}")
     nlp.add_pipe("klynge_sentences", first=True)
@@ -378,7 +378,8 @@ class EntityStage:
                 mapping[lang] = name
         return cls(pipelines, mapping, batch_size)
 
-    def _group(self, lang: str) -> str:
+    def pipeline_for(self, lang: str) -> str:
+        """Name of the pipeline that serves ``lang`` (``rules/shared/models.yaml``)."""
         return self.lang_to_pipeline.get(lang, self.lang_to_pipeline.get("und", "norwegian"))
 
     def annotate(self, items: Sequence[EntityItem]) -> list[EntityResult]:
@@ -408,7 +409,7 @@ class EntityStage:
     def _run(self, jobs) -> Iterator[tuple[tuple, Doc]]:
         by_group: dict[str, list[tuple]] = {}
         for job in jobs:
-            by_group.setdefault(self._group(job[3]), []).append(job)
+            by_group.setdefault(self.pipeline_for(job[3]), []).append(job)
         done: dict[int, tuple[tuple, Doc]] = {}
         order = {id(j): n for n, j in enumerate(jobs)}
         for group, group_jobs in by_group.items():

@@ -122,7 +122,8 @@ class Processor:
         section_langs = [r.code if r.code != "und" else doc_lang for r in section_results]
         published, base = self._published(raw, text, meta, rule_lang)
         foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
-                   if _group(lang) != _group(rule_lang) and lang != "und"]
+                   if lang != "und" and self.entity_stage.pipeline_for(lang)
+                   != self.entity_stage.pipeline_for(rule_lang)]
         return _Prepared(raw=raw, text=text, lang=doc_lang, lang_conf=lang_conf,
                          rule_lang=rule_lang, sections=sections, meta=meta,
                          section_langs=section_langs, published=published,
@@ -132,24 +133,24 @@ class Processor:
     @staticmethod
     def _published(raw: RawDocument, text: str, meta, lang: str
                    ) -> tuple[str | None, dt.date | None]:
-        value = None
-        if raw.published:
-            m = parse_date(raw.published, lang)
-            value = m.value if m and m.precision == "day" else None
-        if value is None and meta.published_span:
-            s, e = meta.published_span
-            m = parse_date(text[s:e], lang)
-            value = m.value if m and m.precision == "day" else None
-        if value is None:
-            m = find_published(text, lang)
-            value = m.value if m and m.precision == "day" else None
-        if value is None:
-            return None, None
-        return value, dt.date.fromisoformat(value)
+        """The published date: given by the input, else the dateline the sections found,
+        else the normalisers' own dateline search; only a full day counts."""
+        candidates = (
+            lambda: parse_date(raw.published, lang) if raw.published else None,
+            lambda: parse_date(text[slice(*meta.published_span)], lang)
+            if meta.published_span else None,
+            lambda: find_published(text, lang),
+        )
+        for candidate in candidates:
+            value = _day_value(candidate())
+            if value is not None:
+                return value, dt.date.fromisoformat(value)
+        return None, None
 
 
-def _group(lang: str) -> str:
-    return "en" if lang == "en" else "no"
+def _day_value(match) -> str | None:
+    """The ISO value of a date match of day precision, else None."""
+    return match.value if match is not None and match.precision == "day" else None
 
 
 @dataclass
@@ -178,10 +179,8 @@ class _Prepared:
         records = build_records(
             text=text, lang=self.rule_lang, entities=entities, sentences=result.sentences,
             sections=self.sections, published=self.published, section_langs=section_langs)
-        updated = None
-        if meta.updated_span:
-            m = parse_date(text[meta.updated_span[0]:meta.updated_span[1]], self.rule_lang)
-            updated = m.value if m and m.precision == "day" else None
+        updated = _day_value(parse_date(text[slice(*meta.updated_span)], self.rule_lang)
+                             ) if meta.updated_span else None
         contacts = [{k: c.get(k) for k in ("name", "phone", "email", "start", "end")}
                     for c in meta.contacts]
         return DocumentRecord(
