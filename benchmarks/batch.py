@@ -83,9 +83,9 @@ def measure(cmd: list[str]) -> dict:
 
 BARE = r'''
 import json, sys
-from pipeline.entities import ModelsFile
-from pipeline.resources import model_dir
-from pipeline.rules import load_rules
+from klynge.entities import ModelsFile
+from klynge.resources import model_dir
+from klynge.rules import load_rules
 import spacy
 docs = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
 spec = load_rules("shared", "models.yaml", ModelsFile).pipelines
@@ -109,7 +109,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="klynge-bench-"))
     batch = work / "batch.jsonl"
     words = make_batch(args.docs, batch)
-    klynge = [sys.executable, "-m", "pipeline", "run", str(batch), "-q"]
+    klynge = [sys.executable, "-m", "klynge", "run", str(batch), "-q"]
     runs = {
         "bare spaCy (nlp.pipe, NER only)": [sys.executable, "-c", BARE, str(batch)],
         "klynge run --workers 1": klynge + ["-o", str(work / "w1.jsonl"), "--workers", "1"],
@@ -131,7 +131,7 @@ def main() -> None:
         for n in (args.small, args.large):
             path = work / f"rss-{n}.jsonl"
             make_batch(n, path)
-            rss[n] = measure([sys.executable, "-m", "pipeline", "run", str(path), "-q",
+            rss[n] = measure([sys.executable, "-m", "klynge", "run", str(path), "-q",
                               "-o", str(work / f"rss-{n}.out.jsonl"), "--workers", "1"])
             print(n, rss[n], file=sys.stderr, flush=True)
     bare = results["bare spaCy (nlp.pipe, NER only)"]["docs_per_s"]

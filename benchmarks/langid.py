@@ -1,4 +1,4 @@
-"""Accuracy and speed of ``pipeline.language`` on a labelled JSONL set.
+"""Accuracy and speed of ``klynge.language`` on a labelled JSONL set.
 
     python benchmarks/langid.py --test /path/to/langid/test.jsonl [--model-dir models/langid]
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.language import LANGS, UND, LanguageDetector  # noqa: E402
+from klynge.language import LANGS, UND, LanguageDetector  # noqa: E402
 
 LENGTHS = ("sentence", "snippet", "paragraph")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import spacy
 
-from pipeline.resources import model_dir
-from pipeline.train_ner import read_conllu
+from klynge.resources import model_dir
+from klynge.train_ner import read_conllu
 
 
 def texts(norne: Path) -> list[str]:

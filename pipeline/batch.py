@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, Sequence
 
-from pipeline.emit import dumps
-from pipeline.ingest import RawDocument, check_output_path, estimate_total, iter_documents
-from pipeline.process import Processor, document_id, iter_batches
+from klynge.emit import dumps
+from klynge.ingest import RawDocument, check_output_path, estimate_total, iter_documents
+from klynge.process import Processor, document_id, iter_batches
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -47,7 +47,7 @@ def process_to_lines(raws: Sequence[RawDocument], emit: str = "documents") -> Ba
     records = _processor().process_batch(list(raws))
     lines: list[str] = []
     if emit == "clusters":
-        from pipeline.registry import iter_cluster_lines
+        from klynge.registry import iter_cluster_lines
         for rec in records:
             data = rec.model_dump(mode="json")
             lines.extend(json.dumps(c, ensure_ascii=False, separators=(",", ":"))

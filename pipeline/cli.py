@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import SCHEMA_VERSION, __version__
-from pipeline.batch import (EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, default_workers,
+from klynge import SCHEMA_VERSION, __version__
+from klynge.batch import (EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, default_workers,
                             run_batch)
 
 
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cmd_run(args) -> int:
-    from pipeline.ingest import OutputPathError
+    from klynge.ingest import OutputPathError
     try:
         summary = run_batch(
             args.inputs, args.output, workers=args.workers or default_workers(),
@@ -171,7 +171,7 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from pipeline.emit import json_schema
+    from klynge.emit import json_schema
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -181,7 +181,7 @@ def _cmd_schema(args) -> int:
 
 
 def _cmd_language(args) -> int:
-    from pipeline.language import LanguageDetector
+    from klynge.language import LanguageDetector
     detector = LanguageDetector.load()
     fh = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
     is_jsonl = args.input.endswith(".jsonl")
@@ -208,12 +208,12 @@ def _cmd_language(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    from pipeline.evaluate import main_evaluate
+    from klynge.evaluate import main_evaluate
     return main_evaluate(args)
 
 
 def _cmd_rules(args) -> int:
-    from pipeline.rulecheck import check_all_rules
+    from klynge.rulecheck import check_all_rules
     errors = check_all_rules()
     for err in errors:
         print(err, file=sys.stderr)
@@ -226,7 +226,7 @@ def _cmd_clusters(args) -> int:
 
     import jsonlines
 
-    from pipeline.registry import merge_registry
+    from klynge.registry import merge_registry
     with jsonlines.open(args.input) as reader:
         registry = merge_registry(reader.iter(type=dict, skip_empty=True))
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
@@ -241,7 +241,7 @@ def _cmd_clusters(args) -> int:
 
 
 def _cmd_corpus(args) -> int:
-    from pipeline.corpus import build_corpus, check_corpus
+    from klynge.corpus import build_corpus, check_corpus
     if args.corpus_command == "build":
         counts = build_corpus(Path(args.corpus))
         print(json.dumps(counts))
@@ -254,7 +254,7 @@ def _cmd_corpus(args) -> int:
 
 
 def _cmd_train_ner(args) -> int:
-    from pipeline.train_ner import train
+    from klynge.train_ner import train
     scores = train(Path(args.norne), Path(args.config), Path(args.work), Path(args.out),
                    max_steps=args.max_steps)
     print(json.dumps(scores, indent=2))
@@ -262,7 +262,7 @@ def _cmd_train_ner(args) -> int:
 
 
 def _cmd_train_langid(args) -> int:
-    from pipeline.train_langid import train
+    from klynge.train_langid import train
     metrics = train(Path(args.norne), Path(args.langid), Path(args.out),
                     norne_dev=args.norne_dev)
     print(json.dumps(metrics, indent=2, default=str))

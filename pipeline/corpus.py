@@ -12,7 +12,7 @@ from typing import Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from pipeline.normalise import normalise_text
+from klynge.normalise import normalise_text
 
 LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV", "MONEY", "DATE", "URL",
           "EMAIL", "PHONE")

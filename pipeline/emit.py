@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pipeline import SCHEMA_VERSION
-from pipeline.records.clusters import Cluster, Programme
+from klynge import SCHEMA_VERSION
+from klynge.records.clusters import Cluster, Programme
 
 LanguageCode = Literal["nb", "nn", "en", "da", "sv", "und"]
 

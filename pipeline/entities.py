@@ -23,12 +23,12 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from pipeline.normalisers.amounts import find_amounts
-from pipeline.normalisers.contacts import find_contacts
-from pipeline.normalisers.dates import find_dates
-from pipeline.records.organisations import find_gazetteer_names
-from pipeline.resources import model_dir
-from pipeline.rules import RuleModel, load_rules
+from klynge.normalisers.amounts import find_amounts
+from klynge.normalisers.contacts import find_contacts
+from klynge.normalisers.dates import find_dates
+from klynge.records.organisations import find_gazetteer_names
+from klynge.resources import model_dir
+from klynge.rules import RuleModel, load_rules
 
 RULE_LABELS = ("MONEY", "DATE", "URL", "EMAIL", "PHONE")
 MODEL_LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV")

@@ -15,9 +15,9 @@ from typing import Any, Iterable
 
 from spacy.scorer import PRFScore
 
-from pipeline.corpus import GoldDocument, corpus_fingerprint, iter_gold
-from pipeline.ingest import iter_documents
-from pipeline.process import Processor
+from klynge.corpus import GoldDocument, corpus_fingerprint, iter_gold
+from klynge.ingest import iter_documents
+from klynge.process import Processor
 
 CONTEXT = 40
 BASELINE_TOLERANCE = 0.005  # half a point of F1/accuracy
@@ -174,7 +174,7 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
 
 
 def _dec(value: str) -> str:
-    from pipeline.records import decimal_str
+    from klynge.records import decimal_str
     return decimal_str(value)
 
 

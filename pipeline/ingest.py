@@ -8,9 +8,9 @@ Contract (the runner relies on every point):
   read or not. A document that cannot be used carries ``error=(code, message)`` with a
   code from :data:`ERROR_CODES` and ``text=None``; it becomes an error record downstream.
   Nothing is dropped silently. The one exception is files skipped by the folder filter
-  (see below): they are not documents, and each one is logged (logger ``pipeline.ingest``,
+  (see below): they are not documents, and each one is logged (logger ``klynge.ingest``,
   level INFO).
-* ``text`` is already passed through :func:`pipeline.normalise.normalise_text`; all
+* ``text`` is already passed through :func:`klynge.normalise.normalise_text`; all
   offsets downstream are into this string.
 
 Decisions (also in the README):
@@ -68,7 +68,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import IO, Any
 
-from pipeline.normalise import normalise_text
+from klynge.normalise import normalise_text
 
 __all__ = [
     "RawDocument",

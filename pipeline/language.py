@@ -2,7 +2,7 @@
 
 The main model is our own: multinomial naive Bayes over hashed character n-grams (orders
 1-5 of lower-cased letters, words padded with spaces) and whole words, trained with
-``pipeline.train_langid`` on NorNE, the Leipzig/UD sentences and, as a backoff, Debian word
+``klynge.train_langid`` on NorNE, the Leipzig/UD sentences and, as a backoff, Debian word
 lists. It ships in ``models/langid/`` (``weights.npz`` + ``meta.json``, about 3 MB) and is
 loaded by :meth:`LanguageDetector.load`, never at import.
 
@@ -37,7 +37,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from pipeline.rules import RuleModel, load_rules
+from klynge.rules import RuleModel, load_rules
 
 LANGS: tuple[str, ...] = ("nb", "nn", "da", "sv", "en")
 UND = "und"
@@ -178,7 +178,7 @@ class LanguageResult:
 
 def _default_model_dir() -> Path:
     """The committed model (package ``klynge_models``, or ``KLYNGE_MODELS``)."""
-    from pipeline.resources import model_dir
+    from klynge.resources import model_dir
     return model_dir("langid")
 
 

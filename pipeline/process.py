@@ -12,14 +12,14 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from pipeline.emit import DocumentRecord
-from pipeline.entities import EntityItem, EntityStage
-from pipeline.ingest import RawDocument
-from pipeline.language import (LanguageDetector, LanguageResult, detect_document,
+from klynge.emit import DocumentRecord
+from klynge.entities import EntityItem, EntityStage
+from klynge.ingest import RawDocument
+from klynge.language import (LanguageDetector, LanguageResult, detect_document,
                                detect_sections)
-from pipeline.normalisers.dates import find_published, parse_date
-from pipeline.records import build_records
-from pipeline.sections import NO_ENTITY_KINDS, split_sections
+from klynge.normalisers.dates import find_published, parse_date
+from klynge.records import build_records
+from klynge.sections import NO_ENTITY_KINDS, split_sections
 
 log = logging.getLogger(__name__)
 

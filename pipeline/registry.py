@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Optional
 
-from pipeline.records.clusters import shared_rules
+from klynge.records.clusters import shared_rules
 
 _FACTS = ("status", "members", "partners", "members_breakdown", "location")
 

@@ -12,14 +12,14 @@ from typing import Callable
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.rules import _read
+from klynge.rules import _read
 
 
 def _models() -> dict[tuple[str, str], type[BaseModel]]:
     """(folder, file name) -> model; folder "*" means every language folder."""
-    from pipeline import entities, language, sections
-    from pipeline.normalisers import amounts, contacts, dates, numbers
-    from pipeline.records import clusters, organisations, people, quotes
+    from klynge import entities, language, sections
+    from klynge.normalisers import amounts, contacts, dates, numbers
+    from klynge.records import clusters, organisations, people, quotes
 
     return {
         ("shared", "labels.yaml"): entities.LabelMaps,
@@ -48,7 +48,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
 
 
 def _deep_checks() -> list[Callable[[], list[str]]]:
-    from pipeline import normalisers, sections
+    from klynge import normalisers, sections
     return [normalisers.check_all, sections.check_rules]
 
 
@@ -56,7 +56,7 @@ def check_all_rules() -> list[str]:
     """Every problem found in the rule files; empty when all are valid."""
     errors: list[str] = []
     models = _models()
-    root = resources.files("pipeline.rules")
+    root = resources.files("klynge.rules")
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
         for path in sorted(folder.iterdir(), key=lambda p: p.name):
             if path.name.startswith(".") or not path.name.endswith((".yaml", ".yml", ".json", ".jsonl")):

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from pydantic import PrivateAttr, model_validator
 
-from pipeline.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_rules, rule_exists
 
 RULE_FILE = "sections.yaml"
 LANGS: tuple[str, ...] = ("nb", "nn", "en")

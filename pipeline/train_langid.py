@@ -1,6 +1,6 @@
 """Training the language-identification model (``klynge train-langid``).
 
-    python -m pipeline.train_langid --norne ../shared/data/norne \\
+    python -m klynge.train_langid --norne ../shared/data/norne \\
         --langid ../shared/data/langid/train --out models/langid --norne-dev
 
 Model: multinomial naive Bayes over hashed character n-grams (orders 1-5) plus whole
@@ -37,7 +37,7 @@ from typing import Sequence
 
 import numpy as np
 
-from pipeline.language import LANGS, features, linear_scores, normalise, softmax
+from klynge.language import LANGS, features, linear_scores, normalise, softmax
 
 DEV_SHARE = 0.12
 # Debian word lists (packages wnorwegian, wdanish, wswedish, wamerican).

@@ -12,7 +12,7 @@ SEED = CORPUS / "texts" / "ife-2020-11-19-to-nye-arena-klynger.txt"
 
 @pytest.fixture(scope="session")
 def processor():
-    from pipeline.process import Processor
+    from klynge.process import Processor
     return Processor.load()
 
 
@@ -23,6 +23,6 @@ def entity_stage(processor):
 
 @pytest.fixture(scope="session")
 def seed_record(processor):
-    from pipeline.ingest import iter_documents
+    from klynge.ingest import iter_documents
     raw = next(iter_documents([str(SEED)]))
     return processor.process(raw).model_dump(mode="json")

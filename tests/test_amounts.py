@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from pipeline.normalisers import check_all
-from pipeline.normalisers._patterns import PatternRule, combine
-from pipeline.normalisers.amounts import AmountMatch, CurrencyFile, find_amounts, parse_amount
-from pipeline.normalisers.numbers import parse_number
+from klynge.normalisers import check_all
+from klynge.normalisers._patterns import PatternRule, combine
+from klynge.normalisers.amounts import AmountMatch, CurrencyFile, find_amounts, parse_amount
+from klynge.normalisers.numbers import parse_number
 
 
 def case(origin: str, lang: str, text: str, *expected: tuple[str, str, str], xfail: str = ""):
@@ -357,7 +357,7 @@ if given is not None:
     @settings(max_examples=300, deadline=None)
     @given(st.lists(_PIECES, max_size=25).map("".join), st.sampled_from(["nb", "nn", "en", "da", "sv"]))
     def test_offsets_always_slice_to_text(text: str, lang: str) -> None:
-        from pipeline.normalisers import find_contacts, find_dates
+        from klynge.normalisers import find_contacts, find_dates
 
         for m in [*find_amounts(text, lang), *find_dates(text, lang), *find_contacts(text, lang)]:
             assert 0 <= m.start < m.end <= len(text)

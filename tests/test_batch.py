@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from pipeline.batch import repair_and_read_ids, run_batch
+from klynge.batch import repair_and_read_ids, run_batch
 from tests.conftest import CORPUS
 
 TEXTS = sorted(str(p) for p in (CORPUS / "texts").glob("*.txt"))[:8]
@@ -66,7 +66,7 @@ def test_batch_resume_after_a_real_kill(tmp_path):
     full = tmp_path / "full.jsonl"
     run_batch([str(batch)], str(full), workers=1, quiet=True, batch_size=4)
     out = tmp_path / "killed.jsonl"
-    cmd = [sys.executable, "-m", "pipeline", "run", str(batch), "-o", str(out), "--workers", "1",
+    cmd = [sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out), "--workers", "1",
            "--batch-size", "1", "-q"]
     proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     deadline = time.time() + 240
@@ -88,7 +88,7 @@ def test_batch_repair_reads_ids_of_document_and_cluster_lines(tmp_path):
 
 def test_batch_no_progress_output_in_pipes(tmp_path):
     out = tmp_path / "o.jsonl"
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", TEXTS[0], "-o", str(out),
+    proc = subprocess.run([sys.executable, "-m", "klynge", "run", TEXTS[0], "-o", str(out),
                            "--workers", "1"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0
     # Only the summary line: no progress bar when stderr is not a terminal.
@@ -99,7 +99,7 @@ def test_batch_ctrl_c_leaves_valid_jsonl_and_a_summary(tmp_path):
     # Enough documents that the run is still going when the signal comes.
     batch = _many(tmp_path, 400)
     out = tmp_path / "interrupted.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(batch), "-o", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out),
                              "--workers", "1", "--batch-size", "1", "-q"],
                             stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 240
@@ -119,7 +119,7 @@ def test_batch_progress_with_eta_on_a_terminal(tmp_path):
     import pty
     out = tmp_path / "o.jsonl"
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", *TEXTS[:3], "-o", str(out),
+    proc = subprocess.Popen([sys.executable, "-m", "klynge", "run", *TEXTS[:3], "-o", str(out),
                              "--workers", "1"], stderr=slave, stdout=subprocess.DEVNULL)
     os.close(slave)
     chunks = []

@@ -8,7 +8,7 @@ import sys
 import jsonschema
 import pytest
 
-from pipeline.cli import build_parser, main
+from klynge.cli import build_parser, main
 from tests.conftest import CORPUS, SEED
 
 COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"],
@@ -56,7 +56,7 @@ def test_cli_run_exit_code_2_when_output_cannot_be_written(tmp_path, capsys):
 
 
 def test_cli_python_m_pipeline_reads_stdin(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "run", "-q", "--workers", "1"],
+    proc = subprocess.run([sys.executable, "-m", "klynge", "run", "-q", "--workers", "1"],
                           input="Iselin Nybø er næringsminister i Norge.\n", text=True,
                           capture_output=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

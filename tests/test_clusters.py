@@ -1,4 +1,4 @@
-"""Cluster records (pipeline.records.clusters): names, statuses, counts, places, programme.
+"""Cluster records (klynge.records.clusters): names, statuses, counts, places, programme.
 
 Inputs (entities, sentences, sections, people, organisations) are built by hand here, the
 way an imperfect NER and sectioniser would give them, so the tests need no model.
@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 from pydantic import ValidationError
 
-from pipeline.records.clusters import (
+from klynge.records.clusters import (
     Cluster, Evidence, Programme, StatusEvent, extract_clusters, lang_rules, shared_rules,
 )
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalisers.contacts import ContactMatch, find_contacts, normalise_url
+from klynge.normalisers.contacts import ContactMatch, find_contacts, normalise_url
 
 
 def case(origin: str, lang: str, text: str, *expected: tuple[str, str, str], xfail: str = ""):

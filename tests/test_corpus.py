@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from pipeline.corpus import GoldDocument, check_corpus, check_document, iter_gold
+from klynge.corpus import GoldDocument, check_corpus, check_document, iter_gold
 from tests.conftest import CORPUS
 
 

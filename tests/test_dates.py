@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.normalisers.dates import DateMatch, find_dates, find_published, parse_date
+from klynge.normalisers.dates import DateMatch, find_dates, find_published, parse_date
 
 BASE = dt.date(2020, 11, 19)   # the seed release's publication date
 

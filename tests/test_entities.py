@@ -7,8 +7,8 @@ import pytest
 import spacy
 from spacy.tokens import Span
 
-import pipeline.entities  # noqa: F401  (registers the components)
-from pipeline.entities import EntityItem, MERGE_POLICIES, payload as entity_payload
+import klynge.entities  # noqa: F401  (registers the components)
+from klynge.entities import EntityItem, MERGE_POLICIES, payload as entity_payload
 
 
 @pytest.fixture(scope="module")

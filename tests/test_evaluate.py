@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from pipeline.evaluate import (check_baseline, compare, evaluate, flatten, render_html,
+from klynge.evaluate import (check_baseline, compare, evaluate, flatten, render_html,
                                update_baseline)
 from tests.conftest import CORPUS
 

@@ -1,4 +1,4 @@
-"""Tests for pipeline.ingest: every kind of bad input gives a flagged record or an error record."""
+"""Tests for klynge.ingest: every kind of bad input gives a flagged record or an error record."""
 from __future__ import annotations
 
 import builtins
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import ingest
-from pipeline.ingest import (
+from klynge import ingest
+from klynge.ingest import (
     ERROR_CODES,
     INGEST_FLAGS,
     OutputPathError,
@@ -27,7 +27,7 @@ from pipeline.ingest import (
     check_output_path,
     iter_documents,
 )
-from pipeline.normalise import NORMALISE_FLAGS, normalise_text
+from klynge.normalise import NORMALISE_FLAGS, normalise_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 PROPERTY = settings(max_examples=50, deadline=None, derandomize=True)
@@ -436,7 +436,7 @@ def make_tree(root: Path) -> None:
 
 def test_folder_recursive_sorted_filtered(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     make_tree(tmp_path / "corpus")
-    with caplog.at_level(logging.INFO, logger="pipeline.ingest"):
+    with caplog.at_level(logging.INFO, logger="klynge.ingest"):
         result = docs(tmp_path / "corpus")
     for doc in result:
         check_invariants(doc)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.language import (
+from klynge.language import (
     LANGS,
     UND,
     LanguageDetector,
@@ -200,7 +200,7 @@ def test_short_section_inherits_document_language(detector: LanguageDetector) ->
 
 
 def test_thresholds_come_from_yaml() -> None:
-    from pipeline.language import load_thresholds
+    from klynge.language import load_thresholds
 
     cfg = load_thresholds()
     assert cfg["min_letters"] >= 1 and 0 < cfg["min_confidence"] < 1

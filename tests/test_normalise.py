@@ -1,4 +1,4 @@
-"""Tests for pipeline.normalise.normalise_text."""
+"""Tests for klynge.normalise.normalise_text."""
 from __future__ import annotations
 
 import unicodedata
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.normalise import NORMALISE_FLAGS, normalise_text
+from klynge.normalise import NORMALISE_FLAGS, normalise_text
 
 # Small, fixed, derandomised budget so CI runs are fast and reproducible.
 PROPERTY = settings(max_examples=50, deadline=None, derandomize=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.records.organisations import gazetteer, lookup, resolve_organisations
+from klynge.records.organisations import gazetteer, lookup, resolve_organisations
 from tests.helpers import ents
 
 
@@ -220,8 +220,8 @@ def test_sentence_initial_head_not_taken():
 
 @pytest.mark.parametrize("lang", ["nb", "nn", "en"])
 def test_rule_files_validate(lang):
-    from pipeline.records.people import role_patterns
-    from pipeline.records.quotes import quote_patterns
+    from klynge.records.people import role_patterns
+    from klynge.records.quotes import quote_patterns
 
     assert role_patterns(lang).role_full.fullmatch("CEO")
     assert quote_patterns(lang).rules.speech_verbs

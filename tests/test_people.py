@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.records.organisations import resolve_organisations
-from pipeline.records.people import extract_people
+from klynge.records.organisations import resolve_organisations
+from klynge.records.people import extract_people
 from tests.helpers import ents, sentences
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.emit import DocumentRecord
+from klynge.emit import DocumentRecord
 
 SEED_PEOPLE = {
     "Nils Morten Huseby": ("administrerende direktør", "IFE"),
@@ -106,8 +106,8 @@ def test_process_seed_offsets_match_text(seed_record):
 
 
 def test_process_is_deterministic(processor):
-    from pipeline.emit import dumps
-    from pipeline.ingest import iter_documents
+    from klynge.emit import dumps
+    from klynge.ingest import iter_documents
     from tests.conftest import SEED
     a = dumps(processor.process(next(iter_documents([str(SEED)]))))
     b = dumps(processor.process(next(iter_documents([str(SEED)]))))
@@ -115,8 +115,8 @@ def test_process_is_deterministic(processor):
 
 
 def test_process_bad_document_becomes_error_record(processor, monkeypatch):
-    from pipeline.ingest import RawDocument
-    import pipeline.process as process_mod
+    from klynge.ingest import RawDocument
+    import klynge.process as process_mod
 
     def boom(text, lang):
         raise RuntimeError("section rules exploded")
@@ -132,7 +132,7 @@ def test_process_every_release_gives_well_formed_values(processor):
     """Every bundled release (copies of ../shared/press-releases): no MONEY without value
     and currency, no malformed DATE value, every offset matches the text."""
     import re
-    from pipeline.ingest import iter_documents
+    from klynge.ingest import iter_documents
     from tests.conftest import CORPUS
     raws = list(iter_documents([str(CORPUS / "texts")]))
     assert len(raws) == 46
@@ -154,7 +154,7 @@ def test_process_every_release_gives_well_formed_values(processor):
 def test_process_english_quote_in_bokmal_release_uses_english_rules(processor):
     """Mixed languages: real Bokmål and English paragraphs of the two 2014 Liberia
     releases (regjeringen.no, NLOD) joined into one release."""
-    from pipeline.ingest import RawDocument
+    from klynge.ingest import RawDocument
     text = ("Utenriksminister Brende i Liberia: Norge styrker innsatsen mot ebola med nye "
             "75 millioner kroner\n\n"
             "Norge øker nå støtten med ytterligere 75 millioner kroner, til totalt 329 "
@@ -198,8 +198,8 @@ def _valid(rec) -> None:
 @FUZZ
 @given(text=TEXTS)
 def test_process_fuzz_random_text(processor, text):
-    from pipeline.ingest import RawDocument
-    from pipeline.normalise import normalise_text
+    from klynge.ingest import RawDocument
+    from klynge.normalise import normalise_text
     clean, _ = normalise_text(text)
     [rec] = processor.process_batch([RawDocument(text=clean, id=None, source={
         "path": None, "line": None, "url": None})])
@@ -209,7 +209,7 @@ def test_process_fuzz_random_text(processor, text):
 @FUZZ
 @given(data=st.binary(max_size=600))
 def test_process_fuzz_random_bytes(processor, tmp_path_factory, data):
-    from pipeline.ingest import iter_documents
+    from klynge.ingest import iter_documents
     path = tmp_path_factory.mktemp("fuzz") / "doc.txt"
     path.write_bytes(data)
     raws = list(iter_documents([str(path)]))
@@ -231,7 +231,7 @@ JSONL_LINES = st.lists(st.one_of(
 @given(lines=JSONL_LINES)
 def test_process_fuzz_random_jsonl_one_record_per_line(processor, tmp_path_factory, lines):
     import json as _json
-    from pipeline.ingest import iter_documents
+    from klynge.ingest import iter_documents
     path = tmp_path_factory.mktemp("fuzz") / "batch.jsonl"
     rendered = [l if isinstance(l, str) else _json.dumps(l) for l in lines]
     rendered = [r.replace("\n", " ").replace("\r", " ") for r in rendered]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.records.organisations import resolve_organisations
-from pipeline.records.people import extract_people
-from pipeline.records.quotes import extract_quotes
+from klynge.records.organisations import resolve_organisations
+from klynge.records.people import extract_people
+from klynge.records.quotes import extract_quotes
 from tests.helpers import ents, sentences
 
 

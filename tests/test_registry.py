@@ -1,11 +1,11 @@
-"""Cluster registry (pipeline.registry): one entry per cluster across documents."""
+"""Cluster registry (klynge.registry): one entry per cluster across documents."""
 from __future__ import annotations
 
 import json
 import random
 
-from pipeline.records.clusters import Cluster, StatusEvent, extract_clusters
-from pipeline.registry import iter_cluster_lines, merge_registry, name_keys
+from klynge.records.clusters import Cluster, StatusEvent, extract_clusters
+from klynge.registry import iter_cluster_lines, merge_registry, name_keys
 
 
 def doc(id_, published, clusters, title=None, url=None):

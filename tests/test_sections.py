@@ -1,4 +1,4 @@
-"""Tests for pipeline.sections (split_sections, DocMeta, rule files).
+"""Tests for klynge.sections (split_sections, DocMeta, rule files).
 
 Texts are real releases (the seed and regjeringen.no, NLOD 2.0), copied in normalised
 (NBSP -> space) so the tests never read /work/shared.
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from pipeline.sections import (
+from klynge.sections import (
     KINDS,
     NO_ENTITY_KINDS,
     DocMeta,

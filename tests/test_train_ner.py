@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import spacy
 
-from pipeline.resources import model_dir
-from pipeline.train_ner import NORNE_LABELS, _repair_iob, read_conllu, sentences_to_docs
+from klynge.resources import model_dir
+from klynge.train_ner import NORNE_LABELS, _repair_iob, read_conllu, sentences_to_docs
 
 CONLLU = """# sent_id = 1
 # text = Iselin Nybø besøkte IFE i Halden.

@@ -6,10 +6,10 @@ only holds the code that reads them.
 """
 from __future__ import annotations
 
-from pipeline.normalisers._patterns import LANGS
-from pipeline.normalisers.amounts import AmountMatch, find_amounts, parse_amount
-from pipeline.normalisers.contacts import ContactMatch, find_contacts, normalise_url
-from pipeline.normalisers.dates import DateMatch, find_dates, find_published, parse_date
+from klynge.normalisers._patterns import LANGS
+from klynge.normalisers.amounts import AmountMatch, find_amounts, parse_amount
+from klynge.normalisers.contacts import ContactMatch, find_contacts, normalise_url
+from klynge.normalisers.dates import DateMatch, find_dates, find_published, parse_date
 
 __all__ = [
     "AmountMatch", "ContactMatch", "DateMatch", "LANGS", "check_all", "find_amounts",
@@ -24,9 +24,9 @@ def check_all() -> list[str]:
     Running each finder once on a probe string also catches templates that compile alone
     but not once their tokens are filled in and joined.
     """
-    from pipeline.normalisers import amounts, contacts, dates, numbers
+    from klynge.normalisers import amounts, contacts, dates, numbers
 
-    from pipeline.rules import load_rules, rule_exists
+    from klynge.rules import load_rules, rule_exists
 
     errors: list[str] = []
     files = [("shared", "amounts.yaml", amounts.AmountRules),

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import field_validator
 
-from pipeline.rules import RuleModel
+from klynge.rules import RuleModel
 
 LANGS: tuple[str, ...] = ("nb", "nn", "en", "da", "sv")
 

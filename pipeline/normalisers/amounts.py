@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from pipeline.normalisers._patterns import Groups, PatternRule, alternation, combine, which
-from pipeline.normalisers.numbers import (
+from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers.numbers import (
     canonical, number_words, parse_number, scale_table, word_value,
 )
-from pipeline.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_rules, rule_exists
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from pipeline.normalisers._patterns import LANGS, Groups, PatternRule, alternation, combine, which
-from pipeline.normalisers.amounts import money_words  # "922 45 678 kroner" is money
-from pipeline.rules import RuleModel, load_rules
+from klynge.normalisers._patterns import LANGS, Groups, PatternRule, alternation, combine, which
+from klynge.normalisers.amounts import money_words  # "922 45 678 kroner" is money
+from klynge.rules import RuleModel, load_rules
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from pipeline.normalisers._patterns import Groups, PatternRule, alternation, combine, which
-from pipeline.normalisers.amounts import money_words  # "2021 kroner" is not a year
-from pipeline.rules import RuleModel, load_rules, rule_exists
+from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers.amounts import money_words  # "2021 kroner" is not a year
+from klynge.rules import RuleModel, load_rules, rule_exists
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from pipeline.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_rules, rule_exists
 
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009]")
 

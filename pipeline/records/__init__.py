@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Sequence
 
-from pipeline.records.clusters import extract_clusters
-from pipeline.records.organisations import resolve_organisations
-from pipeline.records.people import extract_people
-from pipeline.records.quotes import extract_quotes
+from klynge.records.clusters import extract_clusters
+from klynge.records.organisations import resolve_organisations
+from klynge.records.people import extract_people
+from klynge.records.quotes import extract_quotes
 
 
 def decimal_str(value: Decimal | str) -> str:

@@ -50,7 +50,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from pipeline.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_rules, rule_exists
 
 StatusName = Literal["Arena", "Arena Pro", "NCE", "GCE"]
 EventType = Literal["new_status", "upgrade", "extension", "gold_label", "merger", "founding"]

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from pipeline.rules import RuleModel, load_rules
+from klynge.rules import RuleModel, load_rules
 
 Span = tuple[int, int]
 
@@ -272,7 +272,7 @@ def _residue_is_glue(text: str, span: Span, hits: list[Span]) -> bool:
 def _not_an_organisation(text: str, span: Span, lang: str, person_spans: list[Span],
                          per_starts: set[int], terms: set[str], person_names: set[str]) -> bool:
     """Model ORG spans that are really roles, people, terms or parts of a role phrase."""
-    from pipeline.records.people import is_role  # people builds on this module
+    from klynge.records.people import is_role  # people builds on this module
 
     surface = text[span[0]:span[1]]
     if lookup(surface):
@@ -315,7 +315,7 @@ def _extend_name_left(text: str, span: Span, hit_spans: list[Span], lang: str) -
 
     Only mid-sentence, where a capital means a name; at the start of a sentence or a list
     item ("Representanter for Siva") the capital says nothing."""
-    from pipeline.records.people import is_role
+    from klynge.records.people import is_role
 
     m = generic_rules().name_head_before.search(text, max(0, span[0] - 60), span[0])
     if not m:
@@ -331,7 +331,7 @@ def _extend_name_left(text: str, span: Span, hit_spans: list[Span], lang: str) -
 
 def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[dict]:
     """One record per body mentioned in ``text``, in order of first mention."""
-    from pipeline.records.people import looks_like_name, role_name_spans, role_patterns
+    from klynge.records.people import looks_like_name, role_name_spans, role_patterns
 
     gaz_hits = [h for h in _scan_gazetteer(text) if not text[h[0][0]].islower()]
     hit_spans = [h for h, _ in gaz_hits]

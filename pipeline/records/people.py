@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Sequence
 
-from pipeline.records.organisations import find_organisation, is_generic, lookup, resolve_organisations
-from pipeline.rules import RuleModel, literal_alternation, load_rules
+from klynge.records.organisations import find_organisation, is_generic, lookup, resolve_organisations
+from klynge.rules import RuleModel, literal_alternation, load_rules
 
 Span = tuple[int, int]
 SectionLangs = Sequence[tuple[int, int, str]]
@@ -287,7 +287,7 @@ def _extend_left(text: str, m: _Mention, pats: RolePatterns, lang: str, blocked:
 
 
 def _speech_verb_before(text: str, pos: int, lang: str) -> bool:
-    from pipeline.records.quotes import quote_patterns  # quotes builds on this module
+    from klynge.records.quotes import quote_patterns  # quotes builds on this module
 
     return quote_patterns(lang).verb_just_before.search(text, max(0, pos - 30), pos) is not None
 

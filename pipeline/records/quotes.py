@@ -4,7 +4,7 @@ Norwegian releases quote with a dash at the start of a paragraph (or after a sen
 "– Vi er glade ..., sier IFEs direktør Nils Morten Huseby." English ones use quotation
 marks: "'...,' said Minister X". The speaker slot may hold a name, a surname, a pronoun
 ("sier han") or a role noun ("sier statsråden"); the last three refer back to the people
-found by :func:`pipeline.records.people.extract_people`. Verbs, pronouns, role nouns and
+found by :func:`klynge.records.people.extract_people`. Verbs, pronouns, role nouns and
 quote characters are data (``rules/<lang>/quotes.yaml``).
 """
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from pipeline.records.people import is_role, lang_at, role_patterns
-from pipeline.rules import RuleModel, literal_alternation, load_rules
+from klynge.records.people import is_role, lang_at, role_patterns
+from klynge.rules import RuleModel, literal_alternation, load_rules
 
 SectionLangs = Sequence[tuple[int, int, str]]
 

@@ -25,7 +25,7 @@ class RuleModel(BaseModel):
 
 def rule_path(folder: str, name: str):
     """A Traversable for ``pipeline/rules/<folder>/<name>``."""
-    return resources.files("pipeline.rules").joinpath(folder, name)
+    return resources.files("klynge.rules").joinpath(folder, name)
 
 
 def rule_exists(folder: str, name: str) -> bool:
