@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from klynge.language import LANGS, UND, LanguageDetector  # noqa: E402
+from klynge.language import CLASSES, UND, LanguageDetector  # noqa: E402
 
 LENGTHS = ("sentence", "snippet", "paragraph")
 
@@ -35,7 +35,7 @@ def report(items: list[dict], preds: list[str], title: str) -> dict:
     print(f"\n== {title} ==")
     print(f"{'':10}" + "".join(f"{l:>10}" for l in LENGTHS) + f"{'all':>10}")
     summary: dict = {}
-    for lang in (*LANGS, "all"):
+    for lang in (*CLASSES, "all"):
         row = f"{lang:10}"
         for length in (*LENGTHS, "all"):
             idx = [
@@ -47,10 +47,10 @@ def report(items: list[dict], preds: list[str], title: str) -> dict:
             if lang == "all":
                 summary[length] = round(100 * ok / len(idx), 2) if idx else None
         print(row)
-    cols = (*LANGS, UND)
+    cols = (*CLASSES, UND)
     print("\nconfusion (rows gold, columns predicted)")
     print(f"{'':6}" + "".join(f"{c:>6}" for c in cols))
-    for gold in LANGS:
+    for gold in CLASSES:
         counts = [sum(1 for it, p in zip(items, preds) if it["lang"] == gold and p == c) for c in cols]
         print(f"{gold:6}" + "".join(f"{n:>6}" for n in counts))
     nb = [p for it, p in zip(items, preds) if it["lang"] == "nb"]

@@ -10,9 +10,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterator, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from klynge.normalise import normalise_text
+from klynge.rules import registry
 
 LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV", "MONEY", "DATE", "URL",
           "EMAIL", "PHONE")
@@ -20,6 +21,13 @@ SECTION_KINDS = ("title", "navigation", "metadata", "dateline", "lead", "heading
                  "paragraph", "quote", "list", "facts", "caption", "byline", "contact",
                  "links", "boilerplate", "truncated")
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _registered_language(code: str, allow_und: bool) -> str:
+    reg = registry()
+    if not (reg.is_supported(code) or (allow_und and code == reg.undetermined.code)):
+        raise ValueError(f"language {code!r} is not registered")
+    return code
 
 
 class _Strict(BaseModel):
@@ -81,7 +89,12 @@ class GoldCluster(_Strict):
 
 
 class GoldRecords(_Strict):
-    language: Literal["nb", "nn", "en", "da", "sv", "und"]
+    language: str
+
+    @field_validator("language")
+    @classmethod
+    def _registered(cls, v: str) -> str:
+        return _registered_language(v, allow_und=True)
     title: str | None = None
     published: str | None = None
     publisher: str | None = None
@@ -99,7 +112,12 @@ class GoldMeta(_Strict):
     id: str
     file: str
     split: Literal["dev", "test"]
-    lang: Literal["nb", "nn", "en"]
+    lang: str
+
+    @field_validator("lang")
+    @classmethod
+    def _registered(cls, v: str) -> str:
+        return _registered_language(v, allow_und=False)
     url: str | None = None
 
 

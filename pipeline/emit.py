@@ -7,14 +7,18 @@ into ``text``; the model refuses a record whose offsets do not match its text.
 from __future__ import annotations
 
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from klynge import SCHEMA_VERSION
 from klynge.records.clusters import Cluster, Programme
 
-LanguageCode = Literal["nb", "nn", "en", "da", "sv", "und"]
+# An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
+# en, da, sv), another language's own code when the detector knows it (de, fi, ...), or
+# "und" when it cannot be told. A pattern rather than an enum, so registering a language
+# does not change the schema.
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^(und|[a-z]{2,3})$")]
 
 
 class _Out(BaseModel):

@@ -21,6 +21,7 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from pydantic import field_validator
 from spacy.util import filter_spans
 
 from klynge.normalisers.amounts import find_amounts
@@ -28,7 +29,7 @@ from klynge.normalisers.contacts import find_contacts
 from klynge.normalisers.dates import find_dates
 from klynge.records.organisations import find_gazetteer_names
 from klynge.resources import model_dir
-from klynge.rules import RuleModel, load_rules
+from klynge.rules import RuleModel, load_rules, registry
 
 RULE_LABELS = ("MONEY", "DATE", "URL", "EMAIL", "PHONE")
 MODEL_LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV")
@@ -78,7 +79,6 @@ class LabelMaps(RuleModel):
 class PipelineSpec(RuleModel):
     source: str
     labels: Literal["norne", "ontonotes"]
-    languages: list[str]
     disable: list[str] = []
 
 
@@ -321,7 +321,7 @@ class EntityResult:
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
-def load_pipeline(spec: PipelineSpec, policy: str = "rules_first") -> Language:
+def load_pipeline(name: str, spec: PipelineSpec, policy: str = "rules_first") -> Language:
     kind, _, ref = spec.source.partition(":")
     if kind == "model":
         nlp = spacy.load(model_dir(ref))
@@ -333,7 +333,7 @@ def load_pipeline(spec: PipelineSpec, policy: str = "rules_first") -> Language:
     ruler = nlp.add_pipe("span_ruler", name="klynge_entity_ruler",
                          config={"spans_key": "ruler", "validate": True,
                                  "phrase_matcher_attr": "ORTH"})
-    ruler.add_patterns(entity_patterns(spec.languages))
+    ruler.add_patterns(entity_patterns(served_languages(name)))
     nlp.add_pipe("klynge_rule_spans")
     nlp.add_pipe("klynge_merge_entities", config={"policy": policy, "labels": spec.labels})
     return nlp
@@ -345,7 +345,16 @@ class EntityPattern(RuleModel):
     id: str
     label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV"]
     pattern: str | list[dict]
-    langs: list[str] = ["nb", "nn", "en", "da", "sv", "und"]
+    langs: list[str] | None = None  # None: every language
+
+    @field_validator("langs")
+    @classmethod
+    def _registered(cls, v: list[str] | None) -> list[str] | None:
+        reg = registry()
+        unknown = [c for c in v or () if not reg.is_supported(c) and c != reg.undetermined.code]
+        if unknown:
+            raise ValueError(f"unregistered languages {unknown}")
+        return v
 
 
 class EntityPatterns(RuleModel):
@@ -356,31 +365,34 @@ def entity_patterns(languages: Sequence[str]) -> list[dict]:
     """SpanRuler patterns from ``rules/shared/entity_patterns.jsonl`` for these languages."""
     file = load_rules("shared", "entity_patterns.jsonl", EntityPatterns)
     return [{"label": p.label, "pattern": p.pattern, "id": p.id} for p in file.rules
-            if set(p.langs) & set(languages)]
+            if p.langs is None or set(p.langs) & set(languages)]
+
+
+def served_languages(pipeline: str) -> list[str]:
+    """The language codes (``und`` included) that the registry routes to ``pipeline``."""
+    reg = registry()
+    codes = [c for c in reg.codes if reg.pipeline(c) == pipeline]
+    if reg.undetermined.pipeline == pipeline:
+        codes.append(reg.undetermined.code)
+    return codes
 
 
 class EntityStage:
     """Holds one spaCy pipeline per language group; load once per process."""
 
-    def __init__(self, pipelines: dict[str, Language], lang_to_pipeline: dict[str, str],
-                 batch_size: int = 32) -> None:
+    def __init__(self, pipelines: dict[str, Language], batch_size: int = 32) -> None:
         self.pipelines = pipelines
-        self.lang_to_pipeline = lang_to_pipeline
         self.batch_size = batch_size
 
     @classmethod
     def load(cls, policy: str = "rules_first", batch_size: int = 32) -> "EntityStage":
         spec = load_rules("shared", "models.yaml", ModelsFile)
-        pipelines, mapping = {}, {}
-        for name, p in spec.pipelines.items():
-            pipelines[name] = load_pipeline(p, policy)
-            for lang in p.languages:
-                mapping[lang] = name
-        return cls(pipelines, mapping, batch_size)
+        pipelines = {name: load_pipeline(name, p, policy) for name, p in spec.pipelines.items()}
+        return cls(pipelines, batch_size)
 
     def pipeline_for(self, lang: str) -> str:
-        """Name of the pipeline that serves ``lang`` (``rules/shared/models.yaml``)."""
-        return self.lang_to_pipeline.get(lang, self.lang_to_pipeline.get("und", "norwegian"))
+        """Name of the pipeline that serves ``lang`` (the language registry says)."""
+        return registry().pipeline(lang)
 
     def annotate(self, items: Sequence[EntityItem]) -> list[EntityResult]:
         """Entities and sentences for each item, in order."""

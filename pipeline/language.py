@@ -39,7 +39,10 @@ import numpy as np
 
 from klynge.rules import RuleModel, load_rules
 
-LANGS: tuple[str, ...] = ("nb", "nn", "da", "sv", "en")
+# The classes the language model (models/langid) is trained on, in its column order: what
+# the detector can say, not what klynge supports (rules/shared/languages.yaml says that;
+# `klynge rules check` checks that every class is a registered language).
+CLASSES: tuple[str, ...] = ("nb", "nn", "da", "sv", "en")
 UND = "und"
 
 # Defaults for the und decision; the yaml file overrides them so they can be tuned as data.
@@ -248,7 +251,7 @@ class _Py3LangidMember:
 
         ident = LanguageIdentifier.from_model_file(MODEL_FILE)
         # py3langid's "no" is Bokmål in practice; it also has "nn".
-        codes = ["no" if lang == "nb" else lang for lang in LANGS]
+        codes = ["no" if lang == "nb" else lang for lang in CLASSES]
         ident.set_languages(codes)
         self._ident = ident
         self._order = [ident.nb_classes.index(c) for c in codes]
@@ -469,5 +472,5 @@ def _document_from_results(
         return detector.detect(text)
     total = sum(weight.values())
     # Ties broken by the fixed label order so the answer never depends on dict order.
-    code = max(weight, key=lambda c: (weight[c], -LANGS.index(c)))
+    code = max(weight, key=lambda c: (weight[c], -CLASSES.index(c)))
     return LanguageResult(code, round(weight[code] / total, 4))

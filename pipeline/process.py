@@ -19,6 +19,7 @@ from klynge.language import (LanguageDetector, LanguageResult, detect_document,
                                detect_sections)
 from klynge.normalisers.dates import find_published, parse_date
 from klynge.records import build_records
+from klynge.rules import registry
 from klynge.sections import NO_ENTITY_KINDS, split_sections
 
 log = logging.getLogger(__name__)
@@ -100,14 +101,15 @@ class Processor:
 
     def _prepare(self, raw: RawDocument) -> "_Prepared":
         text = raw.text or ""
-        if raw.lang in ("nb", "nn", "en", "da", "sv"):
+        reg = registry()
+        if reg.is_supported(raw.lang):
             doc_lang = raw.lang
             lang_conf = 1.0
         else:
             # A first guess picks the section rules; the sections then give the real vote.
             first = self.detector.detect(text[:FIRST_GUESS_CHARS])
             doc_lang, lang_conf = first.code, first.confidence
-        rule_lang = doc_lang if doc_lang != "und" else "nb"
+        rule_lang = reg.rules_language(doc_lang)
         sections, meta = split_sections(text, rule_lang)
         spans = [(s.start, s.end) for s in sections]
         if lang_conf == 1.0 and raw.lang == doc_lang:
@@ -118,7 +120,7 @@ class Processor:
             whole, section_results = detect_document(self.detector, text, spans)
             if sections:
                 doc_lang, lang_conf = whole.code, whole.confidence
-                rule_lang = doc_lang if doc_lang != "und" else "nb"
+                rule_lang = reg.rules_language(doc_lang)
         section_langs = [r.code if r.code != "und" else doc_lang for r in section_results]
         published, base = self._published(raw, text, meta, rule_lang)
         foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)

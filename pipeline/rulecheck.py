@@ -21,7 +21,10 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
     from klynge.normalisers import amounts, contacts, dates, numbers
     from klynge.records import clusters, organisations, people, quotes
 
+    from klynge import rules
+
     return {
+        ("shared", "languages.yaml"): rules.LanguageRegistry,
         ("shared", "labels.yaml"): entities.LabelMaps,
         ("shared", "models.yaml"): entities.ModelsFile,
         ("shared", "entity_patterns.jsonl"): entities.EntityPatterns,
@@ -49,7 +52,35 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
 
 def _deep_checks() -> list[Callable[[], list[str]]]:
     from klynge import normalisers, sections
-    return [normalisers.check_all, sections.check_rules]
+    return [check_languages, normalisers.check_all, sections.check_rules]
+
+
+def check_languages() -> list[str]:
+    """Every registered language resolves every per-language rule file (its own or a
+    fallback's) and is read by a pipeline of models.yaml; every class the language
+    detector can return is registered; no language folder lacks a registry entry."""
+    from klynge.entities import ModelsFile
+    from klynge.language import CLASSES
+    from klynge.rules import lang_rule_chain, load_rules, registry
+
+    reg = registry()
+    pipelines = load_rules("shared", "models.yaml", ModelsFile).pipelines
+    errors = []
+    for code in reg.codes:
+        for name in reg.per_language_files:
+            if not lang_rule_chain(code, name):
+                errors.append(f"languages.yaml: {code} has no {name} along {reg.chain(code)}")
+        if reg.pipeline(code) not in pipelines:
+            errors.append(f"languages.yaml: {code}: no pipeline {reg.pipeline(code)!r} in models.yaml")
+    if reg.undetermined.pipeline not in pipelines:
+        errors.append(f"languages.yaml: undetermined: no pipeline {reg.undetermined.pipeline!r}")
+    errors += [f"language detector class {c!r} is not a registered language"
+               for c in CLASSES if not reg.is_supported(c)]
+    root = resources.files("klynge.rules")
+    errors += [f"rules/{p.name}/: a language folder with no entry in languages.yaml"
+               for p in root.iterdir()
+               if p.is_dir() and p.name not in ("shared", *reg.codes) and not p.name.startswith("_")]
+    return errors
 
 
 def check_all_rules() -> list[str]:

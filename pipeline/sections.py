@@ -19,10 +19,9 @@ from typing import Callable, Iterable
 
 from pydantic import PrivateAttr, model_validator
 
-from klynge.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, lang_rule_chain, load_rules, registry, rule_exists
 
 RULE_FILE = "sections.yaml"
-LANGS: tuple[str, ...] = ("nb", "nn", "en")
 
 KINDS: frozenset[str] = frozenset({
     "title", "dateline", "metadata", "lead", "heading", "paragraph", "quote", "list",
@@ -182,7 +181,6 @@ class Limits(RuleModel):
 class SharedSectionRules(_PatternLists):
     """``pipeline/rules/shared/sections.yaml``: layout rules for every language."""
 
-    language_fallbacks: dict[str, list[str]]
     bullet: str
     strong_bullets: list[str]
     ordered_bullet: str
@@ -220,12 +218,6 @@ class SharedSectionRules(_PatternLists):
         pats["credit_not_person"] = _compile_all(self, ["credit_not_person"], lambda p: p)[
             "credit_not_person"]
         self._patterns = pats
-        for lang, fallbacks in self.language_fallbacks.items():
-            if not rule_exists(lang, RULE_FILE):
-                raise ValueError(f"language_fallbacks: no {lang}/{RULE_FILE}")
-            for fb in fallbacks:
-                if not rule_exists(fb, RULE_FILE):
-                    raise ValueError(f"language_fallbacks[{lang}]: no {fb}/{RULE_FILE}")
         return self
 
 
@@ -284,17 +276,13 @@ def _shared() -> SharedSectionRules:
     return load_rules("shared", RULE_FILE, SharedSectionRules)
 
 
-def _lang_chain(lang: str, shared: SharedSectionRules) -> list[str]:
-    if lang in shared.language_fallbacks:
-        return [lang, *shared.language_fallbacks[lang]]
-    # An unknown language (e.g. a mis-detected "da") still gets every known wording.
-    return list(shared.language_fallbacks)
-
-
 @lru_cache(maxsize=None)
 def _rules(lang: str) -> _Rules:
     shared = _shared()
-    files = [load_rules(code, RULE_FILE, LangSectionRules) for code in _lang_chain(lang, shared)]
+    # Page furniture mixes Bokmål and Nynorsk ("Publisert under:" on a Nynorsk release), so
+    # a language's wording is merged with that of every language along its fallback chain.
+    files = [load_rules(code, RULE_FILE, LangSectionRules)
+             for code in lang_rule_chain(lang, RULE_FILE)]
     sp = shared._patterns
 
     def merged(name: str) -> list[str]:
@@ -339,15 +327,15 @@ def check_rules() -> list[str]:
         shared = _shared()
     except Exception as exc:  # noqa: BLE001 - report, don't crash `klynge rules check`
         return [f"shared/{RULE_FILE}: {exc}"]
-    langs = list(dict.fromkeys([*shared.language_fallbacks, *LANGS]))
-    for lang in langs:
+    for lang in registry().codes:
         try:
-            model = load_rules(lang, RULE_FILE, LangSectionRules)
             rules = _rules(lang)
+            own = rule_exists(lang, RULE_FILE)
+            model = load_rules(lang, RULE_FILE, LangSectionRules) if own else None
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{lang}/{RULE_FILE}: {exc}")
             continue
-        for ex in model.examples:
+        for ex in model.examples if model else ():
             got = _line_kind(ex.text, rules)[0]
             got = None if got in (_BULLET, _ORDERED) else got
             if got != ex.kind:

@@ -37,7 +37,7 @@ from typing import Sequence
 
 import numpy as np
 
-from klynge.language import LANGS, features, linear_scores, normalise, softmax
+from klynge.language import CLASSES, features, linear_scores, normalise, softmax
 
 DEV_SHARE = 0.12
 # Debian word lists (packages wnorwegian, wdanish, wswedish, wamerican).
@@ -114,7 +114,7 @@ def load_sources(
     from NorNE *test*); it was the held-out set the current settings were chosen on, so it
     joins the training data only for the final model.
     """
-    src: dict[str, list[list[str]]] = {lang: [] for lang in LANGS}
+    src: dict[str, list[list[str]]] = {lang: [] for lang in CLASSES}
     src["nb"].append(read_norne_texts(norne_dir / "nob" / "train.conllu"))
     src["nn"].append(read_norne_texts(norne_dir / "nno" / "train.conllu"))
     if norne_dev:
@@ -151,7 +151,7 @@ def make_dev_items(
     """(lang, length, text) like test.jsonl: sentences of 10-25 words, 2- and 5-sentence runs."""
     rng = random.Random(seed)
     items = []
-    for lang in LANGS:
+    for lang in CLASSES:
         runs = [r for r in dev[lang] if r]
         singles = [s for r in runs for s in r if 10 <= len(s.split()) <= 25]
         for s in rng.sample(singles, min(per_length, len(singles))):
@@ -196,13 +196,13 @@ def wordlist_distribution(lang: str, cfg: Config) -> np.ndarray | None:
 
 def fit(texts_by_lang: dict[str, list[str]], cfg: Config) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """(centred log-probabilities, bias, per-bucket offsets, word lists used)."""
-    n_classes = len(LANGS)
-    counts = np.stack([bucket_counts(texts_by_lang[lang], cfg) for lang in LANGS], axis=1)
+    n_classes = len(CLASSES)
+    counts = np.stack([bucket_counts(texts_by_lang[lang], cfg) for lang in CLASSES], axis=1)
     totals = counts.sum(axis=0, keepdims=True)
     probs = (counts + cfg.alpha) / (totals + cfg.alpha * cfg.n_buckets)
     used = []
     if cfg.wordlist_lambda > 0:
-        for c, lang in enumerate(LANGS):
+        for c, lang in enumerate(CLASSES):
             backoff = wordlist_distribution(lang, cfg)
             if backoff is not None:
                 probs[:, c] = (1 - cfg.wordlist_lambda) * probs[:, c] + cfg.wordlist_lambda * backoff
@@ -241,7 +241,7 @@ def discriminative_correction(texts_by_lang: dict[str, list[str]], cfg: Config) 
         return None
     k = cfg.disc_folds
     labels, texts, folds = [], [], []
-    for c, lang in enumerate(LANGS):
+    for c, lang in enumerate(CLASSES):
         sents = texts_by_lang[lang]
         n = len(sents)
         for i, t in enumerate(sents):
@@ -251,7 +251,7 @@ def discriminative_correction(texts_by_lang: dict[str, list[str]], cfg: Config) 
     y = np.array(labels)
     fold = np.array(folds)
     n_items = len(texts)
-    raw = np.zeros((n_items, len(LANGS)))
+    raw = np.zeros((n_items, len(CLASSES)))
     for f in range(k):
         part = {
             lang: [t for i, t in enumerate(s) if _fold_of(i, len(s), k) != f]
@@ -260,25 +260,25 @@ def discriminative_correction(texts_by_lang: dict[str, list[str]], cfg: Config) 
         Wf, _, _, _ = fit(part, cfg)
         idx = np.nonzero(fold == f)[0]
         docs, bk = featurise([texts[i] for i in idx], cfg)
-        raw[idx] = linear_scores(Wf, np.zeros(len(LANGS)), docs, bk, len(idx))
+        raw[idx] = linear_scores(Wf, np.zeros(len(CLASSES)), docs, bk, len(idx))
     docs, bk = featurise(texts, cfg)
     docs = docs.astype(np.int32)
     bk = bk.astype(np.int32)
     sg = np.sqrt(np.maximum(np.bincount(docs, minlength=n_items), 1).astype(np.float64))
-    counts = np.bincount(y, minlength=len(LANGS)).astype(np.float64)
-    wt = (n_items / (len(LANGS) * counts))[y]
+    counts = np.bincount(y, minlength=len(CLASSES)).astype(np.float64)
+    wt = (n_items / (len(CLASSES) * counts))[y]
     wt /= wt.sum()
-    Y = np.eye(len(LANGS))[y]
-    D = np.zeros((cfg.n_buckets, len(LANGS)))
+    Y = np.eye(len(CLASSES))[y]
+    D = np.zeros((cfg.n_buckets, len(CLASSES)))
     m = np.zeros_like(D)
     v = np.zeros_like(D)
     for it in range(1, cfg.disc_iters + 1):
         XD = np.stack([np.bincount(docs, weights=D[bk, c], minlength=n_items)
-                       for c in range(len(LANGS))], axis=1)
+                       for c in range(len(CLASSES))], axis=1)
         p = softmax((raw + XD) / sg[:, None])
         G = (p - Y) * (wt / sg)[:, None]
         grad = np.stack([np.bincount(bk, weights=G[docs, c], minlength=cfg.n_buckets)
-                         for c in range(len(LANGS))], axis=1)
+                         for c in range(len(CLASSES))], axis=1)
         grad += 2 * cfg.disc_lambda * D
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad ** 2
@@ -315,7 +315,7 @@ def mean_loglik(W: np.ndarray, offset: np.ndarray, texts: Sequence[str], cfg: Co
 
 
 def evaluate(probs: np.ndarray, items: Sequence[tuple[str, str, str]]) -> dict:
-    pred = [LANGS[i] for i in probs.argmax(axis=1)]
+    pred = [CLASSES[i] for i in probs.argmax(axis=1)]
     out: dict = {}
     for length in ("sentence", "snippet", "paragraph"):
         idx = [i for i, it in enumerate(items) if it[1] == length]
@@ -339,7 +339,7 @@ def save(W: np.ndarray, b: np.ndarray, offset: np.ndarray, cfg: Config, out_dir:
     np.savez_compressed(out_dir / "weights.npz", weights=W.astype(np.float16), bias=b,
                         offset=offset.astype(np.float16))
     meta = {
-        "labels": list(LANGS),
+        "labels": list(CLASSES),
         "method": "multinomial naive Bayes + discriminative correction, hashed char n-grams + words",
         "orders": list(cfg.orders),
         "n_buckets": cfg.n_buckets,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from klynge.language import (
-    LANGS,
+    CLASSES,
     UND,
     LanguageDetector,
     LanguageResult,
@@ -92,7 +92,7 @@ def test_too_short_or_no_letters_is_und(detector: LanguageDetector, text: str) -
 def test_result_shape(detector: LanguageDetector) -> None:
     res = detector.detect(NB_1)
     assert isinstance(res, LanguageResult)
-    assert res.code in LANGS
+    assert res.code in CLASSES
     assert res.confidence == round(res.confidence, 4)
     with pytest.raises(AttributeError):
         res.code = "en"  # type: ignore[misc]  # frozen

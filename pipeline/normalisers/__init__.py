@@ -6,13 +6,12 @@ only holds the code that reads them.
 """
 from __future__ import annotations
 
-from klynge.normalisers._patterns import LANGS
 from klynge.normalisers.amounts import AmountMatch, find_amounts, parse_amount
 from klynge.normalisers.contacts import ContactMatch, find_contacts, normalise_url
 from klynge.normalisers.dates import DateMatch, find_dates, find_published, parse_date
 
 __all__ = [
-    "AmountMatch", "ContactMatch", "DateMatch", "LANGS", "check_all", "find_amounts",
+    "AmountMatch", "ContactMatch", "DateMatch", "check_all", "find_amounts",
     "find_contacts", "find_dates", "find_published", "normalise_url", "parse_amount",
     "parse_date",
 ]
@@ -26,19 +25,22 @@ def check_all() -> list[str]:
     """
     from klynge.normalisers import amounts, contacts, dates, numbers
 
-    from klynge.rules import load_rules, rule_exists
+    from klynge.rules import lang_rule_chain, load_rules, registry, rule_exists
 
     errors: list[str] = []
     files = [("shared", "amounts.yaml", amounts.AmountRules),
              ("shared", "currencies.yaml", amounts.CurrencyFile),
              ("shared", "dates.yaml", dates.DateRules),
              ("shared", "contacts.yaml", contacts.ContactRules)]
-    for lang in LANGS:
-        files += [(lang, "currencies.yaml", amounts.CurrencyFile),
-                  (lang, "numbers.yaml", numbers.NumberWords),
-                  (lang, "months.yaml", dates.MonthFile),
-                  (lang, "dates.yaml", dates.DateWords),
-                  (lang, "relative_dates.yaml", dates.RelativeFile)]
+    per_lang = (("currencies.yaml", amounts.CurrencyFile), ("numbers.yaml", numbers.NumberWords),
+                ("months.yaml", dates.MonthFile), ("dates.yaml", dates.DateWords),
+                ("relative_dates.yaml", dates.RelativeFile))
+    for lang in registry().codes:
+        for name, model in per_lang:
+            # The file the language reads: its own, else its fallback's.
+            found = lang_rule_chain(lang, name)
+            files.append(((found or [lang])[0], name, model))
+    files = list(dict.fromkeys(files))
     for folder, name, model in files:
         if not rule_exists(folder, name):
             errors.append(f"{folder}/{name}: missing")
@@ -50,7 +52,7 @@ def check_all() -> list[str]:
     if errors:
         return errors  # the finders below would only repeat these
     probe = "NOK 1 million, 19. november 2020, i 2021, post@nfd.dep.no, 22 24 25 00"
-    for lang in LANGS:
+    for lang in registry().codes:
         for name, fn in (("amounts", lambda l: amounts.find_amounts(probe, l)),
                          ("dates", lambda l: dates.find_dates(probe, l)),
                          ("contacts", lambda l: contacts.find_contacts(probe, l))):

@@ -11,9 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import field_validator
 
-from klynge.rules import RuleModel
-
-LANGS: tuple[str, ...] = ("nb", "nn", "en", "da", "sv")
+from klynge.rules import RuleModel, registry
 
 _TOKEN = re.compile(r"%([A-Z][A-Z0-9_]*)%")
 _GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
@@ -50,7 +48,7 @@ class PatternRule(RuleModel):
     @field_validator("langs")
     @classmethod
     def _check_langs(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and any(lang not in LANGS for lang in v):
+        if v is not None and any(not registry().is_supported(lang) for lang in v):
             raise ValueError(f"unknown language in {v}")
         return v
 

@@ -17,7 +17,7 @@ from klynge.normalisers._patterns import Groups, PatternRule, alternation, combi
 from klynge.normalisers.numbers import (
     canonical, number_words, parse_number, scale_table, word_value,
 )
-from klynge.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,7 @@ class _Lang:
 
 def _currency_files(lang: str) -> list[CurrencyFile]:
     files = [load_rules("shared", "currencies.yaml", CurrencyFile)]
-    if not rule_exists(lang, "currencies.yaml"):
-        raise ValueError(f"no currencies.yaml for language {lang!r}")
-    files.append(load_rules(lang, "currencies.yaml", CurrencyFile))
+    files.append(load_lang_rules(lang, "currencies.yaml", CurrencyFile))
     return files
 
 

@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import LANGS, Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
 from klynge.normalisers.amounts import money_words  # "922 45 678 kroner" is money
-from klynge.rules import RuleModel, load_rules
+from klynge.rules import RuleModel, load_rules, registry
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,7 @@ class _Lang:
 
 @lru_cache(maxsize=None)
 def _lang(lang: str) -> _Lang:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}")
+    registry().rules_language(lang)  # an unregistered code fails here, by name
     spec = load_rules("shared", "contacts.yaml", ContactRules)
     for r in spec.rules:
         if r.id.split(".")[0] not in _LABELS:

@@ -16,7 +16,7 @@ from pydantic import field_validator
 
 from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
 from klynge.normalisers.amounts import money_words  # "2021 kroner" is not a year
-from klynge.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,7 @@ class _Lang:
 
 
 def _load(lang: str, name: str, model: type[RuleModel]) -> RuleModel:
-    if not rule_exists(lang, name):
-        raise ValueError(f"no {name} for language {lang!r}")
-    return load_rules(lang, name, model)
+    return load_lang_rules(lang, name, model)
 
 
 @lru_cache(maxsize=None)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from klynge.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_lang_rules
 
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009]")
 
@@ -35,9 +35,7 @@ class NumberWords(RuleModel):
 
 @lru_cache(maxsize=None)
 def number_words(lang: str) -> NumberWords:
-    if not rule_exists(lang, "numbers.yaml"):
-        raise ValueError(f"no numbers.yaml for language {lang!r}")
-    return load_rules(lang, "numbers.yaml", NumberWords)
+    return load_lang_rules(lang, "numbers.yaml", NumberWords)
 
 
 def _squash(form: str) -> str:

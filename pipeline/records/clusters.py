@@ -50,7 +50,7 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from klynge.rules import RuleModel, load_rules, rule_exists
+from klynge.rules import RuleModel, load_lang_rules, load_rules
 
 StatusName = Literal["Arena", "Arena Pro", "NCE", "GCE"]
 EventType = Literal["new_status", "upgrade", "extension", "gold_label", "merger", "founding"]
@@ -275,8 +275,7 @@ def shared_rules() -> SharedClusterRules:
 
 def lang_rules(lang: str) -> LangClusterRules:
     """Rules for ``lang``; languages without a file fall back to Bokmål."""
-    folder = lang if lang in ("nb", "nn", "en") and rule_exists(lang, "clusters.yaml") else "nb"
-    return load_rules(folder, "clusters.yaml", LangClusterRules)
+    return load_lang_rules(lang, "clusters.yaml", LangClusterRules)
 
 
 # --------------------------------------------------------------------------- internals

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from klynge.records.organisations import find_organisation, is_generic, lookup, resolve_organisations
-from klynge.rules import RuleModel, literal_alternation, load_rules
+from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
 
 Span = tuple[int, int]
 SectionLangs = Sequence[tuple[int, int, str]]
@@ -31,6 +31,7 @@ class Shapes(RuleModel):
     credit_separator: re.Pattern
     bracket_open: re.Pattern
     abbreviation_end: re.Pattern
+    lower_case_roles: bool = False  # roles are written in lower case ("næringsminister")
 
 
 class Roles(RuleModel):
@@ -73,7 +74,7 @@ class RolePatterns:
 
 @lru_cache(maxsize=None)
 def role_patterns(lang: str) -> RolePatterns:
-    r = load_rules(lang, "roles.yaml", Roles)
+    r = load_lang_rules(lang, "roles.yaml", Roles)
     upper, lower = r.shapes.upper, r.shapes.lower
     cap = rf"[{upper}][\w-]*"
     name_word = rf"[{upper}][{lower}’'-]+(?:-[{upper}][{lower}]+)?"
@@ -149,15 +150,17 @@ def looks_like_name(surface: str, pats: "RolePatterns") -> bool:
 def lang_at(pos: int, lang: str, section_langs: SectionLangs | None) -> str:
     """Language of the section holding ``pos`` (an English quote in a Norwegian release)."""
     for s, e, sl in section_langs or ():
-        if s <= pos < e and sl in ("nb", "nn", "en"):
+        if s <= pos < e and registry().is_supported(sl):
             return sl
     return lang
 
 
 def normalise_role(role: str, lang: str) -> str:
-    """One spelling per role: whitespace collapsed, Norwegian roles in lower case."""
+    """One spelling per role: whitespace collapsed; in languages that write roles in lower
+    case (``shapes.lower_case_roles``), a capital from the sentence start is lowered."""
     role = " ".join(role.split()).strip(" ,")
-    if lang in ("nb", "nn") and role[:1].isupper() and not role.split()[0].isupper():
+    if (role_patterns(lang).rules.shapes.lower_case_roles and role[:1].isupper()
+            and not role.split()[0].isupper()):
         role = role[0].lower() + role[1:]
     return role
 
@@ -342,7 +345,7 @@ def extract_people(text: str, entities: list[dict], sentences: list[tuple[int, i
 
     # Names the model missed but a role word or a photo credit announces.
     for code in {lang, *(sl for _, _, sl in section_langs or ())}:
-        if code not in ("nb", "nn", "en"):
+        if not registry().is_supported(code):
             continue
         pats = role_patterns(code)
         for rx in (pats.role_then_name, pats.photo_credit):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from klynge.records.people import is_role, lang_at, role_patterns
-from klynge.rules import RuleModel, literal_alternation, load_rules
+from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
 
 SectionLangs = Sequence[tuple[int, int, str]]
 
@@ -51,7 +51,7 @@ class QuotePatterns:
 
 @lru_cache(maxsize=None)
 def quote_patterns(lang: str) -> QuotePatterns:
-    r = load_rules(lang, "quotes.yaml", QuoteRules)
+    r = load_lang_rules(lang, "quotes.yaml", QuoteRules)
     verbs = literal_alternation(r.speech_verbs)
     upper = role_patterns(lang).rules.shapes.upper
     openers = re.escape("".join(o for o, _ in r.quote_pairs))
@@ -110,7 +110,7 @@ def _line_bounds(text: str, pos: int) -> tuple[int, int]:
 def _dash_quotes(text: str, lang: str, section_langs: SectionLangs | None) -> list[_Quote]:
     out: list[_Quote] = []
     starts = []
-    for code in {lang, *(sl for _, _, sl in section_langs or () if sl in ("nb", "nn", "en"))}:
+    for code in {lang, *(sl for _, _, sl in section_langs or () if registry().is_supported(sl))}:
         for m in quote_patterns(code).dash_open.finditer(text):
             if lang_at(m.start(), lang, section_langs) == code:
                 starts.append((m.end(), m.group("d1") or m.group("d2"), code))
@@ -148,7 +148,7 @@ def _previous_paragraph_quoted(text: str, pos: int, quotes: list[_Quote]) -> boo
 
 def _mark_quotes(text: str, lang: str, section_langs: SectionLangs | None) -> list[_Quote]:
     out: list[_Quote] = []
-    codes = {lang, *(sl for _, _, sl in section_langs or () if sl in ("nb", "nn", "en"))}
+    codes = {lang, *(sl for _, _, sl in section_langs or () if registry().is_supported(sl))}
     for code in codes:
         pats = quote_patterns(code)
         for rx in pats.pairs:

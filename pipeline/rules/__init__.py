@@ -1,8 +1,14 @@
-"""Rule data: word lists, gazetteers and patterns as validated data files.
+"""Rule data: word lists, gazetteers and patterns as validated data files, and the one
+language registry that says which languages exist and where their rules come from.
 
 Files live in ``pipeline/rules/<lang>/`` (``nb``, ``nn``, ``en``, ...) and
 ``pipeline/rules/shared/`` for language-neutral ones. Every file is parsed into a
 pydantic model with ``extra="forbid"``, so a typo in a key fails on load, not silently.
+
+Per-language files are read through :func:`load_lang_rules` (the first file along the
+language's fallback chain) or :func:`lang_rule_chain` (every file along it, for rules that
+merge), never by a folder name of their own: a language without its own ``roles.yaml``
+gets its fallback's, not a crash.
 """
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from importlib import resources
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -60,3 +66,109 @@ def literal_alternation(words) -> str:
     form wins ("administrerende direktør" before "direktør")."""
     import re
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+# --------------------------------------------------------------------------- languages
+
+class LanguageEntry(RuleModel):
+    code: str
+    name: str
+    pipeline: str
+    fallback: list[str] = []
+
+
+class Undetermined(RuleModel):
+    code: str
+    rules: str
+    pipeline: str
+
+
+class LanguageRegistry(RuleModel):
+    """``rules/shared/languages.yaml``: the supported languages, in order of preference."""
+
+    languages: list[LanguageEntry]
+    undetermined: Undetermined
+    per_language_files: list[str]
+
+    @model_validator(mode="after")
+    def _check(self) -> "LanguageRegistry":
+        codes = [e.code for e in self.languages]
+        if len(set(codes)) != len(codes):
+            raise ValueError("a language code is listed twice")
+        for e in self.languages:
+            unknown = [f for f in e.fallback if f not in codes]
+            if unknown:
+                raise ValueError(f"{e.code}: fallback to unregistered {unknown}")
+        if self.undetermined.rules not in codes:
+            raise ValueError(f"undetermined.rules {self.undetermined.rules!r} is not registered")
+        return self
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(e.code for e in self.languages)
+
+    def entry(self, code: str) -> LanguageEntry | None:
+        return next((e for e in self.languages if e.code == code), None)
+
+    def is_supported(self, code: str | None) -> bool:
+        return code is not None and self.entry(code) is not None
+
+    def rules_language(self, code: str) -> str:
+        """The registered language whose rules read text in ``code`` ("und" -> its rules)."""
+        if self.is_supported(code):
+            return code
+        if code == self.undetermined.code:
+            return self.undetermined.rules
+        raise UnknownLanguage(code)
+
+    def pipeline(self, code: str) -> str:
+        """The name of the spaCy pipeline (``models.yaml``) that reads ``code``."""
+        entry = self.entry(code)
+        if entry is not None:
+            return entry.pipeline
+        if code == self.undetermined.code:
+            return self.undetermined.pipeline
+        raise UnknownLanguage(code)
+
+    def chain(self, code: str) -> tuple[str, ...]:
+        """``code`` and its fallbacks, transitively, without repeats (da -> nb -> nn)."""
+        out: list[str] = []
+        todo = [self.rules_language(code)]
+        while todo:
+            c = todo.pop(0)
+            if c not in out:
+                out.append(c)
+                todo.extend(self.entry(c).fallback)  # type: ignore[union-attr]
+        return tuple(out)
+
+
+class UnknownLanguage(ValueError):
+    """A language code the registry does not know."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"language {code!r} is not registered in rules/shared/languages.yaml")
+        self.code = code
+
+
+class MissingRuleFile(LookupError):
+    """No language along a chain has the rule file (a packaging error)."""
+
+
+def registry() -> LanguageRegistry:
+    """The language registry (loaded once)."""
+    return load_rules("shared", "languages.yaml", LanguageRegistry)
+
+
+def lang_rule_chain(lang: str, name: str) -> list[str]:
+    """The languages along ``lang``'s fallback chain that have their own ``name``."""
+    return [c for c in registry().chain(lang) if rule_exists(c, name)]
+
+
+def load_lang_rules(lang: str, name: str, model: type[M]) -> M:
+    """The per-language rule file ``name`` for ``lang``: its own, else the first along its
+    fallback chain that has one."""
+    found = lang_rule_chain(lang, name)
+    if not found:
+        raise MissingRuleFile(f"no {name} for {lang!r} nor along its fallback chain "
+                              f"{registry().chain(lang)}")
+    return load_rules(found[0], name, model)
