@@ -56,7 +56,7 @@ class SectionOut(_Out):
 
 
 class EntityOut(_Out):
-    label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV",
+    label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT",
                    "MONEY", "DATE", "URL", "EMAIL", "PHONE"]
     text: str
     start: int

@@ -2,7 +2,7 @@
 
 Entry point: :class:`EntityStage` (``EntityStage.load()`` once per process, then
 ``stage.annotate(items)`` over a batch). Each language group has its own spaCy pipeline
-(``pipeline/rules/shared/models.yaml``): the model gives PER/ORG/LOC/GPE/PROD/EVT/DRV,
+(``pipeline/rules/shared/models.yaml``): the model gives PER/ORG/LOC/GPE/PROD/EVT,
 the registered component ``klynge_rule_spans`` adds MONEY/DATE/URL/EMAIL/PHONE from the
 normalisers' data-file patterns into ``doc.spans["rules"]``, and ``klynge_merge_entities``
 settles overlaps with a named policy and writes the final spans to ``doc.spans["entities"]``.
@@ -31,8 +31,6 @@ from klynge.records.organisations import find_gazetteer_names
 from klynge.resources import model_dir
 from klynge.rules import RuleModel, load_rules, registry
 
-RULE_LABELS = ("MONEY", "DATE", "URL", "EMAIL", "PHONE")
-MODEL_LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV")
 
 for _name, _default in (("klynge_lang", None), ("klynge_base_date", None)):
     if not Doc.has_extension(_name):
@@ -292,6 +290,11 @@ class MergeEntities:
                 "start": doc[start].idx, "end": doc[end - 1].idx + len(doc[end - 1])}))
         lexical = [s for key in ("gazetteer", "ruler") if key in doc.spans
                    for s in doc.spans[key]]
+        # SpanRuler spans carry their pattern's id, not a payload: give them one, so they
+        # are emitted as "rule:<pattern id>" and never pass for model spans.
+        lexical = [s if payload(s) else _new_span(doc, s.start, s.end, s.label_, {
+            "source": f"rule:{s.id_}", "start": s.start_char, "end": s.end_char})
+            for s in lexical]
         model_spans = _with_lexicon(model_spans, lexical)
         rules = list(doc.spans[self.rules_key]) if self.rules_key in doc.spans else []
         doc.spans[self.out_key] = self.policy(model_spans, rules)
@@ -343,7 +346,7 @@ class EntityPattern(RuleModel):
     """One spaCy SpanRuler pattern (token pattern or phrase), with the languages it is for."""
 
     id: str
-    label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV"]
+    label: Literal["PER", "ORG", "LOC", "GPE", "PROD", "EVT"]
     pattern: str | list[dict]
     langs: list[str] | None = None  # None: every language
 
@@ -449,6 +452,6 @@ def _span_dict(span: Span, offset: int, doc_text: str) -> dict:
     end = data.pop("end", span.end_char) + offset
     text = doc_text[start - offset:end - offset]
     out = {"label": span.label_, "text": text, "start": start, "end": end,
-           "source": data.pop("source", "model")}
+           "source": data.pop("source")}
     out.update({k: v for k, v in data.items() if v is not None and v != []})
     return out

@@ -82,6 +82,14 @@ def _cluster_key(names: set[str], gold: list[tuple[set[str], str]]) -> str:
     return next((key for g, key in gold if names & g), "~" + sorted(names)[0])
 
 
+def source_family(source: str) -> str:
+    """``model``, or ``rule:`` + the rule's family ("rule:gpe.norge" -> "rule:gpe"): one
+    precision per kind of rule, not one per gazetteer entry."""
+    if not source.startswith("rule:"):
+        return source
+    return "rule:" + source[len("rule:"):].split(".")[0]
+
+
 def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: list) -> None:
     text, g, m = doc.text, doc.records, doc.meta
     describe = _span_describe(text)
@@ -96,7 +104,7 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     gold_set = collections.Counter(gold_spans)
     by_source = collections.defaultdict(list)
     for e in pred["entities"]:
-        by_source[e["source"]].append((e["start"], e["end"], e["label"]))
+        by_source[source_family(e["source"])].append((e["start"], e["end"], e["label"]))
     for source, spans in sorted(by_source.items()):
         # Precision per source: recall is not defined per source (gold has no source).
         s = scorer.scores[f"entities.source.{source}"]

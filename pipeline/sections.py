@@ -29,8 +29,7 @@ KINDS: frozenset[str] = frozenset({
     "truncated",
 })
 # Only page furniture and junk are entity-free. A truncated block is still body text
-# (most excerpts stop mid-paragraph); the entities stage should drop a span that touches
-# its end, since the last word may be cut.
+# (most excerpts stop mid-paragraph), so its entities are kept.
 NO_ENTITY_KINDS: frozenset[str] = frozenset({"navigation", "boilerplate"})
 
 # Kinds of the header furniture: a second headline-like line just before one of these

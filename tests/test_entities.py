@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import spacy
@@ -26,23 +27,28 @@ def _doc(nlp, text, lang="nb", base=None):
     return nlp(doc)
 
 
-@pytest.mark.parametrize("text,label,value", [
-    ("For 2021 er det budsjettert med 217 millioner kroner til klyngeprogrammet.", "MONEY", "217000000"),
-    ("Regjeringa føreslår å bruke 34,5 millionar kroner til programmet.", "MONEY", "34500000"),
-    ("Norway will provide NOK 75 million to Liberia.", "MONEY", "75000000"),
-    ("Publisert: 19. november 2020", "DATE", "2020-11-19"),
-    ("For mer informasjon, se http://www.innovasjonnorge.no/nic.", "URL", None),
+@pytest.mark.parametrize("text,label,surface,value", [
+    ("For 2021 er det budsjettert med 217 millioner kroner til klyngeprogrammet.", "MONEY",
+     "217 millioner kroner", "217000000"),
+    ("Regjeringa føreslår å bruke 34,5 millionar kroner til programmet.", "MONEY",
+     "34,5 millionar kroner", "34500000"),
+    ("Norway will provide NOK 75 million to Liberia.", "MONEY", "NOK 75 million", "75000000"),
+    ("Publisert: 19. november 2020", "DATE", "19. november 2020", "2020-11-19"),
+    ("For mer informasjon, se http://www.innovasjonnorge.no/nic.", "URL",
+     "http://www.innovasjonnorge.no/nic", None),
 ])
-def test_entities_rule_spans_from_data_patterns(blank_nb, text, label, value):
+def test_entities_rule_spans_from_data_patterns(blank_nb, text, label, surface, value):
     lang = "en" if text.startswith("Norway") else ("nn" if "føreslår" in text else "nb")
     doc = _doc(blank_nb, text, lang)
     spans = [s for s in doc.spans["entities"] if s.label_ == label]
     assert spans, [(s.text, s.label_) for s in doc.spans["entities"]]
     payload = entity_payload(spans[0])
     assert payload["source"].startswith("rule:")
-    assert text[payload["start"]:payload["end"]] in text
-    if value is not None:
-        assert str(payload["value"]).startswith(value[:3])
+    assert text[payload["start"]:payload["end"]] == surface
+    if label == "MONEY":
+        assert Decimal(payload["value"]) == Decimal(value)
+    elif value is not None:
+        assert payload["value"] == value
 
 
 def test_entities_relative_date_uses_published_date_not_clock(blank_nb):
@@ -108,3 +114,18 @@ def test_entities_sentences_break_at_lines(entity_stage):
 def test_entities_sentence_starts(entity_stage, text, expected):
     res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
     assert [text[a:b] for a, b in res.sentences] == expected
+
+
+@pytest.mark.parametrize("text,surface,rule_id", [
+    ("Regjeringen Stoltenberg II la fram planen i går.", "Regjeringen Stoltenberg II",
+     "org.government_named"),
+    ("Innovasjon Norge støtter klyngen.", "Innovasjon Norge", None),
+])
+def test_entities_lexical_spans_name_their_rule(entity_stage, text, surface, rule_id):
+    # Regression: SpanRuler spans were emitted with source "model".
+    res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
+    hit = [e for e in res.entities if e["text"] == surface]
+    assert hit, res.entities
+    assert hit[0]["source"].startswith("rule:")
+    if rule_id:
+        assert hit[0]["source"] == f"rule:{rule_id}"

@@ -1,9 +1,12 @@
 """The whole chain on the seed release: the record the project started from must be right."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from klynge.emit import DocumentRecord
+from klynge.rules import registry
 
 SEED_PEOPLE = {
     "Nils Morten Huseby": ("administrerende direktør", "IFE"),
@@ -240,3 +243,23 @@ def test_process_fuzz_random_jsonl_one_record_per_line(processor, tmp_path_facto
     assert len(raws) == max(1, sum(1 for r in rendered if r.strip()))
     for rec in processor.process_batch(raws):
         _valid(rec)
+
+
+LANGUAGE_FIXTURES = Path(__file__).parent / "fixtures" / "languages"
+
+
+@pytest.mark.parametrize("code", registry().codes)
+def test_process_every_registered_language_end_to_end(processor, code):
+    """A release in each registered language goes through every stage (a language added
+    to the registry without a fixture here fails this test)."""
+    from klynge.ingest import iter_documents
+    path = LANGUAGE_FIXTURES / f"{code}.txt"
+    assert path.exists(), f"add a release in {code!r} to {LANGUAGE_FIXTURES}"
+    rec = processor.process(next(iter_documents([str(path)]))).model_dump(mode="json")
+    assert rec["status"] == "ok", rec["error"]
+    assert rec["language"]["code"] == code
+    assert rec["title"] and rec["published"]
+    assert rec["amounts"] and rec["amounts"][0]["value"]
+    assert rec["urls"]
+    for e in rec["entities"]:
+        assert rec["text"][e["start"]:e["end"]] == e["text"]

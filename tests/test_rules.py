@@ -1,0 +1,48 @@
+"""The rule loader and the language registry (klynge.rules)."""
+from __future__ import annotations
+
+import pytest
+
+from klynge.rules import (MissingRuleFile, UnknownLanguage, lang_rule_chain, load_lang_rules,
+                          registry)
+from klynge.records.people import Roles
+from klynge.rulecheck import check_languages
+
+CODES = registry().codes
+
+
+def test_rules_registry_lists_the_supported_languages():
+    assert set(CODES) >= {"nb", "nn", "en", "da", "sv"}
+
+
+@pytest.mark.parametrize("code,chain", [
+    ("nb", ("nb", "nn")), ("nn", ("nn", "nb")), ("en", ("en",)),
+    ("da", ("da", "nb", "nn")), ("sv", ("sv", "nb", "nn")), ("und", ("nb", "nn")),
+])
+def test_rules_fallback_chain_is_transitive(code, chain):
+    assert registry().chain(code) == chain
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_rules_every_language_resolves_every_file(code):
+    for name in registry().per_language_files:
+        assert lang_rule_chain(code, name), (code, name)
+
+
+def test_rules_missing_file_falls_back_by_the_chain():
+    # Regression: a Danish document ended in internal_error (no rules/da/roles.yaml).
+    assert load_lang_rules("da", "roles.yaml", Roles) is load_lang_rules("nb", "roles.yaml", Roles)
+
+
+def test_rules_unknown_language_is_named():
+    with pytest.raises(UnknownLanguage, match="'xx'"):
+        registry().chain("xx")
+
+
+def test_rules_missing_file_everywhere_is_a_clear_error():
+    with pytest.raises(MissingRuleFile, match="no-such.yaml"):
+        load_lang_rules("nb", "no-such.yaml", Roles)
+
+
+def test_rules_registry_consistent_with_models_and_detector():
+    assert check_languages() == []
