@@ -8,7 +8,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Iterable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -108,11 +108,20 @@ class GoldRecords(_Strict):
     clusters: list[GoldCluster] = []
 
 
+PUBLISHER_KINDS = ("government", "agency", "cluster", "research", "news")
+
+
 class GoldMeta(_Strict):
     id: str
     file: str
     split: Literal["dev", "test"]
     lang: str
+    publisher: str | None = None
+    publisher_kind: Literal[PUBLISHER_KINDS] | None = None  # type: ignore[valid-type]
+    licence: str | None = None
+    # Set for texts under the publisher's copyright: the text is not in the corpus, only
+    # its hash; it is read from the folder given as --texts (and checked against the hash).
+    text_sha256: str | None = None
 
     @field_validator("lang")
     @classmethod
@@ -122,14 +131,40 @@ class GoldMeta(_Strict):
 
 
 class GoldDocument(_Strict):
-    text: str
+    text: str | None  # None for an external text (meta.text_sha256) not loaded yet
     meta: GoldMeta
     spans: list[GoldSpan]
     records: GoldRecords
 
 
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def text_path(corpus: Path, doc: GoldDocument, texts_dir: Path | None) -> Path | None:
+    """Where the raw text of ``doc`` is: ``corpus/texts/`` for bundled texts, the
+    ``texts_dir`` the user gave for external ones (None when it was not given)."""
+    if doc.meta.text_sha256 is None:
+        return corpus / "texts" / doc.meta.file
+    return texts_dir / doc.meta.file if texts_dir is not None else None
+
+
+def load_text(doc: GoldDocument, path: Path | None) -> GoldDocument | None:
+    """``doc`` with its external text filled in from ``path``, or None when the file is
+    missing or is not the text that was annotated (its hash differs)."""
+    if doc.text is not None:
+        return doc
+    if path is None or not path.is_file():
+        return None
+    text = normalise_text(path.read_text(encoding="utf-8"))[0]
+    if text_hash(text) != doc.meta.text_sha256:
+        return None
+    return doc.model_copy(update={"text": text})
+
+
 def iter_gold(corpus: Path, split: str = "all") -> Iterator[GoldDocument]:
-    """Gold documents of a split (``dev``, ``test`` or ``all``), from the built JSONL files."""
+    """Gold documents of a split (``dev``, ``test`` or ``all``), from the built JSONL files.
+    External texts come with ``text`` None: see :func:`with_texts`."""
     splits = ("dev", "test") if split == "all" else (split,)
     for name in splits:
         path = corpus / f"{name}.jsonl"
@@ -137,6 +172,20 @@ def iter_gold(corpus: Path, split: str = "all") -> Iterator[GoldDocument]:
             for line in fh:
                 if line.strip():
                     yield GoldDocument.model_validate_json(line)
+
+
+def with_texts(corpus: Path, docs: Iterable[GoldDocument], texts_dir: Path | None
+               ) -> tuple[list[GoldDocument], list[str]]:
+    """The documents whose text is available (external ones loaded from ``texts_dir``), and
+    the ids of those skipped because it is not."""
+    kept, skipped = [], []
+    for doc in docs:
+        loaded = load_text(doc, text_path(corpus, doc, texts_dir))
+        if loaded is None:
+            skipped.append(doc.meta.id)
+        else:
+            kept.append(loaded)
+    return kept, skipped
 
 
 def build_corpus(corpus: Path) -> dict[str, int]:
@@ -165,6 +214,15 @@ def check_document(doc: GoldDocument, texts_dir: Path | None = None) -> list[str
     """Everything wrong with one gold document (empty when it is well-formed)."""
     errs: list[str] = []
     where = doc.meta.id
+    if doc.text is None:
+        # An external text: without it the offsets cannot be checked.
+        path = texts_dir / doc.meta.file if texts_dir is not None else None
+        if path is None or not path.is_file():
+            return []
+        loaded = load_text(doc, path)
+        if loaded is None:
+            return [f"{where}: {path} is not the annotated text (its sha256 differs)"]
+        doc, texts_dir = loaded, None
     text = doc.text
     if texts_dir is not None and (texts_dir / doc.meta.file).exists():
         raw = (texts_dir / doc.meta.file).read_text(encoding="utf-8")
@@ -209,8 +267,9 @@ def check_document(doc: GoldDocument, texts_dir: Path | None = None) -> list[str
     return errs
 
 
-def check_corpus(corpus: Path) -> list[str]:
-    """Validate every gold file and the built splits; returns the errors."""
+def check_corpus(corpus: Path, texts_dir: Path | None = None) -> list[str]:
+    """Validate every gold file and the built splits; returns the errors. External texts
+    (publishers' copyright) are checked only when ``texts_dir`` holds them."""
     errs: list[str] = []
     texts = corpus / "texts"
     seen = set()
@@ -221,7 +280,13 @@ def check_corpus(corpus: Path) -> list[str]:
             errs.append(f"{path.name}: {exc}")
             continue
         seen.add(doc.meta.id)
-        errs.extend(check_document(doc, texts))
+        if doc.meta.text_sha256 is not None:
+            if doc.text is not None or (texts / doc.meta.file).exists():
+                errs.append(f"{path.name}: the text of an external document (publisher's "
+                            "copyright) must not be committed: keep only its sha256")
+            errs.extend(check_document(doc, texts_dir))
+        else:
+            errs.extend(check_document(doc, texts))
     for split in ("dev", "test"):
         path = corpus / f"{split}.jsonl"
         if not path.exists():

@@ -15,7 +15,8 @@ from typing import Any, Iterable
 
 from spacy.scorer import PRFScore
 
-from klynge.corpus import GoldDocument, corpus_fingerprint, iter_gold
+from klynge.corpus import (GoldDocument, corpus_fingerprint, iter_gold, text_path,
+                           with_texts)
 from klynge.ingest import iter_documents
 from klynge.process import Processor
 
@@ -23,13 +24,28 @@ CONTEXT = 40
 BASELINE_TOLERANCE = 0.005  # half a point of F1/accuracy
 
 
-def _prf(score: PRFScore) -> dict[str, float]:
-    return {"p": round(score.precision, 4), "r": round(score.recall, 4),
-            "f": round(score.fscore, 4), "tp": score.tp, "fp": score.fp, "fn": score.fn}
+def _prf(score: PRFScore) -> dict[str, float | None]:
+    """P/R/F, each None ("n/a") where it is undefined: no prediction (P), no gold item (R),
+    neither (F); spaCy's PRFScore would report those as 0 or 1."""
+    has_pred, has_gold = score.tp + score.fp > 0, score.tp + score.fn > 0
+    return {"p": round(score.precision, 4) if has_pred else None,
+            "r": round(score.recall, 4) if has_gold else None,
+            "f": round(score.fscore, 4) if has_pred and has_gold else None,
+            "tp": score.tp, "fp": score.fp, "fn": score.fn}
+
+
+def _fmt(x: float | None) -> str:
+    return f"{x:6.3f}" if x is not None else f"{'n/a':>6}"
 
 
 def _norm(s: str | None) -> str:
     return " ".join((s or "").casefold().replace("\u2013", "-").split())
+
+
+# Metrics that are also reported per kind of publisher (government, agency, cluster, ...).
+BY_PUBLISHER = frozenset({"entities", "people", "people.roles", "organisations", "clusters",
+                          "clusters.status", "clusters.members", "clusters.partners",
+                          "clusters.location", "amounts", "dates", "quotes"})
 
 
 class _Scorer:
@@ -40,20 +56,33 @@ class _Scorer:
         self.errors: list[dict] = []
 
     def add(self, metric: str, doc: GoldDocument, pred: Iterable, gold: Iterable,
-            describe=None) -> None:
+            describe=None, errors: bool = True) -> None:
+        """Count one document's items for ``metric``; its errors are listed once, under the
+        metric itself (breakdowns pass ``errors=False``). Headline record metrics are also
+        broken down by the kind of publisher."""
         pred_c, gold_c = collections.Counter(pred), collections.Counter(gold)
         tp = sum((pred_c & gold_c).values())
-        s = self.scores[metric]
-        s.tp += tp
-        s.fp += sum(pred_c.values()) - tp
-        s.fn += sum(gold_c.values()) - tp
+        names = [metric]
+        if metric in BY_PUBLISHER and doc.meta.publisher_kind:
+            names.append(f"{metric}.publisher.{doc.meta.publisher_kind}")
+        for name in names:
+            s = self.scores[name]
+            s.tp += tp
+            s.fp += sum(pred_c.values()) - tp
+            s.fn += sum(gold_c.values()) - tp
+        if not errors:
+            return
         for kind, items in (("fp", pred_c - gold_c), ("fn", gold_c - pred_c)):
             for item in items.elements():
                 self.errors.append({"doc": doc.meta.id, "metric": metric, "type": kind,
                                     **(describe(item) if describe else {"item": item})})
 
     def table(self) -> dict[str, dict]:
-        return {k: _prf(v) for k, v in sorted(self.scores.items())}
+        out = {k: _prf(v) for k, v in sorted(self.scores.items())}
+        for k, v in out.items():
+            if k.startswith("entities.source."):
+                v["r"] = v["f"] = None  # gold spans have no source: only precision exists
+        return out
 
 
 def _span_describe(text: str):
@@ -99,8 +128,9 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     scorer.add("entities", doc, pred_spans, gold_spans, describe)
     for label in sorted({s[2] for s in gold_spans + pred_spans}):
         scorer.add(f"entities.label.{label}", doc, [s for s in pred_spans if s[2] == label],
-                   [s for s in gold_spans if s[2] == label], describe)
-    scorer.add(f"entities.language.{lang}", doc, pred_spans, gold_spans, describe)
+                   [s for s in gold_spans if s[2] == label], errors=False)
+    scorer.add(f"entities.language.{lang}", doc, pred_spans, gold_spans, errors=False)
+
     gold_set = collections.Counter(gold_spans)
     by_source = collections.defaultdict(list)
     for e in pred["entities"]:
@@ -198,17 +228,22 @@ def _quote_key(start: int, end: int, speaker: str | None, gold_quotes) -> tuple:
     return (-start, _norm(speaker))
 
 
-def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = None
+def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = None,
+             texts_dir: Path | None = None
              ) -> tuple[dict, list[dict], list[tuple[GoldDocument, dict]]]:
-    """Run the pipeline over the split; returns (scores, errors, [(gold, predicted)])."""
+    """Run the pipeline over the split; returns (scores, errors, [(gold, predicted)]).
+
+    Documents under their publisher's copyright are in the corpus as annotations and a
+    hash only; their texts are read from ``texts_dir`` and skipped (counted in
+    ``scores["skipped"]``) when it is not given or lacks them."""
     processor = processor or Processor.load()
     scorer = _Scorer()
     hits: list[tuple[str, bool]] = []
     pairs = []
-    golds = list(iter_gold(corpus, split))
+    golds, skipped = with_texts(corpus, iter_gold(corpus, split), texts_dir)
     raws = []
     for doc in golds:
-        raw = next(iter_documents([str(corpus / "texts" / doc.meta.file)]))
+        raw = next(iter_documents([str(text_path(corpus, doc, texts_dir))]))
         raw.id = doc.meta.id
         raws.append(raw)
     records = processor.process_batch(raws)
@@ -220,6 +255,7 @@ def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = Non
         score_document(scorer, doc, pred, hits)
         pairs.append((doc, pred))
     scores: dict[str, Any] = {"split": split, "documents": len(golds),
+                              "skipped": len(skipped),
                               "corpus_fingerprint": corpus_fingerprint(corpus),
                               "prf": scorer.table(), "accuracy": {}}
     acc = collections.defaultdict(lambda: [0, 0])
@@ -235,8 +271,9 @@ def flatten(scores: dict) -> dict[str, float]:
     """Headline numbers: each PRF's F (precision where recall is undefined) and accuracy."""
     flat = {}
     for k, v in scores["prf"].items():
-        flat[f"{k}.f" if not k.startswith("entities.source.") else f"{k}.p"] = \
-            v["f"] if not k.startswith("entities.source.") else v["p"]
+        key, value = (f"{k}.p", v["p"]) if k.startswith("entities.source.") else (f"{k}.f", v["f"])
+        if value is not None:  # n/a: nothing to pin
+            flat[key] = value
     for k, v in scores["accuracy"].items():
         flat[f"{k}.accuracy"] = v["accuracy"]
     return flat
@@ -282,11 +319,38 @@ def update_baseline(scores: dict, path: Path, allow_lower: bool) -> list[str]:
     return []
 
 
+HEADLINE = ("entities", "people", "people.roles", "people.organisation", "organisations",
+            "amounts", "dates", "urls", "quotes", "clusters", "clusters.status",
+            "clusters.members", "clusters.partners", "clusters.location",
+            "sections.boundaries")
+
+
+def format_summary(scores: dict, errors: list[dict], worst: int = 5) -> str:
+    """What a person reads first: F per field, by kind of publisher, and the documents
+    with the most errors."""
+    prf = scores["prf"]
+    kinds = sorted({k.rsplit(".", 1)[1] for k in prf if ".publisher." in k})
+    head = f"{'field':22} {'F':>6}" + "".join(f" {k[:8]:>8}" for k in kinds)
+    lines = [f"split {scores['split']}: {scores['documents']} documents"
+             + (f" ({scores['skipped']} skipped: texts not given)" if scores.get("skipped")
+                else ""), head]
+    for field in HEADLINE:
+        if field not in prf:
+            continue
+        by_kind = "".join(f" {_fmt(prf.get(f'{field}.publisher.{k}', {}).get('f')):>8}"
+                          for k in kinds)
+        lines.append(f"{field:22} {_fmt(prf[field]['f'])}{by_kind}")
+    per_doc = collections.Counter(e["doc"] for e in errors)
+    if per_doc:
+        lines.append("most errors: " + ", ".join(f"{d} ({n})" for d, n in per_doc.most_common(worst)))
+    return "\n".join(lines)
+
+
 def format_table(scores: dict) -> str:
     lines = [f"split {scores['split']}: {scores['documents']} documents",
              f"{'metric':44} {'P':>6} {'R':>6} {'F':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
     for k, v in scores["prf"].items():
-        lines.append(f"{k:44} {v['p']:6.3f} {v['r']:6.3f} {v['f']:6.3f} "
+        lines.append(f"{k:44} {_fmt(v['p'])} {_fmt(v['r'])} {_fmt(v['f'])} "
                      f"{v['tp']:5d} {v['fp']:5d} {v['fn']:5d}")
     lines.append(f"{'accuracy':44} {'acc':>6} {'n':>6}")
     for k, v in scores["accuracy"].items():
@@ -319,8 +383,8 @@ def render_html(scores: dict, pairs: list[tuple[GoldDocument, dict]], errors: li
              "<table id='prf'><tr><th>metric</th><th>P</th><th>R</th><th>F</th><th>TP</th>"
              "<th>FP</th><th>FN</th></tr>"]
     for k, v in scores["prf"].items():
-        parts.append(f"<tr><td>{html.escape(k)}</td><td>{v['p']:.3f}</td><td>{v['r']:.3f}"
-                     f"</td><td>{v['f']:.3f}</td><td>{v['tp']}</td><td>{v['fp']}</td>"
+        parts.append(f"<tr><td>{html.escape(k)}</td><td>{_fmt(v['p'])}</td><td>{_fmt(v['r'])}"
+                     f"</td><td>{_fmt(v['f'])}</td><td>{v['tp']}</td><td>{v['fp']}</td>"
                      f"<td>{v['fn']}</td></tr>")
     parts.append("</table><table id='acc'><tr><th>accuracy</th><th>value</th><th>n</th></tr>")
     for k, v in scores["accuracy"].items():
@@ -368,7 +432,8 @@ def _non_overlapping(ents: list[dict]) -> list[dict]:
 
 def main_evaluate(args) -> int:
     corpus = Path(args.corpus)
-    scores, errors, pairs = evaluate(corpus, args.split)
+    texts = Path(args.texts) if args.texts else None
+    scores, errors, pairs = evaluate(corpus, args.split, texts_dir=texts)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n",
@@ -376,8 +441,13 @@ def main_evaluate(args) -> int:
     with open(out / "errors.jsonl", "w", encoding="utf-8") as fh:
         for e in errors:
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    print(format_summary(scores, errors))
+    print()
     print(format_table(scores))
     print(f"\nwrote {out / 'scores.json'} and {out / 'errors.jsonl'} ({len(errors)} errors)")
+    if scores["skipped"]:
+        print(f"skipped {scores['skipped']} document(s) whose texts are not in the corpus "
+              "(publishers' copyright): give their folder with --texts DIR", file=sys.stderr)
     if args.html:
         Path(args.html).write_text(render_html(scores, pairs, errors), encoding="utf-8")
         print(f"wrote {args.html}")

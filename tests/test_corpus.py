@@ -5,19 +5,43 @@ import json
 
 import pytest
 
-from klynge.corpus import GoldDocument, check_corpus, check_document, iter_gold
-from tests.conftest import CORPUS
+from klynge.corpus import GoldDocument, check_corpus, check_document, iter_gold, with_texts
+from tests.conftest import CORPUS, HAS_WEB_TEXTS, WEB_TEXTS
 
 
 def test_corpus_validates():
     assert check_corpus(CORPUS) == []
 
 
+@pytest.mark.skipif(not HAS_WEB_TEXTS, reason="needs ../shared/press-releases/web")
+def test_corpus_validates_with_external_texts():
+    assert check_corpus(CORPUS, WEB_TEXTS) == []
+
+
 def test_corpus_size_languages_and_split():
     docs = list(iter_gold(CORPUS))
-    assert len(docs) >= 45
-    assert {d.meta.lang for d in docs} == {"nb", "nn", "en"}
+    assert len(docs) >= 100
+    assert {d.meta.lang for d in docs} == {"nb", "nn", "en", "da", "sv"}
     assert {d.meta.split for d in docs} == {"dev", "test"}
+    test = [d for d in docs if d.meta.split == "test"]
+    assert len(test) >= 35
+    assert {d.meta.publisher_kind for d in test} >= {"government", "agency", "cluster", "news"}
+
+
+def test_corpus_commits_no_copyright_text():
+    external = [d for d in iter_gold(CORPUS) if d.meta.text_sha256]
+    assert len(external) >= 55
+    assert all(d.text is None and not (CORPUS / "texts" / d.meta.file).exists()
+               for d in external)
+
+
+def test_corpus_external_text_with_another_hash_is_refused(tmp_path):
+    doc = next(d for d in iter_gold(CORPUS) if d.meta.text_sha256)
+    (tmp_path / doc.meta.file).write_text("Not the annotated text.", encoding="utf-8")
+    errors = check_document(doc, tmp_path)
+    assert errors and "sha256" in errors[0]
+    evaluated, skipped = with_texts(CORPUS, [doc], tmp_path)
+    assert evaluated == [] and skipped == [doc.meta.id]
 
 
 @pytest.mark.parametrize("mutate,message", [

@@ -7,21 +7,21 @@ import subprocess
 
 import pytest
 
-from klynge.evaluate import (check_baseline, compare, evaluate, flatten, render_html,
-                               update_baseline)
-from tests.conftest import CORPUS
+from klynge.evaluate import (check_baseline, compare, evaluate, flatten, format_summary,
+                               format_table, render_html, update_baseline)
+from tests.conftest import CORPUS, HAS_WEB_TEXTS, WEB_TEXTS
 
 BASELINE = CORPUS / "baseline.json"
 
 
 @pytest.fixture(scope="module")
 def dev_run(processor):
-    return evaluate(CORPUS, "dev", processor)
+    return evaluate(CORPUS, "dev", processor, texts_dir=WEB_TEXTS if HAS_WEB_TEXTS else None)
 
 
 @pytest.fixture(scope="module")
 def test_run(processor):
-    return evaluate(CORPUS, "test", processor)
+    return evaluate(CORPUS, "test", processor, texts_dir=WEB_TEXTS if HAS_WEB_TEXTS else None)
 
 
 def test_evaluate_reports_every_required_table(dev_run):
@@ -36,7 +36,24 @@ def test_evaluate_reports_every_required_table(dev_run):
     assert any(k.startswith("entities.source.rule:") for k in prf)
     for key in ("language", "sections.kind", "metadata.title"):
         assert key in scores["accuracy"]
-    assert scores["documents"] == 31
+    assert scores["documents"] + scores["skipped"] == 67
+    assert scores["skipped"] == (0 if HAS_WEB_TEXTS else 40)
+    for kind in ("government", "research"):
+        assert f"clusters.publisher.{kind}" in prf
+
+
+def test_evaluate_undefined_scores_read_na_and_errors_count_once(dev_run):
+    scores, errors, _ = dev_run
+    prf = scores["prf"]
+    source = prf["entities.source.model"]
+    assert source["r"] is None and source["f"] is None and source["p"] is not None
+    assert "n/a" in format_table(scores)
+    # A breakdown (per label, per language) lists no errors of its own.
+    assert not any(e["metric"].startswith(("entities.label.", "entities.language."))
+                   for e in errors)
+    summary = format_summary(scores, errors)
+    assert summary.splitlines()[0].startswith("split dev")
+    assert "most errors:" in summary
 
 
 def test_evaluate_errors_carry_document_offsets_and_context(dev_run):
@@ -48,6 +65,7 @@ def test_evaluate_errors_carry_document_offsets_and_context(dev_run):
         assert e["text"] in e["context"]
 
 
+@pytest.mark.skipif(not HAS_WEB_TEXTS, reason="the baseline is pinned with the external texts")
 def test_evaluate_test_split_does_not_drop_below_baseline(test_run):
     scores, _, _ = test_run
     baseline = json.loads(BASELINE.read_text(encoding="utf-8"))
