@@ -25,7 +25,7 @@ _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 def _registered_language(code: str, allow_und: bool) -> str:
     reg = registry()
-    if not (reg.is_supported(code) or (allow_und and code == reg.undetermined.code)):
+    if not (reg.is_supported(code) or (allow_und and code == reg.other.undetermined)):
         raise ValueError(f"language {code!r} is not registered")
     return code
 

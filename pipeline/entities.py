@@ -78,6 +78,8 @@ class PipelineSpec(RuleModel):
     source: str
     labels: Literal["norne", "ontonotes"]
     disable: list[str] = []
+    # Entity patterns and gazetteer names (Norwegian and English bodies and places).
+    lexical: bool = True
 
 
 class ModelsFile(RuleModel):
@@ -155,10 +157,10 @@ class Sentences:
 @Language.factory(
     "klynge_rule_spans",
     assigns=["doc.spans"],
-    default_config={"spans_key": "rules"},
+    default_config={"spans_key": "rules", "gazetteer": True},
 )
-def make_rule_spans(nlp: Language, name: str, spans_key: str) -> "RuleSpans":
-    return RuleSpans(nlp, name, spans_key=spans_key)
+def make_rule_spans(nlp: Language, name: str, spans_key: str, gazetteer: bool) -> "RuleSpans":
+    return RuleSpans(nlp, name, spans_key=spans_key, gazetteer=gazetteer)
 
 
 class RuleSpans:
@@ -168,12 +170,14 @@ class RuleSpans:
     ``doc._.klynge_base_date`` (the published date), never from the clock.
     """
 
-    def __init__(self, nlp: Language, name: str, *, spans_key: str) -> None:
+    def __init__(self, nlp: Language, name: str, *, spans_key: str,
+                 gazetteer: bool = True) -> None:
         self.name = name
         self.spans_key = spans_key
+        self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
-        lang = doc._.klynge_lang or "nb"
+        lang = registry().rules_language(doc._.klynge_lang)
         base = doc._.klynge_base_date
         spans = []
         text = doc_text(doc)
@@ -190,7 +194,7 @@ class RuleSpans:
                 "source": f"rule:{m.rule_id}", "value": m.value}))
         doc.spans[self.spans_key] = [s for s in spans if s is not None]
         gazetteer = [_char_span(doc, s, e, "ORG", {"source": f"rule:gazetteer.{gid}"})
-                     for s, e, gid in find_gazetteer_names(text)]
+                     for s, e, gid in find_gazetteer_names(text)] if self.gazetteer else []
         doc.spans["gazetteer"] = [s for s in gazetteer if s is not None]
         return doc
 
@@ -330,14 +334,17 @@ def load_pipeline(name: str, spec: PipelineSpec, policy: str = "rules_first") ->
         nlp = spacy.load(model_dir(ref))
     elif kind == "package":
         nlp = spacy.load(ref, exclude=spec.disable)
+    elif kind == "blank":
+        nlp = spacy.blank(ref)
     else:
         raise ValueError(f"unknown model source {spec.source!r}")
     nlp.add_pipe("klynge_sentences", first=True)
-    ruler = nlp.add_pipe("span_ruler", name="klynge_entity_ruler",
-                         config={"spans_key": "ruler", "validate": True,
-                                 "phrase_matcher_attr": "ORTH"})
-    ruler.add_patterns(entity_patterns(served_languages(name)))
-    nlp.add_pipe("klynge_rule_spans")
+    if spec.lexical:
+        ruler = nlp.add_pipe("span_ruler", name="klynge_entity_ruler",
+                             config={"spans_key": "ruler", "validate": True,
+                                     "phrase_matcher_attr": "ORTH"})
+        ruler.add_patterns(entity_patterns(served_languages(name)))
+    nlp.add_pipe("klynge_rule_spans", config={"gazetteer": spec.lexical})
     nlp.add_pipe("klynge_merge_entities", config={"policy": policy, "labels": spec.labels})
     return nlp
 
@@ -354,7 +361,7 @@ class EntityPattern(RuleModel):
     @classmethod
     def _registered(cls, v: list[str] | None) -> list[str] | None:
         reg = registry()
-        unknown = [c for c in v or () if not reg.is_supported(c) and c != reg.undetermined.code]
+        unknown = [c for c in v or () if not reg.is_supported(c)]
         if unknown:
             raise ValueError(f"unregistered languages {unknown}")
         return v
@@ -372,12 +379,9 @@ def entity_patterns(languages: Sequence[str]) -> list[dict]:
 
 
 def served_languages(pipeline: str) -> list[str]:
-    """The language codes (``und`` included) that the registry routes to ``pipeline``."""
+    """The registered language codes that the registry routes to ``pipeline``."""
     reg = registry()
-    codes = [c for c in reg.codes if reg.pipeline(c) == pipeline]
-    if reg.undetermined.pipeline == pipeline:
-        codes.append(reg.undetermined.code)
-    return codes
+    return [c for c in reg.codes if reg.pipeline(c) == pipeline]
 
 
 class EntityStage:
@@ -392,6 +396,10 @@ class EntityStage:
         spec = load_rules("shared", "models.yaml", ModelsFile)
         pipelines = {name: load_pipeline(name, p, policy) for name, p in spec.pipelines.items()}
         return cls(pipelines, batch_size)
+
+    def has_ner(self, lang: str) -> bool:
+        """Does the pipeline that reads ``lang`` hold an NER model?"""
+        return "ner" in self.pipelines[self.pipeline_for(lang)].pipe_names
 
     def pipeline_for(self, lang: str) -> str:
         """Name of the pipeline that serves ``lang`` (the language registry says)."""

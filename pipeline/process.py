@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import re
 import traceback
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -18,13 +19,15 @@ from klynge.ingest import RawDocument
 from klynge.language import (LanguageDetector, LanguageResult, detect_document,
                                detect_sections)
 from klynge.normalisers.dates import find_published, parse_date
-from klynge.records import build_records
+from klynge.records import build_records, skipped_builders
 from klynge.rules import registry
 from klynge.sections import NO_ENTITY_KINDS, split_sections
 
 log = logging.getLogger(__name__)
 
 FIRST_GUESS_CHARS = 3000
+# An ISO 639-1/639-3 code as an input may give it ("de", "sme"); anything else is no code.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def document_id(raw: RawDocument) -> str:
@@ -102,9 +105,17 @@ class Processor:
     def _prepare(self, raw: RawDocument) -> "_Prepared":
         text = raw.text or ""
         reg = registry()
-        if reg.is_supported(raw.lang):
-            doc_lang = raw.lang
-            lang_conf = 1.0
+        flags: list[str] = []
+        given = raw.lang
+        if given is not None and not reg.is_supported(given):
+            # The input names a language klynge has no rules for: it stands (a German
+            # release stays "de"), is read with the language-independent rules only, and
+            # is flagged; a value that is no language code at all is flagged and ignored.
+            flags.append("lang_not_supported" if LANGUAGE_CODE.fullmatch(given)
+                         else "lang_invalid")
+            given = given if LANGUAGE_CODE.fullmatch(given) else None
+        if given is not None:
+            doc_lang, lang_conf = given, 1.0
         else:
             # A first guess picks the section rules; the sections then give the real vote.
             first = self.detector.detect(text[:FIRST_GUESS_CHARS])
@@ -112,7 +123,11 @@ class Processor:
         rule_lang = reg.rules_language(doc_lang)
         sections, meta = split_sections(text, rule_lang)
         spans = [(s.start, s.end) for s in sections]
-        if lang_conf == 1.0 and raw.lang == doc_lang:
+        if not reg.is_supported(doc_lang):
+            # A text in a language we do not support: its short sections would each look
+            # like one of ours, and must not be read with that language's model.
+            section_results = [LanguageResult(doc_lang, lang_conf)] * len(spans)
+        elif given is not None:
             # The input's language stands; sections are judged against it.
             section_results = detect_sections(self.detector, text, spans,
                                               LanguageResult(doc_lang, lang_conf))
@@ -126,9 +141,13 @@ class Processor:
         foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
                    if lang != "und" and self.entity_stage.pipeline_for(lang)
                    != self.entity_stage.pipeline_for(rule_lang)]
+        skip = skipped_builders(rule_lang, self.entity_stage.has_ner(rule_lang))
+        flags += [f"skipped:{name}" for name in sorted(
+            skip | ({"ner"} if not self.entity_stage.has_ner(rule_lang) else set()))]
         return _Prepared(raw=raw, text=text, lang=doc_lang, lang_conf=lang_conf,
                          rule_lang=rule_lang, sections=sections, meta=meta,
                          section_langs=section_langs, published=published,
+                         flags=flags, skip=skip,
                          entity_item=EntityItem(text=text, lang=rule_lang, base_date=base,
                                                 foreign=foreign))
 
@@ -168,6 +187,8 @@ class _Prepared:
     meta: Any
     section_langs: list[str]
     published: str | None
+    flags: list[str]
+    skip: frozenset[str]
     entity_item: EntityItem
 
     def finish(self, result) -> DocumentRecord:
@@ -180,7 +201,8 @@ class _Prepared:
                          if lang != self.lang]
         records = build_records(
             text=text, lang=self.rule_lang, entities=entities, sentences=result.sentences,
-            sections=self.sections, published=self.published, section_langs=section_langs)
+            sections=self.sections, published=self.published, section_langs=section_langs,
+            skip=self.skip)
         updated = _day_value(parse_date(text[slice(*meta.updated_span)], self.rule_lang)
                              ) if meta.updated_span else None
         contacts = [{k: c.get(k) for k in ("name", "phone", "email", "start", "end")}
@@ -190,7 +212,7 @@ class _Prepared:
             language={"code": self.lang, "confidence": self.lang_conf},
             title=meta.title or self.raw.title, published=self.published, updated=updated,
             publisher=meta.publisher, press_release_no=meta.press_release_no,
-            truncated=bool(meta.truncated), flags=list(self.raw.flags), text=text,
+            truncated=bool(meta.truncated), flags=[*self.raw.flags, *self.flags], text=text,
             sections=[{"kind": s.kind, "heading": s.heading, "start": s.start, "end": s.end,
                        "language": lang,
                        "items": [{"start": a, "end": b} for a, b in s.items]}

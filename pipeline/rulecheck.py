@@ -72,14 +72,15 @@ def check_languages() -> list[str]:
                 errors.append(f"languages.yaml: {code} has no {name} along {reg.chain(code)}")
         if reg.pipeline(code) not in pipelines:
             errors.append(f"languages.yaml: {code}: no pipeline {reg.pipeline(code)!r} in models.yaml")
-    if reg.undetermined.pipeline not in pipelines:
-        errors.append(f"languages.yaml: undetermined: no pipeline {reg.undetermined.pipeline!r}")
+    if reg.other.pipeline not in pipelines:
+        errors.append(f"languages.yaml: other: no pipeline {reg.other.pipeline!r}")
     errors += [f"language detector class {c!r} is not a registered language"
                for c in CLASSES if not reg.is_supported(c)]
     root = resources.files("klynge.rules")
     errors += [f"rules/{p.name}/: a language folder with no entry in languages.yaml"
                for p in root.iterdir()
-               if p.is_dir() and p.name not in ("shared", *reg.codes) and not p.name.startswith("_")]
+               if p.is_dir() and p.name not in ("shared", reg.other.rules, *reg.codes)
+               and not p.name.startswith("_")]
     return errors
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from klynge.rules import (MissingRuleFile, UnknownLanguage, lang_rule_chain, load_lang_rules,
-                          registry)
+from klynge.rules import MissingRuleFile, lang_rule_chain, load_lang_rules, registry
 from klynge.records.people import Roles
 from klynge.rulecheck import check_languages
 
@@ -17,7 +16,10 @@ def test_rules_registry_lists_the_supported_languages():
 
 @pytest.mark.parametrize("code,chain", [
     ("nb", ("nb", "nn")), ("nn", ("nn", "nb")), ("en", ("en",)),
-    ("da", ("da", "nb", "nn")), ("sv", ("sv", "nb", "nn")), ("und", ("nb", "nn")),
+    ("da", ("da", "nb", "nn")), ("sv", ("sv", "nb", "nn")),
+    # Any other language, and text whose language cannot be told, get only the
+    # language-independent rules: never another language's.
+    ("und", ("xx",)), ("de", ("xx",)), ("fi", ("xx",)),
 ])
 def test_rules_fallback_chain_is_transitive(code, chain):
     assert registry().chain(code) == chain
@@ -34,9 +36,12 @@ def test_rules_missing_file_falls_back_by_the_chain():
     assert load_lang_rules("da", "roles.yaml", Roles) is load_lang_rules("nb", "roles.yaml", Roles)
 
 
-def test_rules_unknown_language_is_named():
-    with pytest.raises(UnknownLanguage, match="'xx'"):
-        registry().chain("xx")
+@pytest.mark.parametrize("code", ["und", "de", "fr", "fi", "sme"])
+def test_rules_other_languages_have_no_model_of_another_language(code):
+    reg = registry()
+    assert not reg.is_supported(code)
+    assert reg.pipeline(code) == reg.other.pipeline
+    assert reg.pipeline(code) not in {reg.pipeline(c) for c in reg.codes}
 
 
 def test_rules_missing_file_everywhere_is_a_clear_error():

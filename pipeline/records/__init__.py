@@ -14,6 +14,7 @@ from klynge.records.clusters import extract_clusters
 from klynge.records.organisations import resolve_organisations
 from klynge.records.people import extract_people
 from klynge.records.quotes import extract_quotes
+from klynge.rules import lang_rule_chain
 
 
 def decimal_str(value: Decimal | str) -> str:
@@ -56,17 +57,34 @@ def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[Any]) ->
     return out
 
 
+# The rule file each language-dependent builder reads: a language without it (along its
+# fallback chain) skips that builder, and the record is flagged "skipped:<builder>".
+BUILDER_RULES = {"people": "roles.yaml", "quotes": "quotes.yaml", "clusters": "clusters.yaml"}
+
+
+def skipped_builders(lang: str, has_ner: bool) -> frozenset[str]:
+    """The builders that cannot run for ``lang``: no rule file, or (organisations) no NER."""
+    skip = {name for name, file in BUILDER_RULES.items() if not lang_rule_chain(lang, file)}
+    if not has_ner:
+        skip.add("organisations")
+    return frozenset(skip)
+
+
 def build_records(*, text: str, lang: str, entities: list[dict],
                   sentences: list[tuple[int, int]], sections: Sequence[Any],
                   published: str | None,
-                  section_langs: Sequence[tuple[int, int, str]] = ()) -> dict[str, Any]:
-    """All record fields of one document, as plain dicts ready for the emit schema."""
-    organisations = resolve_organisations(text, entities, lang)
+                  section_langs: Sequence[tuple[int, int, str]] = (),
+                  skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """All record fields of one document, as plain dicts ready for the emit schema.
+    Builders named in ``skip`` (``skipped_builders``: no rules for the language) give
+    nothing."""
+    organisations = [] if "organisations" in skip else resolve_organisations(text, entities, lang)
     langs = list(section_langs) or None
-    people = extract_people(text, entities, sentences, lang, organisations,
-                            section_langs=langs)
-    quotes = extract_quotes(text, people, sentences, lang, section_langs=langs)
-    clusters, programme = extract_clusters(
+    people = [] if "people" in skip else extract_people(
+        text, entities, sentences, lang, organisations, section_langs=langs)
+    quotes = [] if "quotes" in skip else extract_quotes(
+        text, people, sentences, lang, section_langs=langs)
+    clusters, programme = ([], None) if "clusters" in skip else extract_clusters(
         text, lang=lang, entities=entities, sentences=sentences, sections=sections,
         people=people, organisations=organisations, published=published)
     out: dict[str, Any] = {

@@ -77,9 +77,9 @@ class LanguageEntry(RuleModel):
     fallback: list[str] = []
 
 
-class Undetermined(RuleModel):
-    code: str
-    rules: str
+class OtherLanguages(RuleModel):
+    undetermined: str  # the code for text whose language cannot be told
+    rules: str  # the folder of language-independent rules
     pipeline: str
 
 
@@ -87,7 +87,7 @@ class LanguageRegistry(RuleModel):
     """``rules/shared/languages.yaml``: the supported languages, in order of preference."""
 
     languages: list[LanguageEntry]
-    undetermined: Undetermined
+    other: OtherLanguages
     per_language_files: list[str]
 
     @model_validator(mode="after")
@@ -99,8 +99,8 @@ class LanguageRegistry(RuleModel):
             unknown = [f for f in e.fallback if f not in codes]
             if unknown:
                 raise ValueError(f"{e.code}: fallback to unregistered {unknown}")
-        if self.undetermined.rules not in codes:
-            raise ValueError(f"undetermined.rules {self.undetermined.rules!r} is not registered")
+        if self.other.rules in codes:
+            raise ValueError(f"other.rules {self.other.rules!r} is a registered language")
         return self
 
     @property
@@ -113,41 +113,30 @@ class LanguageRegistry(RuleModel):
     def is_supported(self, code: str | None) -> bool:
         return code is not None and self.entry(code) is not None
 
-    def rules_language(self, code: str) -> str:
-        """The registered language whose rules read text in ``code`` ("und" -> its rules)."""
-        if self.is_supported(code):
-            return code
-        if code == self.undetermined.code:
-            return self.undetermined.rules
-        raise UnknownLanguage(code)
+    def rules_language(self, code: str | None) -> str:
+        """The folder of rules that reads text in ``code``: its own for a registered
+        language, the language-independent ``other.rules`` for any other code or "und"."""
+        return code if code is not None and self.is_supported(code) else self.other.rules
 
-    def pipeline(self, code: str) -> str:
+    def pipeline(self, code: str | None) -> str:
         """The name of the spaCy pipeline (``models.yaml``) that reads ``code``."""
-        entry = self.entry(code)
-        if entry is not None:
-            return entry.pipeline
-        if code == self.undetermined.code:
-            return self.undetermined.pipeline
-        raise UnknownLanguage(code)
+        entry = self.entry(code) if code is not None else None
+        return entry.pipeline if entry is not None else self.other.pipeline
 
-    def chain(self, code: str) -> tuple[str, ...]:
-        """``code`` and its fallbacks, transitively, without repeats (da -> nb -> nn)."""
+    def chain(self, code: str | None) -> tuple[str, ...]:
+        """``code`` and its fallbacks, transitively, without repeats (da -> nb -> nn); any
+        other language has only the language-independent rules."""
+        rules = self.rules_language(code)
+        if rules == self.other.rules:
+            return (rules,)
         out: list[str] = []
-        todo = [self.rules_language(code)]
+        todo = [rules]
         while todo:
             c = todo.pop(0)
             if c not in out:
                 out.append(c)
                 todo.extend(self.entry(c).fallback)  # type: ignore[union-attr]
         return tuple(out)
-
-
-class UnknownLanguage(ValueError):
-    """A language code the registry does not know."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(f"language {code!r} is not registered in rules/shared/languages.yaml")
-        self.code = code
 
 
 class MissingRuleFile(LookupError):
