@@ -17,9 +17,9 @@ from klynge.rules import _read
 
 def _models() -> dict[tuple[str, str], type[BaseModel]]:
     """(folder, file name) -> model; folder "*" means every language folder."""
-    from klynge import entities, language, sections
+    from klynge import entities, language, lexicon, sections
     from klynge.normalisers import amounts, contacts, dates, numbers
-    from klynge.records import clusters, organisations, people, quotes
+    from klynge.records import clusters, quotes, roles
 
     from klynge import rules
 
@@ -43,9 +43,9 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "contacts.yaml"): contacts.ContactRules,
         ("shared", "clusters.yaml"): clusters.SharedClusterRules,
         ("*", "clusters.yaml"): clusters.LangClusterRules,
-        ("shared", "organisations.yaml"): organisations.Gazetteer,
-        ("shared", "generic_nouns.yaml"): organisations.GenericNouns,
-        ("*", "roles.yaml"): people.Roles,
+        ("shared", "organisations.yaml"): lexicon.Gazetteer,
+        ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
+        ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }
 
