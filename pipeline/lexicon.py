@@ -8,19 +8,25 @@ that uses it, so no stage imports another stage for its words.
 * the gazetteer of known bodies (``rules/shared/organisations.yaml``) and the generic nouns
   that are never names (``rules/shared/generic_nouns.yaml``);
 * :func:`name_key`, the one comparison key for organisation and cluster names;
-* :func:`speech_verbs`, read from each language's ``quotes.yaml`` (their one home).
+* :func:`speech_verbs`, read from each language's ``quotes.yaml`` (their one home);
+* the cluster status and event vocabularies, which the cluster rule files and the output
+  schema both name.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from klynge.rules import RuleModel, load_lang_rules, load_rules
 
 Span = tuple[int, int]
+
+ClusterStatus = Literal["Arena", "Arena Pro", "NCE", "GCE"]
+StatusEventType = Literal["new_status", "upgrade", "extension", "gold_label", "merger", "founding"]
 
 _SHORT_NAME = 5  # names this short are matched case-sensitively: "LO", "UD", "Hydro"
 

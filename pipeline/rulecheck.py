@@ -12,7 +12,7 @@ from typing import Callable
 
 from pydantic import BaseModel, ValidationError
 
-from klynge.rules import _read
+from klynge.rules import _read, validate_rule_data
 
 
 def _models() -> dict[tuple[str, str], type[BaseModel]]:
@@ -99,8 +99,7 @@ def check_all_rules() -> list[str]:
                 errors.append(f"{where}: no stage reads this file (unknown rule file)")
                 continue
             try:
-                data = _read(folder.name, path.name)
-                model.model_validate({"rules": data} if isinstance(data, list) else data)
+                validate_rule_data(folder.name, _read(folder.name, path.name), model)
             except ValidationError as exc:
                 errors.append(f"{where}: {exc}")
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on

@@ -20,9 +20,17 @@ from types import SimpleNamespace
 import pytest
 from pydantic import ValidationError
 
-from klynge.records.clusters import (
-    Cluster, Evidence, Programme, StatusEvent, extract_clusters, lang_rules, shared_rules,
-)
+from klynge.emit import Cluster, Evidence, Programme, StatusEvent
+from klynge.records.clusters import extract_clusters as build_clusters
+from klynge.records.clusters import lang_rules, shared_rules
+
+
+def extract_clusters(text: str, **kwargs):
+    """The builder's plain dicts, validated the way the emit schema reads them."""
+    clusters, programme = build_clusters(text, **kwargs)
+    assert all(isinstance(c, dict) for c in clusters) and (programme is None or isinstance(programme, dict))
+    return ([Cluster.model_validate(c) for c in clusters],
+            Programme.model_validate(programme) if programme is not None else None)
 
 SEED = """\
 To nye Arena-klynger for digital omstilling og fornybar energi
