@@ -642,3 +642,19 @@ def test_empty_and_unrelated_text():
     assert run("") == ([], None)
     clusters, programme = run("Regjeringen gir 75 millioner kroner til Liberia.\n")
     assert clusters == [] and programme is None
+
+
+def test_clusters_h2_spellings_are_one_cluster_in_one_document():
+    # Regression: the registry took "H2-Cluster", "H2 Cluster" and "H2Cluster" for one
+    # cluster while one document gave three; both now use lexicon.name_key.
+    from klynge.records import build_records
+    from tests.helpers import ents
+
+    text = ("H2Cluster får Arena-status. H2-Cluster har 37 partnere. "
+            "Klyngeleder i H2 Cluster er glad.")
+    entities = ents(text, ("H2Cluster", "ORG"), ("H2-Cluster", "ORG"), ("H2 Cluster", "ORG"))
+    records = build_records(text=text, lang="nb", entities=entities,
+                            sentences=_sentences(text), sections=[], published="2020-11-19")
+    assert [(c["name"], c["partners"], c["status"]) for c in records["clusters"]] == [
+        ("H2Cluster", 37, "Arena")]
+    assert len(records["organisations"]) == 1
