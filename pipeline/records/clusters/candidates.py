@@ -225,6 +225,20 @@ def enumeration_candidates(doc: Doc, cands: list[Cand]) -> None:
     def rejected(name, span):
         return is_bad_name(doc, name) or _is_other_thing(doc, name, span)
 
+    def step(m: re.Match) -> Optional[Cand]:
+        """The sibling an enumeration match names: known already, or added; None ends
+        the enumeration."""
+        name, start = clean_name(doc, m.group("name"), m.start("name"))
+        span = (start, start + len(name))
+        existing = next((k for k in known + added if k.start == span[0]), None)
+        if existing is not None:
+            return existing
+        if occupied(span) or rejected(name, span):
+            return None
+        cand = Cand(name, span[0], span[1], "enumeration")
+        added.append(cand)
+        return cand
+
     for c in list(known):
         if c.alias_of is not None:
             continue
@@ -243,33 +257,20 @@ def enumeration_candidates(doc: Doc, cands: list[Cand]) -> None:
             m = rules.enumeration_next.match(text, pos, unit.end)
             if not m:
                 break
-            name, start = clean_name(doc, m.group("name"), m.start("name"))
-            span = (start, start + len(name))
-            existing = next((k for k in known + added if k.start == span[0]), None)
-            if existing is not None:
-                cur_end = existing.end
-                continue
-            if occupied(span) or rejected(name, span):
+            sibling = step(m)
+            if sibling is None:
                 break
-            cand = Cand(name, span[0], span[1], "enumeration")
-            added.append(cand)
-            cur_end = span[1]
+            cur_end = sibling.end
         # to the left
         cur_start = c.start
         while True:
             m = rules.enumeration_prev.search(text, unit.start, cur_start)
             if not m:
                 break
-            name, start = clean_name(doc, m.group("name"), m.start("name"))
-            span = (start, start + len(name))
-            existing = next((k for k in known + added if k.start == span[0]), None)
-            if existing is not None:
-                cur_start = existing.start
-                continue
-            if occupied(span) or rejected(name, span):
+            sibling = step(m)
+            if sibling is None:
                 break
-            added.append(Cand(name, span[0], span[1], "enumeration"))
-            cur_start = span[0]
+            cur_start = sibling.start
     cands.extend(added)
     cands.sort(key=lambda c: c.start)
 
