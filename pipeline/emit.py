@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from klynge import SCHEMA_VERSION
-from klynge.records.clusters import Cluster, Programme
+from klynge.lexicon import ClusterStatus, StatusEventType
 
 # An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
 # en, da, sv), another language's own code when the detector knows it (de, fi, ...), or
@@ -124,6 +124,46 @@ class ContactPerson(_Out):
     email: str | None = None
     start: int
     end: int
+
+
+# Cluster records: built as plain dicts by klynge.records.clusters, validated here.
+
+class Evidence(_Out):
+    """A sentence or list item that supports a record; ``text == doc_text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+class StatusEvent(_Out):
+    type: StatusEventType
+    status: str | None = None
+    date: str | None = None
+
+
+class Cluster(_Out):
+    name: str
+    aliases: list[str] = []
+    status: ClusterStatus | None = None
+    event: StatusEvent | None = None
+    members: int | None = None
+    partners: int | None = None
+    members_breakdown: dict[str, int] | None = None
+    location: str | None = None
+    sectors: list[str] = []
+    organisations: list[str] = []
+    people: list[dict] = []
+    evidence: list[Evidence] = []
+
+
+class Programme(_Out):
+    name: str | None = None
+    budget: dict | None = None
+    clusters_total: int | None = None
+    clusters_new: int | None = None
+    applicants: int | None = None
+    evidence: list[Evidence] = []
 
 
 class DocumentRecord(_Out):

@@ -27,7 +27,7 @@ from spacy.util import filter_spans
 from klynge.normalisers.amounts import find_amounts
 from klynge.normalisers.contacts import find_contacts
 from klynge.normalisers.dates import find_dates
-from klynge.records.organisations import find_gazetteer_names
+from klynge.lexicon import find_gazetteer_names
 from klynge.resources import model_dir
 from klynge.rules import RuleModel, load_rules, registry
 

@@ -18,6 +18,8 @@ from spacy.scorer import PRFScore
 from klynge.corpus import (GoldDocument, corpus_fingerprint, iter_gold, text_path,
                            with_texts)
 from klynge.ingest import iter_documents
+from klynge.lexicon import name_key
+from klynge.normalisers.numbers import decimal_str
 from klynge.process import Processor
 
 CONTEXT = 40
@@ -39,6 +41,8 @@ def _fmt(x: float | None) -> str:
 
 
 def _norm(s: str | None) -> str:
+    # People, roles, speakers and values; organisation and cluster names compare by the
+    # pipeline's own name key (klynge.lexicon.name_key).
     return " ".join((s or "").casefold().replace("\u2013", "-").split())
 
 
@@ -94,7 +98,7 @@ def _span_describe(text: str):
 
 
 def _org_names(orgs: Iterable[dict]) -> list[set[str]]:
-    return [{_norm(o["name"]), *(_norm(a) for a in o.get("aliases", []))} for o in orgs]
+    return [{name_key(o["name"]), *(name_key(a) for a in o.get("aliases", []))} for o in orgs]
 
 
 def _match_orgs(pred: list[set[str]], gold: list[set[str]]) -> tuple[list, list]:
@@ -152,7 +156,7 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     gold_names = _org_names([o.model_dump() for o in g.organisations])
 
     def org_key(name: str) -> str:
-        key = _norm(name)
+        key = name_key(name)
         return next((sorted(names)[0] for names in gold_names if key in names), key)
 
     scorer.add("people.organisation", doc,
@@ -170,16 +174,16 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     scorer.add("quotes", doc, [_quote_key(q["start"], q["end"], q.get("speaker"), g.quotes)
                                for q in pred["quotes"]],
                [(q.start, _norm(q.speaker)) for q in g.quotes])
-    gold_clusters = [({_norm(c.name), *(_norm(a) for a in c.aliases)}, _norm(c.name))
+    gold_clusters = [({name_key(c.name), *(name_key(a) for a in c.aliases)}, name_key(c.name))
                      for c in g.clusters]
-    pred_keys = [_cluster_key({_norm(c["name"]), *(_norm(a) for a in c.get("aliases", []))},
+    pred_keys = [_cluster_key({name_key(c["name"]), *(name_key(a) for a in c.get("aliases", []))},
                               gold_clusters) for c in pred["clusters"]]
     scorer.add("clusters", doc, pred_keys, [k for _, k in gold_clusters])
     for attr in ("status", "members", "partners", "location"):
         scorer.add(f"clusters.{attr}", doc,
                    [(k, _norm(str(c.get(attr)))) for k, c in zip(pred_keys, pred["clusters"])
                     if c.get(attr) is not None],
-                   [(_norm(c.name), _norm(str(getattr(c, attr)))) for c in g.clusters
+                   [(name_key(c.name), _norm(str(getattr(c, attr)))) for c in g.clusters
                     if getattr(c, attr) is not None])
     gold_bounds = {s.start for s in g.sections if s.start > 0}
     pred_bounds = {s["start"] for s in pred["sections"] if s["start"] > 0}
@@ -212,7 +216,6 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
 
 
 def _dec(value: str) -> str:
-    from klynge.records import decimal_str
     return decimal_str(value)
 
 

@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Optional
 
+from klynge.lexicon import name_key
 from klynge.records.clusters import shared_rules
 
 _FACTS = ("status", "members", "partners", "members_breakdown", "location")
@@ -39,22 +40,15 @@ def iter_cluster_lines(record: dict) -> Iterator[dict]:
         yield {"document": doc, **c}
 
 
-def _compact(name: str) -> str:
-    k = " ".join(name.replace("-", " ").replace("–", " ").replace("_", " ").split()).casefold()
-    if k.startswith("the "):
-        k = k[4:]
-    return k.replace(" ", "")
-
-
 def name_keys(name: str) -> set[str]:
     """Keys under which two names count as the same cluster."""
     if not name or not name.strip():
         return set()
     spaced = " ".join(name.replace("-", " ").replace("–", " ").replace("_", " ").split())
-    keys = {_compact(name)}
+    keys = {name_key(name)}
     stripped = _prefix_re().sub("", spaced, count=1)
     if stripped and stripped != spaced:
-        keys.add(_compact(stripped))
+        keys.add(name_key(stripped))
     return {k for k in keys if k}
 
 
@@ -139,17 +133,17 @@ def _entry(members: list[tuple[dict, dict]]) -> dict:
     votes: dict[str, list[tuple[tuple, str]]] = {}
     for doc, c in members:
         n = c.get("name") or ""
-        votes.setdefault(_compact(n), []).append((_date_key(doc), n))
+        votes.setdefault(name_key(n), []).append((_date_key(doc), n))
     best = sorted(votes, key=lambda k: (-len(votes[k]), _neg(max(v[0] for v in votes[k])), k))[0]
     spellings = [n for _, n in votes[best]]
     name = sorted(dict.fromkeys(spellings),
                   key=lambda n: (-spellings.count(n), n == n.lower(), spellings.index(n)))[0]
     aliases: dict[str, str] = {}
-    name_key = _compact(name)
+    own_key = name_key(name)
     for doc, c in members:
         for n in [c.get("name") or "", *(c.get("aliases") or [])]:
-            k = _compact(n)
-            if n and k != name_key and k not in aliases:
+            k = name_key(n)
+            if n and k != own_key and k not in aliases:
                 aliases[k] = n
     documents: list[dict] = []
     for doc, _ in members:

@@ -12,14 +12,14 @@ from typing import Callable
 
 from pydantic import BaseModel, ValidationError
 
-from klynge.rules import _read
+from klynge.rules import _read, validate_rule_data
 
 
 def _models() -> dict[tuple[str, str], type[BaseModel]]:
     """(folder, file name) -> model; folder "*" means every language folder."""
-    from klynge import entities, language, sections
+    from klynge import entities, language, lexicon, sections
     from klynge.normalisers import amounts, contacts, dates, numbers
-    from klynge.records import clusters, organisations, people, quotes
+    from klynge.records import clusters, quotes, roles
 
     from klynge import rules
 
@@ -43,9 +43,9 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "contacts.yaml"): contacts.ContactRules,
         ("shared", "clusters.yaml"): clusters.SharedClusterRules,
         ("*", "clusters.yaml"): clusters.LangClusterRules,
-        ("shared", "organisations.yaml"): organisations.Gazetteer,
-        ("shared", "generic_nouns.yaml"): organisations.GenericNouns,
-        ("*", "roles.yaml"): people.Roles,
+        ("shared", "organisations.yaml"): lexicon.Gazetteer,
+        ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
+        ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }
 
@@ -100,8 +100,7 @@ def check_all_rules() -> list[str]:
                 errors.append(f"{where}: no stage reads this file (unknown rule file)")
                 continue
             try:
-                data = _read(folder.name, path.name)
-                model.model_validate({"rules": data} if isinstance(data, list) else data)
+                validate_rule_data(folder.name, _read(folder.name, path.name), model)
             except ValidationError as exc:
                 errors.append(f"{where}: {exc}")
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on

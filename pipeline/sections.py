@@ -17,9 +17,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from pydantic import PrivateAttr, model_validator
+from pydantic import PrivateAttr, ValidationInfo, model_validator
 
-from klynge.rules import RuleModel, lang_rule_chain, load_rules, registry, rule_exists
+from klynge.lexicon import speech_verbs
+from klynge.normalisers._patterns import alternation
+from klynge.normalisers.dates import month_alternatives, published_labels
+from klynge.rules import (
+    RuleModel, lang_rule_chain, literal_alternation, load_rules, registry, rule_exists,
+    rule_folder,
+)
 
 RULE_FILE = "sections.yaml"
 
@@ -123,7 +129,6 @@ class LangSectionRules(_PatternLists):
 
     date: list[str]
     time: str = ""
-    speech_verbs: list[str]
     publisher: list[str] = []
     press_release_no: list[str] = []
     published: list[str] = []
@@ -143,15 +148,28 @@ class LangSectionRules(_PatternLists):
     _patterns: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
-    def _compile(self) -> "LangSectionRules":
-        for d in self.date:
+    def _compile(self, info: ValidationInfo) -> "LangSectionRules":
+        # Word lists have one home per language, which the patterns name by placeholder:
+        # months.yaml (<<MONTH>>, <<MONTH_ABBR>>), quotes.yaml (<<SPEECH>>) and dates.yaml
+        # (<<PUBLISHED_LABEL>>), all of the language whose folder holds this file.
+        lang = rule_folder(info)
+        months, abbreviations = month_alternatives(lang)
+        words = {"<<MONTH>>": months, "<<MONTH_ABBR>>": abbreviations,
+                 "<<SPEECH>>": literal_alternation(speech_verbs(lang)),
+                 "<<PUBLISHED_LABEL>>": alternation(published_labels(lang))}
+
+        def fill_words(p: str) -> str:
+            for key, value in words.items():
+                p = p.replace(key, value)
+            return p
+
+        dates = [fill_words(d) for d in self.date]
+        for d in dates:
             re.compile(d)
-        date = "(?:" + "|".join(f"(?:{d})" for d in self.date) + ")"
-        speech = "|".join(re.escape(v) for v in sorted(self.speech_verbs, key=len, reverse=True))
+        date = "(?:" + "|".join(f"(?:{d})" for d in dates) + ")"
 
         def expand(p: str) -> str:
-            return (p.replace("<<DATE>>", date).replace("<<TIME>>", self.time)
-                    .replace("<<SPEECH>>", speech))
+            return fill_words(p.replace("<<DATE>>", date).replace("<<TIME>>", self.time))
 
         names = list(_JOINED) + list(_GROUPED)
         self._patterns = _compile_all(self, names, expand)

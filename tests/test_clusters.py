@@ -20,9 +20,17 @@ from types import SimpleNamespace
 import pytest
 from pydantic import ValidationError
 
-from klynge.records.clusters import (
-    Cluster, Evidence, Programme, StatusEvent, extract_clusters, lang_rules, shared_rules,
-)
+from klynge.emit import Cluster, Evidence, Programme, StatusEvent
+from klynge.records.clusters import extract_clusters as build_clusters
+from klynge.records.clusters import lang_rules, shared_rules
+
+
+def extract_clusters(text: str, **kwargs):
+    """The builder's plain dicts, validated the way the emit schema reads them."""
+    clusters, programme = build_clusters(text, **kwargs)
+    assert all(isinstance(c, dict) for c in clusters) and (programme is None or isinstance(programme, dict))
+    return ([Cluster.model_validate(c) for c in clusters],
+            Programme.model_validate(programme) if programme is not None else None)
 
 SEED = """\
 To nye Arena-klynger for digital omstilling og fornybar energi
@@ -634,3 +642,19 @@ def test_empty_and_unrelated_text():
     assert run("") == ([], None)
     clusters, programme = run("Regjeringen gir 75 millioner kroner til Liberia.\n")
     assert clusters == [] and programme is None
+
+
+def test_clusters_h2_spellings_are_one_cluster_in_one_document():
+    # Regression: the registry took "H2-Cluster", "H2 Cluster" and "H2Cluster" for one
+    # cluster while one document gave three; both now use lexicon.name_key.
+    from klynge.records import build_records
+    from tests.helpers import ents
+
+    text = ("H2Cluster får Arena-status. H2-Cluster har 37 partnere. "
+            "Klyngeleder i H2 Cluster er glad.")
+    entities = ents(text, ("H2Cluster", "ORG"), ("H2-Cluster", "ORG"), ("H2 Cluster", "ORG"))
+    records = build_records(text=text, lang="nb", entities=entities,
+                            sentences=_sentences(text), sections=[], published="2020-11-19")
+    assert [(c["name"], c["partners"], c["status"]) for c in records["clusters"]] == [
+        ("H2Cluster", 37, "Arena")]
+    assert len(records["organisations"]) == 1

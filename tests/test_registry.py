@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import random
 
-from klynge.records.clusters import Cluster, StatusEvent, extract_clusters
+from klynge.emit import Cluster, StatusEvent
+from klynge.records.clusters import extract_clusters
 from klynge.registry import iter_cluster_lines, merge_registry, name_keys
 
 
@@ -135,7 +136,7 @@ def test_end_to_end_from_texts():
                                        sections=[], people=[], organisations=[], published=pub)
         records.append({"id": f"d{i}", "title": text.splitlines()[0], "published": pub,
                         "source": {"url": None},
-                        "clusters": [c.model_dump(mode="json") for c in clusters]})
+                        "clusters": clusters})
     registry = merge_registry(records)
     assert [e["name"] for e in registry] == ["GCE NODE", "NCE Eyde"]
     node = next(e for e in registry if "NODE" in e["name"])

@@ -5,6 +5,7 @@ Texts are real releases (the seed and regjeringen.no, NLOD 2.0), copied in norma
 """
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -799,13 +800,27 @@ def test_rule_files_check_clean() -> None:
 
 def test_bad_regex_fails_on_load() -> None:
     with pytest.raises(ValidationError):
-        LangSectionRules.model_validate({"date": ["\\d{1,2}"], "speech_verbs": ["sier"],
-                                         "navigation": ["(unclosed"]})
+        LangSectionRules.model_validate({"date": ["\\d{1,2}"], "navigation": ["(unclosed"]},
+                                        context={"folder": "nb"})
 
 
 def test_unknown_rule_key_fails_on_load() -> None:
     with pytest.raises(ValidationError):
-        LangSectionRules.model_validate({"date": ["\\d+"], "speech_verbs": [], "navigaton": []})
+        LangSectionRules.model_validate({"date": ["\\d+"], "navigaton": []},
+                                        context={"folder": "nb"})
+
+
+def test_sections_word_lists_come_from_their_home() -> None:
+    # Speech verbs are quotes.yaml's; a copy in sections.yaml is an unknown key.
+    with pytest.raises(ValidationError):
+        LangSectionRules.model_validate({"date": ["\\d+"], "speech_verbs": ["sier"]},
+                                        context={"folder": "nb"})
+    rules = LangSectionRules.model_validate(
+        {"date": ["\\d{1,2}\\.[ ]?<<MONTH>>"], "published": ["<<PUBLISHED_LABEL>>:[ ]*(?P<date><<DATE>>)"],
+         "quote_attribution": ["[,.][ ]*(?:<<SPEECH>>)\\b"]}, context={"folder": "nb"})
+    published = re.compile(rules._patterns["published"][0])
+    assert published.fullmatch("Publiseringsdato: 19. November")
+    assert re.compile(rules._patterns["quote_attribution"][0]).search("bra, fortsetter hun")
 
 
 def test_named_group_required_for_extraction_rules() -> None:

@@ -110,6 +110,23 @@ def _variants(forms: list[str], case_sensitive: bool) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def month_alternatives(lang: str) -> tuple[str, str]:
+    """Regex sources (names, abbreviations) of ``lang``'s months as ``months.yaml`` lists
+    them, in every case form they are written in; the one source of month names for the
+    date normaliser and the sections stage's date lines."""
+    mf: MonthFile = load_lang_rules(lang, "months.yaml", MonthFile)
+    names = [n for mo in mf.months for n in mo.names]
+    abbrs = [a for mo in mf.months for a in mo.abbreviations]
+    return (alternation(_variants(names, mf.case_sensitive)),
+            alternation(_variants(abbrs, mf.case_sensitive)))
+
+
+def published_labels(lang: str) -> list[str]:
+    """Line labels that carry the publication date ("Publisert", "Date"), from ``dates.yaml``."""
+    return list(_load(lang, "dates.yaml", DateWords).published_labels)
+
+
 def _key(form: str) -> str:
     return " ".join(form.casefold().rstrip(".").split())
 
@@ -136,17 +153,13 @@ def _lang(lang: str) -> _Lang:
     rel: RelativeFile = _load(lang, "relative_dates.yaml", RelativeFile)
     cs = mf.case_sensitive
     months: dict[str, int] = {}
-    names: list[str] = []
-    abbrs: list[str] = []
     for mo in mf.months:
         for n in mo.names:
             months[_key(n)] = mo.number
         for a in mo.abbreviations:
             months[_key(a)] = mo.number
-        names += mo.names
-        abbrs += mo.abbreviations
-    month_alt = (f"(?:{alternation(_variants(names, cs))}|{alternation(_variants(abbrs, cs))}\\.?)"
-                 "(?!\\w)")
+    names, abbrs = month_alternatives(lang)
+    month_alt = f"(?:{names}|{abbrs}\\.?)(?!\\w)"
     relative = {_key(f): r for r in rel.rules for f in r.forms}
     sp = spec.space
     qty = alternation(_variants(words.quantity_words + money_words(lang), False))

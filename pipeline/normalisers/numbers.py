@@ -25,6 +25,8 @@ class NumberWords(RuleModel):
 
     decimal_separator: Literal[",", "."]
     words: dict[str, Decimal] = {}
+    # Number words that are also the indefinite article: "en partner" is no count.
+    articles: list[str] = []
     scales: list[ScaleWord] = []
 
     @field_validator("words")
@@ -36,6 +38,16 @@ class NumberWords(RuleModel):
 @lru_cache(maxsize=None)
 def number_words(lang: str) -> NumberWords:
     return load_lang_rules(lang, "numbers.yaml", NumberWords)
+
+
+@lru_cache(maxsize=None)
+def count_words(lang: str) -> dict[str, int]:
+    """Number words that count things on their own ("tre partnere", "twenty members"):
+    the whole numbers of ``words``, less the articles."""
+    nw = number_words(lang)
+    articles = {_squash(a) for a in nw.articles}
+    return {w: int(v) for w, v in nw.words.items()
+            if w not in articles and v == v.to_integral_value()}
 
 
 def _squash(form: str) -> str:
@@ -95,3 +107,11 @@ def canonical(value: Decimal) -> Decimal:
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
+
+
+def decimal_str(value: Decimal | str) -> str:
+    """Plain decimal notation without exponent or trailing zeros ("2.2E+9" -> "2200000000")."""
+    text = format(Decimal(value), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

@@ -1,15 +1,22 @@
 """Stage 5, records: people, organisations, amounts, dates, URLs, quotes and clusters.
 
 Entry point: :func:`build_records`, a pure function from the annotated text (entities,
-sentences, sections, metadata) to the record fields of one document. The parts live in
-this package: ``organisations`` -> ``people`` -> ``quotes`` -> ``clusters`` (each uses the
-ones before it).
+sentences, sections, metadata) to the record fields of one document, as plain dicts that
+the emit schema validates (every builder here returns dicts; none builds a schema model).
+
+The builders run in the order ``organisations`` -> ``people`` -> ``quotes`` ->
+``clusters``, each given the earlier ones' output as data. As modules they import only
+downwards: ``roles`` (role and name shapes) is shared by ``organisations``, ``people`` and
+``quotes``; ``people`` also calls ``organisations``; the ``clusters`` package imports no
+other builder. Word lists that other stages read too (gazetteer, speech verbs, the name
+key) come from :mod:`klynge.lexicon`.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any, Sequence
 
+from klynge.lexicon import name_key
+from klynge.normalisers.numbers import decimal_str
 from klynge.records.clusters import extract_clusters
 from klynge.records.organisations import resolve_organisations
 from klynge.records.people import extract_people
@@ -17,41 +24,25 @@ from klynge.records.quotes import extract_quotes
 from klynge.rules import lang_rule_chain
 
 
-def decimal_str(value: Decimal | str) -> str:
-    """Plain decimal notation without exponent or trailing zeros ("2.2E+9" -> "2200000000")."""
-    text = format(Decimal(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _key(name: str) -> str:
-    """Comparison key for names: case, dashes and a leading English article ignored."""
-    words = name.casefold().replace("\u2013", "-").split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
-
-
-def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[Any]) -> list[dict]:
+def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[dict]) -> list[dict]:
     """A cluster is one organisation: organisations named by any of a cluster's names
     ("H2Cluster", "The Norwegian Hydrogen Cluster") become one entry with aliases."""
     out = [dict(o, aliases=list(o["aliases"])) for o in organisations]
     for cluster in clusters:
-        keys = {_key(n) for n in (cluster.name, *cluster.aliases)}
-        hits = [o for o in out if keys & {_key(o["name"]), *map(_key, o["aliases"])}]
+        keys = {name_key(n) for n in (cluster["name"], *cluster["aliases"])}
+        hits = [o for o in out if keys & {name_key(o["name"]), *map(name_key, o["aliases"])}]
         if not hits:
             continue
-        head = next((o for o in hits if _key(o["name"]) == _key(cluster.name)), hits[0])
-        names = [cluster.name, *cluster.aliases]  # the cluster's forms as written first
+        head = next((o for o in hits if name_key(o["name"]) == name_key(cluster["name"])), hits[0])
+        names = [cluster["name"], *cluster["aliases"]]  # the cluster's forms as written first
         for other in hits:
             names += [other["name"], *other["aliases"]]
             if other is not head:
                 out.remove(other)
-        seen, aliases = {_key(head["name"])}, []
+        seen, aliases = {name_key(head["name"])}, []
         for name in names:
-            if _key(name) not in seen:
-                seen.add(_key(name))
+            if name_key(name) not in seen:
+                seen.add(name_key(name))
                 aliases.append(name)
         head["aliases"] = aliases
     return out

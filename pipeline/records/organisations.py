@@ -9,148 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from pydantic import field_validator
-
-from klynge.rules import RuleModel, load_rules
+from klynge.lexicon import (
+    gazetteer, gazetteer_rank, generic_rules, is_generic, lookup, name_key, scan_gazetteer,
+    strip_legal_suffix,
+)
+from klynge.records.roles import is_role, looks_like_name, role_name_spans, role_patterns
 
 Span = tuple[int, int]
-
-_SHORT_NAME = 5  # names this short are matched case-sensitively: "LO", "UD", "Hydro"
-
-
-class Body(RuleModel):
-    id: str
-    names: list[str]
-    exact: bool = False
-
-    @field_validator("names")
-    @classmethod
-    def _non_empty(cls, v: list[str]) -> list[str]:
-        if not v or any(not n.strip() for n in v):
-            raise ValueError("a body needs at least one non-empty name")
-        return v
-
-
-class OrgPatterns(RuleModel):
-    apostrophe_genitives: list[str]
-    s_genitive_langs: list[str]
-    leading_articles: list[str]
-    bracket_abbreviation: re.Pattern
-    left_guard: str
-    right_guard: str
-    genitive_suffix: str
-
-
-class Gazetteer(RuleModel):
-    legal_suffixes: list[str]
-    patterns: OrgPatterns
-    bodies: list[Body]
-
-    @field_validator("bodies")
-    @classmethod
-    def _unique(cls, bodies: list[Body]) -> list[Body]:
-        # A name shared by two bodies would make the merge depend on file order.
-        seen: dict[str, str] = {}
-        for b in bodies:
-            for n in b.names:
-                key = n.casefold()
-                if seen.get(key, b.id) != b.id:
-                    raise ValueError(f"name {n!r} in both {seen[key]} and {b.id}")
-                seen[key] = b.id
-        return bodies
-
-
-class GenericNouns(RuleModel):
-    patterns: list[re.Pattern]
-    preceded_by: list[re.Pattern]
-    dangling_words: list[str]
-    glue_words: list[str]
-    name_head_before: re.Pattern
-    term_abbreviation: re.Pattern
-    words: list[str]
-
-
-@lru_cache(maxsize=None)
-def gazetteer() -> Gazetteer:
-    return load_rules("shared", "organisations.yaml", Gazetteer)
-
-
-@lru_cache(maxsize=None)
-def generic_rules() -> GenericNouns:
-    return load_rules("shared", "generic_nouns.yaml", GenericNouns)
-
-
-@lru_cache(maxsize=None)
-def generic_nouns() -> frozenset[str]:
-    return frozenset(w.casefold() for w in generic_rules().words)
-
-
-def _case_sensitive(name: str, body: Body) -> bool:
-    return body.exact or len(name) <= _SHORT_NAME or (name.isupper() and " " not in name)
-
-
-@dataclass(frozen=True)
-class _Index:
-    by_name: dict[str, str]  # casefolded name -> body id (case-insensitive names)
-    by_exact: dict[str, str]  # exact name -> body id (case-sensitive names)
-    scanner: re.Pattern
-    legal_suffix: re.Pattern
-
-
-@lru_cache(maxsize=None)
-def _index() -> _Index:
-    gaz = gazetteer()
-    by_name: dict[str, str] = {}
-    by_exact: dict[str, str] = {}
-    alts: list[tuple[int, str]] = []
-    for body in gaz.bodies:
-        for name in body.names:
-            if _case_sensitive(name, body):
-                by_exact[name] = body.id
-                alts.append((len(name), re.escape(name)))
-            else:
-                by_name[name.casefold()] = body.id
-                alts.append((len(name), f"(?i:{re.escape(name)})"))
-    # Longest first: the regex takes the first alternative that matches, and
-    # "Norges Bank Investment Management" must win over "Norges Bank".
-    alts.sort(key=lambda a: -a[0])
-    p = gaz.patterns
-    scanner = re.compile(
-        f"{p.left_guard}(?P<name>{'|'.join(a for _, a in alts)})(?P<gen>{p.genitive_suffix}){p.right_guard}"
-    )
-    legal = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in gaz.legal_suffixes) + r")$")
-    return _Index(by_name, by_exact, scanner, legal)
-
-
-def lookup(name: str) -> str | None:
-    """Gazetteer id of a surface name (legal suffix such as "AS" ignored), or None."""
-    idx = _index()
-    for cand in (name, idx.legal_suffix.sub("", name)):
-        if cand in idx.by_exact:
-            return idx.by_exact[cand]
-        if cand.casefold() in idx.by_name:
-            return idx.by_name[cand.casefold()]
-    return None
-
-
-def is_generic(name: str) -> bool:
-    """A common noun or page heading, not the name of a body."""
-    key = " ".join(name.split()).casefold()
-    if key in generic_nouns() or (key.endswith("s") and key[:-1] in generic_nouns()):
-        return True  # genitives too: "Fylkeskommunens", "Regjeringens"
-    return any(p.search(name) for p in generic_rules().patterns)
-
-
-@lru_cache(maxsize=None)
-def _gazetteer_rank() -> dict[str, int]:
-    """Position of each name in the gazetteer: earlier names are the preferred spellings."""
-    rank: dict[str, int] = {}
-    for body in gazetteer().bodies:
-        for i, n in enumerate(body.names):
-            rank.setdefault(n.casefold(), i)
-    return rank
 
 
 def _is_abbreviation(name: str) -> bool:
@@ -211,7 +77,7 @@ def clean_org_span(text: str, start: int, end: int, lang: str) -> Span | None:
 
 
 def _norm_key(name: str) -> str:
-    return _index().legal_suffix.sub("", " ".join(name.split())).casefold()
+    return name_key(strip_legal_suffix(" ".join(name.split())))
 
 
 @dataclass
@@ -220,32 +86,6 @@ class _Cluster:
     gazetteer_id: str | None
     mentions: list[Span] = field(default_factory=list)
     extra_aliases: list[str] = field(default_factory=list)
-
-
-def find_gazetteer_names(text: str) -> list[tuple[int, int, str]]:
-    """Every gazetteer name in ``text`` as an entity span (start, end, body id).
-
-    A Norwegian genitive -s stays inside the span ("FNs", as the annotation guidelines
-    say: it is part of the token); an English "'s" stays outside."""
-    out = []
-    for (s, e), gid in _scan_gazetteer(text):
-        if text.startswith("s", e) and (e + 1 == len(text) or not text[e + 1].isalnum()):
-            e += 1
-        out.append((s, e, gid))
-    return out
-
-
-@lru_cache(maxsize=64)
-def _scan_gazetteer(text: str) -> tuple[tuple[Span, str], ...]:
-    # Cached: the entity stage and the organisation records both scan the same text.
-    idx = _index()
-    hits = []
-    for m in idx.scanner.finditer(text):
-        name = m.group("name")
-        gid = idx.by_exact.get(name) or idx.by_name.get(name.casefold())
-        if gid:
-            hits.append(((m.start("name"), m.end("name")), gid))
-    return tuple(hits)
 
 
 def _inside(a: Span, b: Span) -> bool:
@@ -272,8 +112,6 @@ def _residue_is_glue(text: str, span: Span, hits: list[Span]) -> bool:
 def _not_an_organisation(text: str, span: Span, lang: str, person_spans: list[Span],
                          per_starts: set[int], terms: set[str], person_names: set[str]) -> bool:
     """Model ORG spans that are really roles, people, terms or parts of a role phrase."""
-    from klynge.records.people import is_role  # people builds on this module
-
     surface = text[span[0]:span[1]]
     if lookup(surface):
         return False
@@ -315,8 +153,6 @@ def _extend_name_left(text: str, span: Span, hit_spans: list[Span], lang: str) -
 
     Only mid-sentence, where a capital means a name; at the start of a sentence or a list
     item ("Representanter for Siva") the capital says nothing."""
-    from klynge.records.people import is_role
-
     m = generic_rules().name_head_before.search(text, max(0, span[0] - 60), span[0])
     if not m:
         return span
@@ -331,9 +167,7 @@ def _extend_name_left(text: str, span: Span, hit_spans: list[Span], lang: str) -
 
 def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[dict]:
     """One record per body mentioned in ``text``, in order of first mention."""
-    from klynge.records.people import looks_like_name, role_name_spans, role_patterns
-
-    gaz_hits = [h for h in _scan_gazetteer(text) if not text[h[0][0]].islower()]
+    gaz_hits = [h for h in scan_gazetteer(text) if not text[h[0][0]].islower()]
     hit_spans = [h for h, _ in gaz_hits]
     candidates: list[tuple[Span, str | None]] = list(gaz_hits)
     person_spans = role_name_spans(text, lang)
@@ -422,7 +256,7 @@ def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[di
             if text[s:e] not in surfaces:
                 surfaces.append(text[s:e])
         full = [s for s in surfaces if not _is_abbreviation(s)] or surfaces
-        rank = _gazetteer_rank()
+        rank = gazetteer_rank()
         name = max(full, key=lambda s: (len(s), -rank.get(s.casefold(), 99)))
         aliases = [s for s in surfaces + cl.extra_aliases if s != name]
         records.append({

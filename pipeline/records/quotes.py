@@ -12,12 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
 
-from klynge.records.people import is_role, lang_at, role_patterns
+from klynge.records.roles import SectionLangs, is_role, lang_at, role_patterns
 from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
-
-SectionLangs = Sequence[tuple[int, int, str]]
 
 _TAIL_REACH = 200  # the speaker is named within this many characters after the verb
 
@@ -42,7 +39,6 @@ class QuotePatterns:
     verb_after: re.Pattern  # right after a closing mark: ", said" / " says"
     verb_later: re.Pattern  # right after a closing mark: ", Ms Tvinnereim said"
     verb_before: re.Pattern  # right before an opening mark: "sier Brende:"
-    verb_just_before: re.Pattern  # a verb ending right before a name: "sier [Solheim]"
     pairs: tuple[re.Pattern, ...]
     pronoun: re.Pattern
     role_noun: re.Pattern
@@ -72,7 +68,6 @@ def quote_patterns(lang: str) -> QuotePatterns:
         verb_after=re.compile(rf"[ \t]*,?[ \t]*(?P<verb>(?i:{verbs}))(?![\w])[ \t]*"),
         verb_later=re.compile(rf"[ \t]*,?[ \t]*(?P<who>[^\n.,;:!?‘“«\"]{{1,60}}?)[ \t]+(?P<verb>(?i:{verbs}))(?![\w])"),
         verb_before=re.compile(rf"(?P<verb>(?i:{verbs}))(?![\w])[ \t]+(?P<who>[^\n.;:!?]{{0,80}}?)[ \t]*:[ \t]*$"),
-        verb_just_before=re.compile(rf"(?<![\w])(?i:{verbs})[ \t]+$"),
         pairs=tuple(pairs),
         pronoun=re.compile(rf"(?i:{literal_alternation(r.pronouns)})(?![\w])"),
         role_noun=re.compile(rf"(?i:{literal_alternation(list(r.role_nouns))})(?![\w])"),

@@ -18,7 +18,7 @@ from importlib import resources
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -55,10 +55,23 @@ def load_rules(folder: str, name: str, model: type[M]) -> M:
 
 @lru_cache(maxsize=None)
 def _cached_model(folder: str, name: str, model):
-    data = _read(folder, name)
+    return validate_rule_data(folder, _read(folder, name), model)
+
+
+def validate_rule_data(folder: str, data, model: type[M]) -> M:
+    """Validate parsed file data; validators learn the file's folder (its language) from
+    the context, so a file can refer to a word list of its own language by placeholder."""
     if isinstance(data, list):
         data = {"rules": data}
-    return model.model_validate(data)
+    return model.model_validate(data, context={"folder": folder})
+
+
+def rule_folder(info: ValidationInfo) -> str:
+    """The folder (language code or "shared") of the rule file being validated."""
+    folder = (info.context or {}).get("folder")
+    if not folder:
+        raise ValueError("this rule file needs its folder: load it with load_rules()")
+    return folder
 
 
 def literal_alternation(words) -> str:

@@ -1,0 +1,235 @@
+"""Lexicon: the word lists and name lists that more than one stage reads.
+
+The entity stage and the organisation records both scan for gazetteer names; the
+organisation, cluster, registry and evaluation code all compare names; the sections and
+quotes stages both know the speech verbs. Each of these lives here once, below every stage
+that uses it, so no stage imports another stage for its words.
+
+* the gazetteer of known bodies (``rules/shared/organisations.yaml``) and the generic nouns
+  that are never names (``rules/shared/generic_nouns.yaml``);
+* :func:`name_key`, the one comparison key for organisation and cluster names;
+* :func:`speech_verbs`, read from each language's ``quotes.yaml`` (their one home);
+* the cluster status and event vocabularies, which the cluster rule files and the output
+  schema both name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from klynge.rules import RuleModel, load_lang_rules, load_rules
+
+Span = tuple[int, int]
+
+ClusterStatus = Literal["Arena", "Arena Pro", "NCE", "GCE"]
+StatusEventType = Literal["new_status", "upgrade", "extension", "gold_label", "merger", "founding"]
+
+_SHORT_NAME = 5  # names this short are matched case-sensitively: "LO", "UD", "Hydro"
+
+
+# --------------------------------------------------------------------------- name key
+
+# Dashes and underscores separate words as spaces do: "H2-Cluster", "H2 Cluster" and
+# "H2Cluster" are one name, and so are "Arena Pro–klyngen" and "Arena Pro-klyngen".
+_SEPARATORS = str.maketrans({c: " " for c in "-\u2010\u2011\u2012\u2013\u2014_"})
+
+
+def name_key(name: str | None) -> str:
+    """Comparison key of an organisation or cluster name: case, spaces, dashes and a
+    leading English article ignored ("The H2-Cluster" -> "h2cluster")."""
+    words = (name or "").casefold().translate(_SEPARATORS).split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return "".join(words)
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class Body(RuleModel):
+    id: str
+    names: list[str]
+    exact: bool = False
+
+    @field_validator("names")
+    @classmethod
+    def _non_empty(cls, v: list[str]) -> list[str]:
+        if not v or any(not n.strip() for n in v):
+            raise ValueError("a body needs at least one non-empty name")
+        return v
+
+
+class OrgPatterns(RuleModel):
+    apostrophe_genitives: list[str]
+    s_genitive_langs: list[str]
+    leading_articles: list[str]
+    bracket_abbreviation: re.Pattern
+    left_guard: str
+    right_guard: str
+    genitive_suffix: str
+
+
+class Gazetteer(RuleModel):
+    """``rules/shared/organisations.yaml``."""
+
+    legal_suffixes: list[str]
+    patterns: OrgPatterns
+    bodies: list[Body]
+
+    @field_validator("bodies")
+    @classmethod
+    def _unique(cls, bodies: list[Body]) -> list[Body]:
+        # A name shared by two bodies would make the merge depend on file order.
+        seen: dict[str, str] = {}
+        for b in bodies:
+            for n in b.names:
+                key = n.casefold()
+                if seen.get(key, b.id) != b.id:
+                    raise ValueError(f"name {n!r} in both {seen[key]} and {b.id}")
+                seen[key] = b.id
+        return bodies
+
+
+class GenericNouns(RuleModel):
+    """``rules/shared/generic_nouns.yaml``."""
+
+    patterns: list[re.Pattern]
+    preceded_by: list[re.Pattern]
+    dangling_words: list[str]
+    glue_words: list[str]
+    name_head_before: re.Pattern
+    term_abbreviation: re.Pattern
+    words: list[str]
+
+
+@lru_cache(maxsize=None)
+def gazetteer() -> Gazetteer:
+    return load_rules("shared", "organisations.yaml", Gazetteer)
+
+
+@lru_cache(maxsize=None)
+def generic_rules() -> GenericNouns:
+    return load_rules("shared", "generic_nouns.yaml", GenericNouns)
+
+
+@lru_cache(maxsize=None)
+def generic_nouns() -> frozenset[str]:
+    return frozenset(w.casefold() for w in generic_rules().words)
+
+
+def _case_sensitive(name: str, body: Body) -> bool:
+    return body.exact or len(name) <= _SHORT_NAME or (name.isupper() and " " not in name)
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_name: dict[str, str]  # casefolded name -> body id (case-insensitive names)
+    by_exact: dict[str, str]  # exact name -> body id (case-sensitive names)
+    scanner: re.Pattern
+    legal_suffix: re.Pattern
+
+
+@lru_cache(maxsize=None)
+def _index() -> _Index:
+    gaz = gazetteer()
+    by_name: dict[str, str] = {}
+    by_exact: dict[str, str] = {}
+    alts: list[tuple[int, str]] = []
+    for body in gaz.bodies:
+        for name in body.names:
+            if _case_sensitive(name, body):
+                by_exact[name] = body.id
+                alts.append((len(name), re.escape(name)))
+            else:
+                by_name[name.casefold()] = body.id
+                alts.append((len(name), f"(?i:{re.escape(name)})"))
+    # Longest first: the regex takes the first alternative that matches, and
+    # "Norges Bank Investment Management" must win over "Norges Bank".
+    alts.sort(key=lambda a: -a[0])
+    p = gaz.patterns
+    scanner = re.compile(
+        f"{p.left_guard}(?P<name>{'|'.join(a for _, a in alts)})(?P<gen>{p.genitive_suffix}){p.right_guard}"
+    )
+    legal = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in gaz.legal_suffixes) + r")$")
+    return _Index(by_name, by_exact, scanner, legal)
+
+
+def strip_legal_suffix(name: str) -> str:
+    """``name`` without a trailing legal form ("Equinor ASA" -> "Equinor")."""
+    return _index().legal_suffix.sub("", name)
+
+
+def lookup(name: str) -> str | None:
+    """Gazetteer id of a surface name (legal suffix such as "AS" ignored), or None."""
+    idx = _index()
+    for cand in (name, strip_legal_suffix(name)):
+        if cand in idx.by_exact:
+            return idx.by_exact[cand]
+        if cand.casefold() in idx.by_name:
+            return idx.by_name[cand.casefold()]
+    return None
+
+
+def is_generic(name: str) -> bool:
+    """A common noun or page heading, not the name of a body."""
+    key = " ".join(name.split()).casefold()
+    if key in generic_nouns() or (key.endswith("s") and key[:-1] in generic_nouns()):
+        return True  # genitives too: "Fylkeskommunens", "Regjeringens"
+    return any(p.search(name) for p in generic_rules().patterns)
+
+
+@lru_cache(maxsize=None)
+def gazetteer_rank() -> dict[str, int]:
+    """Position of each name in the gazetteer: earlier names are the preferred spellings."""
+    rank: dict[str, int] = {}
+    for body in gazetteer().bodies:
+        for i, n in enumerate(body.names):
+            rank.setdefault(n.casefold(), i)
+    return rank
+
+
+@lru_cache(maxsize=64)
+def scan_gazetteer(text: str) -> tuple[tuple[Span, str], ...]:
+    """Every gazetteer name in ``text`` as ((start, end), body id), genitive ending outside."""
+    # Cached: the entity stage and the organisation records both scan the same text.
+    idx = _index()
+    hits = []
+    for m in idx.scanner.finditer(text):
+        name = m.group("name")
+        gid = idx.by_exact.get(name) or idx.by_name.get(name.casefold())
+        if gid:
+            hits.append(((m.start("name"), m.end("name")), gid))
+    return tuple(hits)
+
+
+def find_gazetteer_names(text: str) -> list[tuple[int, int, str]]:
+    """Every gazetteer name in ``text`` as an entity span (start, end, body id).
+
+    A Norwegian genitive -s stays inside the span ("FNs", as the annotation guidelines
+    say: it is part of the token); an English "'s" stays outside."""
+    out = []
+    for (s, e), gid in scan_gazetteer(text):
+        if text.startswith("s", e) and (e + 1 == len(text) or not text[e + 1].isalnum()):
+            e += 1
+        out.append((s, e, gid))
+    return out
+
+
+# --------------------------------------------------------------------------- speech verbs
+
+
+class _SpeechVerbs(BaseModel):
+    # A view of ``<lang>/quotes.yaml``: that file is the verbs' one home and is validated
+    # whole by the quotes stage's model (and `klynge rules check`); the sections stage
+    # needs only the verbs.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    speech_verbs: list[str]
+
+
+def speech_verbs(lang: str) -> list[str]:
+    """Verbs that attribute speech in ``lang`` ("sier", "said"), from its ``quotes.yaml``."""
+    return list(load_lang_rules(lang, "quotes.yaml", _SpeechVerbs).speech_verbs)

@@ -1,0 +1,114 @@
+"""Cluster records: business clusters (næringsklynger) with Arena, Arena Pro, NCE or GCE status.
+
+``extract_clusters`` reads one normalised document plus the earlier stages' output
+(entities, sentences, sections, people, organisations) and returns the clusters it names
+and the programme-level facts (budget, number of clusters, new clusters, applicants).
+
+How clusters are found (all patterns are data, in ``pipeline/rules/{shared,<lang>}/clusters.yaml``):
+
+1. Names by shape, whatever the NER said: "NCE X", "GCE X", "Arena X", "X Cluster",
+   "Cluster for X", "H2Cluster", "Hydrogenklyngen". Aliases from "A – B" where B is itself a
+   cluster name or "tidligere B", and from "A (B)".
+2. The leading name of a list item in a cluster context ("• NODE (Norwegian Offshore &
+   Drilling Engineering)", "• Energy and Emissions Trading").
+3. Siblings in an enumeration that holds a cluster name ("A i Bergen, Arena Oslo og
+   Tequity Cluster i Trondheim").
+
+Facts (members, partners, location, sectors, linked organisations) come from the text
+that belongs to one cluster: the whole list item it leads; else the sentence naming it
+(cut at the next cluster named in the same sentence) and the following sentences that
+refer back ("Klyngen har ...", "Den har ..."). Status signals ("får Arena-status",
+"oppgradert til NCE") apply to every cluster named in the sentence; a status in the
+title ("To nye Arena-klynger"; else in the first few units) applies to listed clusters
+(list items, enumerations) that have none of their own, or to all when no cluster has a
+signal of its own. The name's prefix ("NCE NODE") gives a status but no event. The event
+date is a DATE entity of the signal's sentence, else the published date.
+
+Counts: the first count phrase in the cluster's text gives members and/or partners;
+coordinated member counts are summed ("123 bedrifter og 19 offentlige aktører" -> 142)
+and ``members_breakdown`` is set only when there are two or more parts. Organisations
+come from partner lines ("IFE partner i to av klyngene", over the list that follows),
+named member lists ("Kjernebedriftene i prosjektet er A, B og C") and host phrases;
+people from the people stage when their organisation is the cluster, or when they hold a
+leader role in the cluster's text. Evidence: the units that name the cluster or gave one
+of its facts.
+
+``Programme`` is only produced for documents about clusters (a cluster found, or a
+cluster programme named): budget (MONEY entity, else the rule-data amount pattern) in a
+sentence with a budget word and a cluster programme, year from the sentence (DATE entity,
+a year, or "neste år" relative to the published date), clusters in the programme, new
+clusters (an admission sentence wins over the title), applicants.
+"""
+from __future__ import annotations
+
+from klynge.records.clusters.candidates import (
+    attach_aliases, enumeration_candidates, find_mentions, group_candidates,
+    list_candidates, pattern_candidates,
+)
+from klynge.records.clusters.document import Doc
+from klynge.records.clusters.facts import collect_facts, decide_status, link_partners, unit_signals
+from klynge.records.clusters.programme import programme_facts
+from klynge.records.clusters.rules import (
+    LangClusterRules, SharedClusterRules, lang_rules, shared_rules,
+)
+
+__all__ = ["extract_clusters", "lang_rules", "shared_rules", "LangClusterRules",
+           "SharedClusterRules"]
+
+
+# When the title says nothing about a status, the first units may (web captures often put
+# navigation text such as "Historisk arkiv" before the real title).
+TITLE_WINDOW = 4
+
+
+def extract_clusters(text: str, *, lang: str, entities: list[dict], sentences: list[tuple[int, int]],
+                     sections: list, people: list[dict], organisations: list[dict],
+                     published: str | None) -> tuple[list[dict], dict | None]:
+    """The clusters a document names and its programme facts, as plain dicts that the
+    emit schema (:class:`klynge.emit.Cluster`, :class:`klynge.emit.Programme`) validates."""
+    doc = Doc(text, lang, entities, sentences, sections, people, organisations, published)
+    cands = pattern_candidates(doc)
+    cands = attach_aliases(doc, cands)
+    list_candidates(doc, cands)
+    enumeration_candidates(doc, cands)
+    # a place right after a name ("Cluster for Applied AI i Halden")
+    for c in cands:
+        m = doc.rules.location_after_name.match(text, c.end)
+        if m and m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places}:
+            c.loc = (m.group("loc"), m.start("loc"), m.end("loc"))
+    groups = group_candidates(doc, cands)
+    find_mentions(doc, groups)
+    owner = {m: g for g in groups for m in g.mentions}
+    programme = programme_facts(doc, bool(groups))
+
+    # title-level status ("To nye Arena-klynger")
+    title_signal = None
+    heads = ([doc.title] if doc.title is not None else []) + doc.units[:TITLE_WINDOW]
+    for hu in heads:
+        if doc.rules.cluster_word.search(text[hu.start:hu.end]):
+            sig = [s for s in unit_signals(doc, hu) if s[1]]
+            if sig:
+                title_signal = sig[0]
+                doc.title = hu
+                break
+
+    for g in groups:
+        collect_facts(doc, g, owner)
+    # organisations linked by "IFE partner i to av klyngene"
+    link_partners(doc, groups)
+
+    own = any(s[1] for g in groups for s in g.signals)
+    clusters = []
+    for g in groups:
+        status, event, evunit = decide_status(doc, g, title_signal, own)
+        if evunit:
+            g.evidence.add(evunit)
+        clusters.append({
+            "name": g.names[0], "aliases": list(g.names[1:]), "status": status, "event": event,
+            "members": g.members, "partners": g.partners,
+            "members_breakdown": g.members_breakdown, "location": g.location,
+            "sectors": g.sectors, "organisations": g.organisations, "people": g.people,
+            "evidence": [{"start": s, "end": e, "text": text[s:e]} for s, e in sorted(g.evidence)],
+        })
+    clusters.sort(key=lambda c: c["evidence"][0]["start"] if c["evidence"] else 0)
+    return clusters, programme

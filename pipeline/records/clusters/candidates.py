@@ -1,0 +1,336 @@
+"""Cluster names: found by shape, as list-item leads and as enumeration siblings;
+aliases attached; candidates grouped into clusters; every mention of each found."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from klynge.lexicon import name_key
+from klynge.records.clusters.document import Doc, Taken, overlaps
+from klynge.records.clusters.rules import SharedClusterRules
+
+
+@dataclass
+class Cand:
+    name: str
+    start: int
+    end: int
+    source: str
+    status: Optional[str] = None  # status carried by the name ("NCE NODE")
+    aliases: list[str] = field(default_factory=list)
+    alias_of: Optional["Cand"] = None
+    loc: Optional[tuple[str, int, int]] = None  # place right after the name
+    item_lead: Optional[tuple[int, int]] = None  # the list item this name leads
+
+
+@dataclass
+class ClusterAcc:
+    names: list[str]  # first is the record name
+    cands: list[Cand]
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    evidence: set[tuple[int, int]] = field(default_factory=set)
+    signals: list[tuple[int, Optional[str], Optional[str], tuple[int, int]]] = field(default_factory=list)
+    prefix_status: Optional[str] = None
+    members: Optional[int] = None
+    members_breakdown: Optional[dict[str, int]] = None
+    partners: Optional[int] = None
+    location: Optional[str] = None
+    sectors: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+
+
+def name_prefix_status(doc: "Doc", name: str) -> Optional[str]:
+    """The status a name carries in its prefix ("NCE NODE" -> NCE), if any."""
+    m = doc.shared.status_prefix.match(name)
+    return doc.shared.status_of(m.group(0)) if m else None
+
+
+def strip_status_prefix(shared: SharedClusterRules, name: str) -> str:
+    return shared.status_prefix.sub("", name, count=1)
+
+
+def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
+    """Strip sentence-initial function words ("Både Tequity Cluster" -> "Tequity Cluster")."""
+    stop = set(doc.rules.leading_stopwords)
+    while True:
+        first, _, rest = name.partition(" ")
+        if rest and first in stop:
+            start += len(first) + 1
+            name = rest.lstrip()
+            continue
+        return name, start
+
+
+def is_bad_name(doc: Doc, name: str) -> bool:
+    k = name.casefold().strip()
+    if not k or k in {n.casefold() for n in doc.shared.not_names}:
+        return True
+    if doc.shared.not_name_pattern.match(name.strip()):
+        return True
+    if k in {n.casefold() for n in doc.rules.generic_names}:
+        return True
+    if k in {w.casefold() for w in doc.rules.leading_stopwords}:
+        return True
+    return any(p.pattern.fullmatch(name) for p in doc.shared.programmes)
+
+
+def pattern_candidates(doc: Doc) -> list[Cand]:
+    found: list[Cand] = []
+    pats = [*doc.shared.name_patterns, *doc.rules.name_patterns]
+    for rule in pats:
+        for m in rule.pattern.finditer(doc.text):
+            name, start = clean_name(doc, m.group("name"), m.start("name"))
+            if is_bad_name(doc, name) or doc.in_url((start, m.end("name"))):
+                continue
+            status = None
+            if "status" in m.re.groupindex and m.group("status"):
+                status = doc.shared.status_of(m.group("status"))
+            found.append(Cand(name, start, start + len(name), rule.id, status))
+    # programme phrases ("Norwegian Innovation Clusters") are never clusters
+    prog = Taken()
+    for p in doc.shared.programmes:
+        for m in p.pattern.finditer(doc.text):
+            prog.add_merged(m.start(), m.end())
+    found = [c for c in found if not prog.overlaps(c.start, c.end)]
+    # overlapping matches: keep the longest, then the earliest
+    found.sort(key=lambda c: (-(c.end - c.start), c.start))
+    kept: list[Cand] = []
+    taken = Taken()
+    for c in found:
+        if not taken.overlaps(c.start, c.end):
+            taken.add(c.start, c.end)
+            kept.append(c)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def attach_aliases(doc: Doc, cands: list[Cand]) -> list[Cand]:
+    """"A – B" (B a cluster name or "tidligere B") and "A (B)" make B an alias of A."""
+    text = doc.text
+    by_start = {c.start: c for c in cands}
+    for c in cands:
+        if c.alias_of is not None:
+            continue
+        m = doc.shared.alias_paren.match(text, c.end)
+        if m and m.group("alias")[:1].isupper():
+            alias = m.group("alias").strip()
+            if not is_bad_name(doc, alias) and doc.shared.status_of(alias) is None:
+                c.aliases.append(alias)
+                inner = next((o for o in cands if o.start == m.start("alias")), None)
+                if inner is not None and inner is not c:
+                    inner.alias_of = c
+            continue
+        d = doc.shared.alias_dash.match(text, c.end)
+        if not d:
+            continue
+        nxt = by_start.get(d.end())
+        former = doc.rules.former_name.match(text, d.end())
+        if former:
+            alias = former.group("alias")
+            c.aliases.append(alias)
+            inner = next((o for o in cands if o.start == former.start("alias")), None)
+            if inner is not None:
+                inner.alias_of = c
+        elif nxt is not None and nxt.alias_of is None:
+            c.aliases.append(nxt.name)
+            nxt.alias_of = c
+    return cands
+
+
+def list_candidates(doc: Doc, cands: list[Cand]) -> None:
+    """Names that lead list items in a cluster context."""
+    text = doc.text
+    for s, e in doc.items:
+        lead = next((c for c in cands if c.start == s), None)
+        if lead is not None:
+            if lead.alias_of is None:
+                lead.item_lead = (s, e)
+            continue
+        before = text[max(0, s - 400):s]
+        item_text = text[s:e]
+        if not (doc.rules.cluster_word.search(before) or doc.rules.cluster_word.search(item_text)):
+            continue
+        inside = [c for c in cands if s <= c.start < e]
+        if inside and inside[0].start - s < 3:
+            continue
+        if doc.list_size.get((s, e), 1) < 2:
+            continue  # a lone item: only a name by shape (above) counts
+        name = _item_lead_name(doc, s, e)
+        if name is None:
+            continue
+        nm, aliases, nend = name
+        if is_bad_name(doc, nm) or _is_other_thing(doc, nm, (s, s + len(nm))):
+            continue
+        cand = Cand(nm, s, s + len(nm), "list-item", name_prefix_status(doc, nm))
+        cand.aliases.extend(aliases)
+        cand.item_lead = (s, e)
+        cands.append(cand)
+    cands.sort(key=lambda c: c.start)
+
+
+def _is_other_thing(doc: Doc, name: str, span: tuple[int, int]) -> bool:
+    """A person, a place, a date or an amount (not a cluster). Organisations are not
+    excluded: the organisation stage lists clusters among them."""
+    for ent in doc.entities:
+        if ent.get("label") in ("PER", "GPE", "LOC", "DATE", "MONEY") and \
+                ent["start"] <= span[0] and span[1] <= ent["end"]:
+            return True
+    return False
+
+
+def _item_lead_name(doc: Doc, s: int, e: int) -> Optional[tuple[str, list[str], int]]:
+    text = doc.text
+    m = doc.shared.name_re.match(text, s, e)
+    if not m:
+        return None
+    aliases: list[str] = []
+    end = m.end()
+    # short item made only of capitalised words and connectors: the whole item is the name
+    body = text[s:e].rstrip(" .;:")
+    p = body.find("(")
+    core = body[:p].rstrip() if p > 0 else body
+    words = core.split()
+    connectors = set(doc.rules.name_connectors)
+    pm = None
+    if 0 < len(words) <= 8 and all(w[:1].isupper() or w[:1].isdigit() or w in connectors for w in words) \
+            and words[-1] not in connectors:
+        name = core
+        end = s + len(core)
+    else:
+        name = m.group(0)
+        pm = doc.shared.alias_paren.match(text, end)
+        # a long item must show it is about a cluster: an alias in brackets, a cluster
+        # word, or a count of members ("• NODE (...) er en klynge med 48 bedrifter")
+        rest = text[m.end():e]
+        if not (pm or doc.rules.cluster_word.search(rest) or doc.rules.count.search(rest)):
+            return None
+    pm = pm or doc.shared.alias_paren.match(text, end)
+    if pm and pm.group("alias")[:1].isupper():
+        aliases.append(pm.group("alias").strip())
+        end = pm.end()
+    return name, aliases, end
+
+
+def enumeration_candidates(doc: Doc, cands: list[Cand]) -> None:
+    """Siblings of a cluster name in an enumeration: "A i Bergen, Arena Oslo og B"."""
+    text = doc.text
+    rules = doc.rules
+    known = [c for c in cands]
+    added: list[Cand] = []
+
+    def occupied(span):
+        return any(overlaps(span, (c.start, c.end)) for c in known + added)
+
+    def rejected(name, span):
+        return is_bad_name(doc, name) or _is_other_thing(doc, name, span)
+
+    def step(m: re.Match) -> Optional[Cand]:
+        """The sibling an enumeration match names: known already, or added; None ends
+        the enumeration."""
+        name, start = clean_name(doc, m.group("name"), m.start("name"))
+        span = (start, start + len(name))
+        existing = next((k for k in known + added if k.start == span[0]), None)
+        if existing is not None:
+            return existing
+        if occupied(span) or rejected(name, span):
+            return None
+        cand = Cand(name, span[0], span[1], "enumeration")
+        added.append(cand)
+        return cand
+
+    for c in list(known):
+        if c.alias_of is not None:
+            continue
+        unit = doc.unit_at(c.start)
+        if unit is None:
+            continue
+        utext = text[unit.start:unit.end]
+        if not (rules.cluster_word.search(utext.replace(c.name, "")) or
+                sum(1 for k in known if unit.start <= k.start < unit.end) > 1):
+            continue
+        # to the right
+        cur_end = c.end
+        while True:
+            la = rules.location_after_name.match(text, cur_end, unit.end)
+            pos = la.end() if la else cur_end
+            m = rules.enumeration_next.match(text, pos, unit.end)
+            if not m:
+                break
+            sibling = step(m)
+            if sibling is None:
+                break
+            cur_end = sibling.end
+        # to the left
+        cur_start = c.start
+        while True:
+            m = rules.enumeration_prev.search(text, unit.start, cur_start)
+            if not m:
+                break
+            sibling = step(m)
+            if sibling is None:
+                break
+            cur_start = sibling.start
+    cands.extend(added)
+    cands.sort(key=lambda c: c.start)
+
+
+# ---- grouping and mentions
+
+
+def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
+    shared = doc.shared
+    groups: list[ClusterAcc] = []
+    index: dict[str, ClusterAcc] = {}
+
+    def keys(name: str) -> set[str]:
+        k = name_key(name)
+        return {k, name_key(strip_status_prefix(shared, name))}
+
+    for c in cands:
+        root = c
+        while root.alias_of is not None:
+            root = root.alias_of
+        names = [root.name, *root.aliases, c.name, *c.aliases]
+        acc = None
+        for n in names:
+            for k in keys(n):
+                if k in index:
+                    acc = index[k]
+                    break
+            if acc:
+                break
+        if acc is None:
+            acc = ClusterAcc(names=[root.name], cands=[])
+            groups.append(acc)
+        acc.cands.append(c)
+        for n in names:
+            if name_key(n) not in {name_key(x) for x in acc.names}:
+                acc.names.append(n)
+            for k in keys(n):
+                index.setdefault(k, acc)
+    return groups
+
+
+def find_mentions(doc: Doc, groups: list[ClusterAcc]) -> None:
+    text = doc.text
+    spans: list[tuple[int, int, ClusterAcc]] = []
+    for g in groups:
+        for c in g.cands:
+            spans.append((c.start, c.end, g))
+        for n in g.names:
+            flags = re.IGNORECASE if " " in n else 0
+            pat = re.compile(r"(?<![\w-])" + re.escape(n).replace(r"\ ", r"\s+") + r"(?![\w])", flags)
+            for m in pat.finditer(text):
+                spans.append((m.start(), m.end(), g))
+    spans.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+    kept: list[tuple[int, int, ClusterAcc]] = []
+    taken = Taken()
+    for s, e, g in spans:
+        if doc.in_url((s, e)):
+            continue
+        if not taken.overlaps(s, e):
+            taken.add(s, e)
+            kept.append((s, e, g))
+    for s, e, g in sorted(kept):
+        g.mentions.append((s, e))

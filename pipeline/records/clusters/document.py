@@ -1,0 +1,197 @@
+"""One document as the cluster builder sees it: units (sentences cut at section and
+list-item boundaries), list items, and lookups into the earlier stages' output."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from klynge.records.clusters.rules import lang_rules, shared_rules
+
+
+@dataclass
+class Unit:
+    """A sentence cut at section and list-item boundaries, whitespace-trimmed."""
+
+    start: int
+    end: int
+    section: int  # index into sections (-1 when none)
+    item: Optional[tuple[int, int]]  # the list item the unit lies in
+
+
+def attr(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class Taken:
+    """Non-overlapping spans, sorted, with a fast overlap test."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.spans: list[tuple[int, int]] = []
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_right(self.starts, s) - 1
+        return any(0 <= j < len(self.spans) and overlaps((s, e), self.spans[j])
+                   for j in (i, i + 1))
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect_right(self.starts, s)
+        self.starts.insert(i, s)
+        self.spans.insert(i, (s, e))
+
+    def add_merged(self, s: int, e: int) -> None:
+        """Add a span that may overlap others (merged into them)."""
+        while True:
+            i = bisect_right(self.starts, s) - 1
+            hit = next((j for j in (i, i + 1) if 0 <= j < len(self.spans)
+                        and overlaps((s, e), self.spans[j])), None)
+            if hit is None:
+                break
+            hs, he = self.spans.pop(hit)
+            self.starts.pop(hit)
+            s, e = min(s, hs), max(e, he)
+        self.add(s, e)
+
+
+class Doc:
+    """One document with its units and lookups."""
+
+    def __init__(self, text, lang, entities, sentences, sections, people, organisations, published):
+        self.text = text
+        self.lang = lang
+        self.shared = shared_rules()
+        self.rules = lang_rules(lang)
+        self.entities = [e for e in (entities or []) if isinstance(e, dict)]
+        self.sections = list(sections or [])
+        self.people = list(people or [])
+        self.organisations = list(organisations or [])
+        self.published = published
+        self.items = self._items()
+        self.units = self._units(sentences or [])
+        self._unit_starts = [u.start for u in self.units]
+        self.urls = [(e["start"], e["end"]) for e in self.entities if e.get("label") == "URL"]
+        self.title = self._title_unit()
+
+    # ---- structure
+    def _items(self) -> list[tuple[int, int]]:
+        """List items: from list sections, else from bullet lines. Sets ``list_size``."""
+        items: list[tuple[int, int]] = []
+        self.list_size: dict[tuple[int, int], int] = {}
+        for sec in self.sections:
+            its = []
+            for it in attr(sec, "items", None) or []:
+                it = (it["start"], it["end"]) if isinstance(it, dict) else it
+                s, e = trim(self.text, int(it[0]), int(it[1]))
+                m = self.shared.bullet_line.match(self.text, s, e)
+                if m:  # the sectioniser may keep the bullet in the item
+                    s = m.start("item")
+                if s < e:
+                    its.append((s, e))
+            for it in its:
+                self.list_size[it] = len(its)
+            items.extend(its)
+        lines = [m for m in self.shared.bullet_line.finditer(self.text)
+                 if not any(overlaps(m.span("item"), it) for it in items)]
+        run: list[re.Match] = []
+        runs: list[list[re.Match]] = []
+        for m in lines:
+            if run and (m.group("marker") != run[-1].group("marker")
+                        or self.text.count("\n", run[-1].start(), m.start()) != 1):
+                runs.append(run)
+                run = []
+            run.append(m)
+        if run:
+            runs.append(run)
+        for run in runs:
+            # a lone dash line is a quote ("– Vi er glade ..."), not a list
+            if len(run) == 1 and run[0].group("marker") in self.shared.ambiguous_markers:
+                continue
+            for m in run:
+                s, e = trim(self.text, m.start("item"), m.end("item"))
+                if s < e:
+                    items.append((s, e))
+                    self.list_size[(s, e)] = len(run)
+        return sorted(items)
+
+    def _units(self, sentences) -> list[Unit]:
+        text = self.text
+        cuts = {0, len(text)}
+        sec_bounds = []
+        for i, sec in enumerate(self.sections):
+            s, e = int(attr(sec, "start", 0)), int(attr(sec, "end", 0))
+            cuts.update((s, e))
+            sec_bounds.append((s, e, i))
+        sec_bounds.sort()
+        sec_starts = [b[0] for b in sec_bounds]
+        item_starts = [it[0] for it in self.items]
+        for s, e in self.items:
+            cuts.update((s, e))
+        spans = [(int(s), int(e)) for s, e in sentences] or [(0, len(text))]
+        # newline breaks also separate units (headings, list lines without a sentence end)
+        cuts.update(i for i, ch in enumerate(text) if ch == "\n")
+        cut_list = sorted(cuts)
+
+        def lookup(starts, spans_, pos):
+            i = bisect_right(starts, pos) - 1
+            return spans_[i] if i >= 0 and spans_[i][0] <= pos < spans_[i][1] else None
+
+        units: list[Unit] = []
+        for s, e in spans:
+            inner = cut_list[bisect_right(cut_list, s):bisect_left(cut_list, e)]
+            bounds = [s, *inner, e]
+            for a, b in zip(bounds, bounds[1:]):
+                a, b = trim(text, a, b)
+                if a >= b:
+                    continue
+                sec = lookup(sec_starts, sec_bounds, a)
+                item = lookup(item_starts, self.items, a)
+                units.append(Unit(a, b, sec[2] if sec else -1, item))
+        units.sort(key=lambda u: u.start)
+        return units
+
+    def _title_unit(self) -> Optional[Unit]:
+        for i, sec in enumerate(self.sections):
+            if attr(sec, "kind") == "title":
+                us = [u for u in self.units if u.section == i]
+                return us[0] if us else None
+        return self.units[0] if self.units else None
+
+    def unit_at(self, pos: int) -> Optional[Unit]:
+        i = bisect_right(self._unit_starts, pos) - 1
+        if i >= 0 and self.units[i].start <= pos < self.units[i].end:
+            return self.units[i]
+        return None
+
+    def section_kind(self, unit: Unit) -> Optional[str]:
+        if 0 <= unit.section < len(self.sections):
+            return attr(self.sections[unit.section], "kind")
+        return None
+
+    def in_url(self, span: tuple[int, int]) -> bool:
+        return any(overlaps(span, u) for u in self.urls)
+
+    def entities_in(self, span: tuple[int, int], labels: tuple[str, ...]) -> list[dict]:
+        return [e for e in self.entities if e.get("label") in labels
+                and span[0] <= e["start"] and e["end"] <= span[1]]
+
+    def is_place(self, span: tuple[int, int], text: str) -> bool:
+        for e in self.entities:
+            if e.get("label") in ("GPE", "LOC") and e["start"] <= span[0] and span[1] <= e["end"]:
+                return True
+        return text in self.rules.regions

@@ -1,0 +1,376 @@
+"""Facts of one cluster from the text that belongs to it: counts, location, sectors,
+organisations, status signals and the status decision, partner links."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from klynge.lexicon import name_key
+from klynge.records.clusters.candidates import (
+    ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
+)
+from klynge.records.clusters.document import Doc, Unit, attr, overlaps, trim
+
+
+def member_counts(doc: Doc, span: tuple[int, int]):
+    """(members, breakdown, partners) from the first count groups in the span."""
+    rules = doc.rules
+    text = doc.text
+    matches = list(rules.count.finditer(text, span[0], span[1]))
+    groups: list[list[re.Match]] = []
+    for m in matches:
+        if groups and rules.count_joiner.match(text[groups[-1][-1].end():m.start()]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    members = breakdown = partners = None
+    nouns = {" ".join(k.casefold().split()): v for k, v in rules.member_nouns.items()}
+    for grp in groups:
+        mem: dict[str, int] = {}
+        par = 0
+        par_found = False
+        for m in grp:
+            n = rules.number(m.group("num"))
+            if n is None:
+                continue
+            noun = " ".join(m.group("noun").casefold().split())
+            if nouns.get(noun) == "partners":
+                par += n
+                par_found = True
+            else:
+                mem[noun] = mem.get(noun, 0) + n
+        if mem and members is None:
+            members = sum(mem.values())
+            breakdown = dict(mem) if len(mem) > 1 else None
+        if par_found and partners is None:
+            partners = par
+    return members, breakdown, partners
+
+
+def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]]) -> Optional[tuple[str, int]]:
+    text = doc.text
+    rules = doc.rules
+    name_spans = list(g.mentions)
+    broad = {p.casefold() for p in rules.broad_places}
+
+    def ok(loc: str, span) -> bool:
+        if loc.casefold() in broad:
+            return False
+        return not any(overlaps(span, m) for m in name_spans)
+
+    for c in g.cands:
+        if c.loc:
+            return c.loc[0], c.loc[1]
+    for s, e in g.mentions:
+        m = rules.location_after_name.match(text, e)
+        if m and ok(m.group("loc"), m.span("loc")):
+            return m.group("loc"), m.start("loc")
+    for rule in rules.locations:
+        for s, e in segments:
+            for m in rule.pattern.finditer(text, s, e):
+                loc, span = m.group("loc"), m.span("loc")
+                if not ok(loc, span):
+                    continue
+                if rule.needs_entity and not doc.is_place(span, loc):
+                    continue
+                if rule.id.startswith("based") and loc.endswith("s") and not doc.is_place(span, loc):
+                    # genitive "Bergens-baserte"
+                    if re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
+                        loc = loc[:-1]
+                return loc, span[0]
+    return None
+
+
+def sectors_of(doc: Doc, texts: list[str]) -> list[str]:
+    found: list[tuple[int, int, str]] = []
+    for order, t in enumerate(texts):
+        for label, pats in doc.rules.sectors.items():
+            for p in pats:
+                m = p.search(t)
+                if m:
+                    found.append((order, m.start(), label))
+                    break
+    found.sort()
+    out: list[str] = []
+    for _, _, label in found:
+        if label not in out:
+            out.append(label)
+    return out
+
+
+def resolve_org(doc: Doc, name: str, span: tuple[int, int]) -> str:
+    for o in doc.organisations:
+        for m in attr(o, "mentions", None) or []:
+            try:
+                ms, me = (m[0], m[1]) if not isinstance(m, dict) else (m["start"], m["end"])
+            except (KeyError, IndexError, TypeError):
+                continue
+            if overlaps((ms, me), span):
+                return attr(o, "name")
+        names = [attr(o, "name") or "", *(attr(o, "aliases", None) or [])]
+        if any(n.casefold() == name.casefold() for n in names):
+            return attr(o, "name")
+    for ent in doc.entities:
+        if ent.get("label") == "ORG" and overlaps((ent["start"], ent["end"]), span):
+            return ent["text"]
+    return name
+
+
+def named_list(doc: Doc, start: int, end: int) -> list[str]:
+    """Names in "A, B og C": an ORG entity where one covers the part, else the part."""
+    out: list[str] = []
+    text = doc.text
+    pos = start
+    parts = []
+    for m in doc.rules.list_separator.finditer(text, start, end):
+        parts.append((pos, m.start()))
+        pos = m.end()
+    parts.append((pos, end))
+    for s, e in parts:
+        s, e = trim(text, s, e)
+        part = text[s:e].rstrip(".;:")
+        if not part[:1].isupper():
+            continue
+        ent = next((x for x in doc.entities if x.get("label") == "ORG"
+                    and x["start"] <= s and e <= x["end"]), None)
+        add_unique(out, resolve_org(doc, part, (s, s + len(part))) if ent else part)
+    return out
+
+
+def add_unique(seq: list, value) -> None:
+    if value and value not in seq:
+        seq.append(value)
+
+
+def unit_signals(doc: Doc, unit: Unit) -> list[tuple[int, Optional[str], Optional[str]]]:
+    out = []
+    text = doc.text
+    for rule in doc.rules.status_patterns:
+        for m in rule.pattern.finditer(text, unit.start, unit.end):
+            if doc.in_url(m.span()):
+                continue
+            status = rule.status
+            if "status" in m.re.groupindex and m.group("status"):
+                status = doc.shared.status_of(m.group("status")) or status
+            out.append((m.start(), status, rule.event))
+    out.sort(key=lambda t: t[0])
+    return out
+
+
+def event_date(doc: Doc, unit: Optional[Unit], pos: Optional[int] = None) -> Optional[str]:
+    """The DATE that belongs to the signal at ``pos``, else the published date.
+
+    Each DATE of the sentence belongs to the nearest status signal before it (or, when
+    none is before it, to the first one): in "fikk NCE-status i 2010 og er nå oppgradert
+    til GCE" 2010 is the date of the first event, not of the upgrade.
+    """
+    if unit is not None:
+        dates = [e for e in doc.entities_in((unit.start, unit.end), ("DATE",)) if e.get("value")]
+        if pos is None:
+            return str(dates[0]["value"]) if dates else doc.published
+        signals = sorted({p for p, _, ev in unit_signals(doc, unit) if ev} | {pos})
+        for ent in sorted(dates, key=lambda e: e["start"]):
+            before = [p for p in signals if p <= ent["start"]]
+            owner = before[-1] if before else signals[0]
+            if owner == pos:
+                return str(ent["value"])
+    return doc.published
+
+
+def scope(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc]):
+    """Segments of text that speak of this cluster only, and the units they lie in."""
+    segments: list[tuple[int, int]] = []
+    units: list[Unit] = []
+    leads = {c.item_lead for c in g.cands if c.item_lead}
+    for lead in leads:
+        for u in doc.units:
+            if lead[0] <= u.start < lead[1]:
+                segments.append((u.start, u.end))
+                units.append(u)
+    for ms, me in g.mentions:
+        u = doc.unit_at(ms)
+        if u is None or (u.item and u.item in leads):
+            continue
+        others = sorted(s for (s, e), o in owner.items() if o is not g and u.start <= s < u.end)
+        if not others:
+            segments.append((u.start, u.end))
+            units.append(u)
+            # following sentences that refer back
+            idx = doc.units.index(u)
+            for nu in doc.units[idx + 1:]:
+                if nu.section != u.section or nu.item != u.item:
+                    break
+                if any(nu.start <= s < nu.end for s, _e in owner):
+                    break
+                first = doc.text[nu.start]
+                if not (first.islower() or first.isdigit()) and \
+                        not doc.rules.backref.match(doc.text, nu.start, nu.end):
+                    break
+                segments.append((nu.start, nu.end))
+                units.append(nu)
+        else:
+            nxt = next((s for s in others if s > ms), u.end)
+            segments.append((ms, nxt))
+            units.append(u)
+    return segments, units
+
+
+EVENT_PRIORITY = ("upgrade", "new_status", "extension", "gold_label", "merger", "founding")
+
+
+def decide_status(doc: Doc, g: ClusterAcc, title_signal, own_status_elsewhere: bool):
+    """Status and event: sentence signals first, then the name's prefix, then the title.
+
+    The title's status ("To nye Arena-klynger") goes to clusters that are listed (list
+    items, enumerations), or to all when no cluster has a status signal of its own.
+    """
+    listed = any(c.source in ("list-item", "enumeration") or c.item_lead for c in g.cands)
+    sigs = sorted(g.signals, key=lambda s: s[0])
+    # a status change is the news; extensions, labels, mergers and foundings come after
+    with_event = sorted((s for s in sigs if s[2]),
+                        key=lambda s: (EVENT_PRIORITY.index(s[2]), s[0]))
+    status = next((s[1] for s in with_event if s[1] and s[2] in ("upgrade", "new_status")), None)
+    status = status or g.prefix_status or next((s[1] for s in sigs if s[1]), None)
+    event = None
+    evunit = None
+    if with_event:
+        pos, st, typ, span = with_event[0]
+        unit = doc.unit_at(pos)
+        event = {"type": typ, "status": st or status, "date": event_date(doc, unit, pos)}
+        evunit = span
+    if title_signal is not None and (own_status_elsewhere is False or listed):
+        tpos, tstatus, tevent = title_signal
+        if status is None:
+            status = tstatus
+        if event is None and tevent and status == tstatus:
+            event = {"type": tevent, "status": tstatus, "date": event_date(doc, doc.title)}
+            evunit = (doc.title.start, doc.title.end)
+    return status, event, evunit
+
+
+def link_partners(doc: Doc, groups: list[ClusterAcc]) -> None:
+    text = doc.text
+    leads_by_item = {}
+    for g in groups:
+        for c in g.cands:
+            if c.item_lead:
+                leads_by_item[c.item_lead] = g
+    for u in doc.units:
+        for rule in doc.rules.partner_links:
+            for m in rule.pattern.finditer(text, u.start, u.end):
+                org, ostart = clean_name(doc, m.group("org"), m.start("org"))
+                org = resolve_org(doc, org, (ostart, ostart + len(org)))
+                cword = m.group("count")
+                n = doc.rules.number(cword) if cword else None
+                # the list that follows the sentence (a heading over a list)
+                following = [it for it in sorted(leads_by_item) if it[0] >= u.end]
+                targets: list[ClusterAcc] = []
+                if following:
+                    nxt_items = []
+                    for it in following:
+                        between = text[u.end:it[0]] if not nxt_items else text[nxt_items[-1][1]:it[0]]
+                        if between.count("\n") > 3 and nxt_items:
+                            break
+                        if not nxt_items and len(between.strip()) > 200:
+                            break
+                        nxt_items.append(it)
+                    targets = [leads_by_item[it] for it in nxt_items]
+                if not targets:
+                    targets = [g for g in groups if any(u.start <= s < u.end for s, _ in g.mentions)]
+                if not targets and (n == len(groups) or n is None):
+                    targets = list(groups)
+                if n is not None and len(targets) > n:
+                    targets = targets[:n]
+                for g in targets:
+                    add_unique(g.organisations, org)
+                    g.evidence.add((u.start, u.end))
+    # a list section whose heading (a string from the sectioniser) is the partner line
+    for sec in doc.sections:
+        heading = attr(sec, "heading")
+        if not isinstance(heading, str) or not heading.strip():
+            continue
+        sec_span = (int(attr(sec, "start", 0)), int(attr(sec, "end", 0)))
+        targets = [g for it, g in sorted(leads_by_item.items()) if sec_span[0] <= it[0] < sec_span[1]]
+        if not targets:
+            continue
+        for rule in doc.rules.partner_links:
+            m = rule.pattern.search(heading)
+            if not m:
+                continue
+            org, _ = clean_name(doc, m.group("org"), m.start("org"))
+            org = resolve_org(doc, org, (-1, -1))
+            pos = text.rfind(heading.strip(), 0, sec_span[0] + len(heading) + 1)
+            hu = doc.unit_at(pos) if pos >= 0 else None
+            for g in targets:
+                add_unique(g.organisations, org)
+                if hu is not None:
+                    g.evidence.add((hu.start, hu.end))
+
+
+def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc]) -> None:
+    """Status signals, counts, location, sectors, organisations and people of one cluster,
+    read from the text that belongs to it (``owner``: every cluster mention's cluster)."""
+    text = doc.text
+    g.prefix_status = next((c.status for c in g.cands if c.status and c.alias_of is None), None)
+    if g.prefix_status is None:
+        g.prefix_status = name_prefix_status(doc, g.names[0])
+    for ms, me in g.mentions:
+        u = doc.unit_at(ms)
+        if u is not None:
+            g.evidence.add((u.start, u.end))
+            for pos, status, event in unit_signals(doc, u):
+                g.signals.append((pos, status, event, (u.start, u.end)))
+    segments, units = scope(doc, g, owner)
+    seg_unit = {seg: next((u for u in units if u.start <= seg[0] < u.end), None) for seg in segments}
+    # counts: the first segment that gives any
+    for seg in segments:
+        mem, br, par = member_counts(doc, seg)
+        if mem is not None and g.members is None:
+            g.members, g.members_breakdown = mem, br
+            if seg_unit[seg]:
+                g.evidence.add((seg_unit[seg].start, seg_unit[seg].end))
+        if par is not None and g.partners is None:
+            g.partners = par
+            if seg_unit[seg]:
+                g.evidence.add((seg_unit[seg].start, seg_unit[seg].end))
+    loc = location_of(doc, g, segments)
+    if loc is not None:
+        g.location = loc[0]
+        lu = doc.unit_at(loc[1])
+        if lu is not None:
+            g.evidence.add((lu.start, lu.end))
+    g.sectors = sectors_of(doc, [*g.names, *(text[s:e] for s, e in segments)])
+    # named organisations in the cluster's own text
+    for seg in segments:
+        for rule in doc.rules.member_lists:
+            for m in rule.pattern.finditer(text, seg[0], seg[1]):
+                ls, le = m.span("list")
+                for org in named_list(doc, ls, le):
+                    add_unique(g.organisations, org)
+                u = seg_unit[seg]
+                if u:
+                    g.evidence.add((u.start, u.end))
+        for rule in doc.rules.host_patterns:
+            for m in rule.pattern.finditer(text, seg[0], seg[1]):
+                org, _ = clean_name(doc, m.group("org"), m.start("org"))
+                add_unique(g.organisations, resolve_org(doc, org, m.span("org")))
+    # people: leaders and staff of the cluster
+    keys = {name_key(n) for n in g.names} | {name_key(strip_status_prefix(doc.shared, n)) for n in g.names}
+    for p in doc.people:
+        org = attr(p, "organisation")
+        roles = list(attr(p, "roles", None) or [])
+        role = next((r for r in roles if doc.rules.leader_roles.search(r or "")), roles[0] if roles else None)
+        pstart = attr(p, "start")
+        linked = org and (name_key(org) in keys or name_key(strip_status_prefix(doc.shared, org)) in keys)
+        if not linked and pstart is not None and not org and role and doc.rules.leader_roles.search(role):
+            linked = any(s <= pstart < e for s, e in segments)
+            if not linked and doc.rules.cluster_word.search(role):
+                # "Klyngeleder Kari Nordmann": the cluster named last before, same section
+                pu = doc.unit_at(pstart)
+                before = [(ms, o) for (ms, _me), o in owner.items() if ms < pstart
+                          and (pu is None or (doc.unit_at(ms) or pu).section == pu.section)]
+                linked = bool(before) and max(before, key=lambda t: t[0])[1] is g
+        if linked:
+            entry = {"name": attr(p, "name"), "role": role}
+            if entry not in g.people:
+                g.people.append(entry)

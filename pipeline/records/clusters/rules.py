@@ -1,0 +1,201 @@
+"""Cluster rule files: the models of ``rules/shared/clusters.yaml`` and
+``rules/<lang>/clusters.yaml``, their placeholders, and the loaders.
+
+Number words for counts come from each language's ``numbers.yaml`` (their one home), less
+the words that are also articles; money in budget sentences is read by the normalisers.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any, Literal, Optional
+
+from pydantic import PrivateAttr, ValidationInfo, model_validator
+
+from klynge.lexicon import ClusterStatus, StatusEventType
+from klynge.normalisers.numbers import count_words
+from klynge.rules import RuleModel, load_lang_rules, load_rules, rule_folder
+
+StatusName = ClusterStatus
+EventType = StatusEventType
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")
+
+
+def _fill(value: Any, table: dict[str, str]) -> Any:
+    """Substitute ``{KEY}`` placeholders in every string of a parsed YAML tree."""
+    if isinstance(value, str):
+        for _ in range(4):  # placeholders may contain placeholders
+            new = _PLACEHOLDER.sub(lambda m: table.get(m.group(1), m.group(0)), value)
+            if new == value:
+                break
+            value = new
+        return value
+    if isinstance(value, list):
+        return [_fill(v, table) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, table) for k, v in value.items()}
+    return value
+
+
+class _StatusWord(RuleModel):
+    pattern: re.Pattern
+    status: StatusName
+
+
+class _IdPattern(RuleModel):
+    id: str
+    pattern: re.Pattern
+
+
+class _ProgrammeName(RuleModel):
+    pattern: re.Pattern
+    name: str
+
+
+class SharedClusterRules(RuleModel):
+    placeholders: dict[str, str]
+    statuses: list[_StatusWord]
+    name_patterns: list[_IdPattern]
+    not_names: list[str]
+    not_name_pattern: re.Pattern
+    status_prefix: re.Pattern
+    bullet_line: re.Pattern
+    ambiguous_markers: str
+    alias_dash: re.Pattern
+    alias_paren: re.Pattern
+    programmes: list[_ProgrammeName]
+    year: re.Pattern
+
+    @model_validator(mode="before")
+    @classmethod
+    def _substitute(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            table = dict(data.get("placeholders") or {})
+            data = {k: (v if k == "placeholders" else _fill(v, table)) for k, v in data.items()}
+        return data
+
+    @property
+    def name_re(self) -> re.Pattern:
+        """The {NAME} placeholder as a pattern (a run of capitalised words)."""
+        return _compiled(self.placeholders["NAME"])
+
+    def status_alternation(self) -> str:
+        return "(?:" + "|".join(s.pattern.pattern for s in self.statuses) + ")"
+
+    def status_of(self, text: str) -> Optional[str]:
+        for s in self.statuses:
+            if s.pattern.fullmatch(text.strip()):
+                return s.status
+        return None
+
+
+class _StatusPattern(RuleModel):
+    id: str
+    pattern: re.Pattern
+    status: Optional[StatusName] = None
+    event: Optional[EventType] = None
+
+
+class _Location(RuleModel):
+    id: str
+    pattern: re.Pattern
+    needs_entity: bool = False
+
+
+class CountRule(RuleModel):
+    id: str
+    pattern: re.Pattern
+    priority: int = 1
+    context: Optional[re.Pattern] = None
+
+
+class _RelativeYear(RuleModel):
+    pattern: re.Pattern
+    offset: int
+
+
+class _ProgrammeRules(RuleModel):
+    budget_context: re.Pattern
+    budget_exclude: re.Pattern
+    programme_word: re.Pattern
+    currency: str  # of a MONEY entity that has none
+    relative_years: list[_RelativeYear]
+    totals: list[CountRule]
+    new: list[CountRule]
+    applicants: list[CountRule]
+
+
+class LangClusterRules(RuleModel):
+    """``rules/<lang>/clusters.yaml``. {NUM} is filled with the count words of the file's
+    language (``numbers.yaml``, their one home)."""
+
+    thousands_separators: str
+    leading_stopwords: list[str]
+    name_connectors: list[str]
+    generic_names: list[str]
+    name_patterns: list[_IdPattern]
+    cluster_word: re.Pattern
+    enumeration_next: re.Pattern
+    enumeration_prev: re.Pattern
+    list_separator: re.Pattern
+    location_after_name: re.Pattern
+    former_name: re.Pattern
+    backref: re.Pattern
+    count: re.Pattern
+    count_joiner: re.Pattern
+    member_nouns: dict[str, Literal["members", "partners"]]
+    locations: list[_Location]
+    broad_places: list[str]
+    regions: list[str]
+    status_patterns: list[_StatusPattern]
+    partner_links: list[_IdPattern]
+    member_lists: list[_IdPattern]
+    host_patterns: list[_IdPattern]
+    leader_roles: re.Pattern
+    sectors: dict[str, list[re.Pattern]]
+    programme: _ProgrammeRules
+
+    _count_words: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _substitute(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            return data
+        shared = shared_rules()
+        words = sorted(count_words(rule_folder(info)), key=len, reverse=True)
+        nouns = sorted((data.get("member_nouns") or {}), key=len, reverse=True)
+        table = dict(shared.placeholders)
+        seps = re.escape(data.get("thousands_separators") or " ")
+        table["NUM"] = r"(?:\d+(?:[" + seps + r"]\d{3})*" + "".join(
+            "|" + re.escape(w) for w in words) + r")(?![\w])"
+        table["NOUN"] = "(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns) + ")"
+        table["STATUS"] = shared.status_alternation()
+        return _fill(data, table)
+
+    @model_validator(mode="after")
+    def _words(self, info: ValidationInfo) -> "LangClusterRules":
+        self._count_words = count_words(rule_folder(info))
+        return self
+
+    def number(self, text: str) -> Optional[int]:
+        t = "".join(ch for ch in text if ch not in self.thousands_separators and not ch.isspace())
+        if t.isdigit():
+            return int(t)
+        return self._count_words.get(" ".join(text.casefold().split()))
+
+
+@lru_cache(maxsize=None)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def shared_rules() -> SharedClusterRules:
+    return load_rules("shared", "clusters.yaml", SharedClusterRules)
+
+
+def lang_rules(lang: str) -> LangClusterRules:
+    """Rules for ``lang``; languages without a file fall back to Bokmål."""
+    return load_lang_rules(lang, "clusters.yaml", LangClusterRules)

@@ -1,0 +1,49 @@
+"""Lexicon (klynge.lexicon): the gazetteer, the one name key, speech verbs."""
+from __future__ import annotations
+
+import pytest
+
+from klynge.lexicon import (
+    find_gazetteer_names, gazetteer, is_generic, lookup, name_key, speech_verbs,
+)
+from klynge.rules import registry
+
+
+def test_lexicon_gazetteer_size_and_lookup():
+    gaz = gazetteer()
+    assert len(gaz.bodies) >= 80
+    assert lookup("Norges Forskningsråd") == lookup("Research Council of Norway") == "forskningsradet"
+    assert lookup("Statkraft AS") == "statkraft"
+    assert lookup("Regjeringen") is None
+
+
+def test_lexicon_gazetteer_names_keep_norwegian_genitive():
+    text = "FNs klimapanel og Equinor's plan."
+    found = {text[s:e]: gid for s, e, gid in find_gazetteer_names(text)}
+    assert "FNs" in found and "Equinor" in found
+
+
+@pytest.mark.parametrize("word", ["Regjeringen", "regjeringens"])
+def test_lexicon_generic_nouns(word):
+    assert is_generic(word)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("H2-Cluster", "H2 Cluster"),
+    ("H2 Cluster", "H2Cluster"),
+    ("H2\u2013Cluster", "h2cluster"),
+    ("The Norwegian Hydrogen Cluster", "Norwegian  Hydrogen Cluster"),
+    ("Arena Pro–klyngen", "Arena Pro-klyngen"),
+])
+def test_lexicon_name_key_equal(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("NODE", "NCE NODE"), ("Theta Cluster", "Cluster")])
+def test_lexicon_name_key_different(a, b):
+    assert name_key(a) != name_key(b)
+
+
+@pytest.mark.parametrize("lang", registry().codes)
+def test_lexicon_speech_verbs_for_every_language(lang):
+    assert speech_verbs(lang)
