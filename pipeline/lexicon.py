@@ -21,7 +21,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from klynge.rules import RuleModel, load_lang_rules, load_rules
+from klynge.rules import RuleModel, lang_rule_chain, load_lang_rules, load_rules
 
 Span = tuple[int, int]
 
@@ -232,4 +232,6 @@ class _SpeechVerbs(BaseModel):
 
 def speech_verbs(lang: str) -> list[str]:
     """Verbs that attribute speech in ``lang`` ("sier", "said"), from its ``quotes.yaml``."""
+    if not lang_rule_chain(lang, "quotes.yaml"):
+        return []  # a language without quote rules (rules/xx/) attributes no speech
     return list(load_lang_rules(lang, "quotes.yaml", _SpeechVerbs).speech_verbs)

@@ -289,9 +289,13 @@ def test_parse_amount(lang: str, raw: str, expected: tuple[str, str] | None) -> 
     assert got == (None if expected is None else (Decimal(expected[0]), expected[1]))
 
 
-def test_unknown_language_fails_loudly() -> None:
-    with pytest.raises(ValueError):
-        find_amounts("NOK 5", "de")
+@pytest.mark.parametrize("lang", ["de", "fi", "und"])
+def test_other_language_reads_only_iso_currency_codes(lang: str) -> None:
+    # Was: a ValueError. A German release must neither crash nor be read with Norwegian
+    # currency words ("kroner"): only codes such as EUR and NOK count.
+    found = find_amounts("Förderung: EUR 2 000 000 und 5 Millionen Kronen.", lang)
+    assert [(m.text, m.value, m.currency) for m in found] == [
+        ("EUR 2 000 000", Decimal("2000000"), "EUR")]
 
 
 def test_linear_on_long_text() -> None:

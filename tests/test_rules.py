@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from klynge.rules import MissingRuleFile, lang_rule_chain, load_lang_rules, registry
-from klynge.records.people import Roles
+from klynge.records.roles import Roles
 from klynge.rulecheck import check_languages
 
 CODES = registry().codes

@@ -78,6 +78,8 @@ def literal_alternation(words) -> str:
     """Regex source matching any of ``words`` literally, longest first so the longest
     form wins ("administrerende direktør" before "direktør")."""
     import re
+    if not words:
+        return "(?!x)x"  # an empty alternation would match everywhere
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
