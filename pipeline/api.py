@@ -20,21 +20,20 @@ import json
 import operator
 import threading
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, SupportsIndex, get_args
+from typing import Any, SupportsIndex
 
-from klynge.emit import DocumentRecord, LanguageCode
+from klynge.emit import DocumentRecord
 from klynge.ingest import RawDocument, jsonl_line_reader
 from klynge.process import Processor
+from klynge.rules import registry
 
 __all__ = ["Extractor", "extract", "extract_html", "extract_many", "DEFAULT_MAX_CHARS",
-           "DEFAULT_BATCH_SIZE", "LANGUAGES", "SOURCE_PATH"]
+           "DEFAULT_BATCH_SIZE", "SOURCE_PATH"]
 
 # The command line's defaults (``klynge run --max-chars`` and ``--batch-size``); a test
 # checks they stay equal, since "the same record as the CLI" depends on max_chars.
 DEFAULT_MAX_CHARS = 2_000_000
 DEFAULT_BATCH_SIZE = 16
-# Languages a caller may name; "und" is the pipeline's verdict, not an input.
-LANGUAGES: tuple[str, ...] = tuple(c for c in get_args(LanguageCode) if c != "und")
 # source.path of every record made here, as "<stdin>" is for standard input.
 SOURCE_PATH = "<python>"
 
@@ -88,8 +87,11 @@ def _check_lang(value: object) -> str | None:
         return None
     if not isinstance(value, str):
         raise TypeError(f"lang must be a str or None, got {type(value).__name__}")
-    if value not in LANGUAGES:
-        raise ValueError(f"lang must be one of {', '.join(LANGUAGES)} or None (detect), "
+    # The registered languages (rules/shared/languages.yaml); "und" is the pipeline's
+    # verdict, not something a caller can ask for.
+    codes = registry().codes
+    if value not in codes:
+        raise ValueError(f"lang must be one of {', '.join(codes)} or None (detect), "
                          f"got {value!r}")
     return value
 
@@ -185,8 +187,8 @@ class Extractor:
         """The record of one plain text, as ``klynge run`` writes it for a JSONL line
         ``{"text": text, "id": id, ...}``.
 
-        ``id``: the record's id (default: ``sha1:`` and a hash of the text). ``lang``: one
-        of ``nb nn en da sv`` to skip detection. ``published``: a ``datetime.date`` or
+        ``id``: the record's id (default: ``sha1:`` and a hash of the text). ``lang``: a
+        registered language (``nb nn en da sv``) to skip detection. ``published``: a ``datetime.date`` or
         ``"YYYY-MM-DD"``, the base for relative dates (default: the text's dateline).
         ``url``, ``title``: kept in ``source.url`` and ``title`` (the title the text's
         own first line gives wins). An empty text gives an error record (code ``empty``).

@@ -60,7 +60,7 @@ def test_api_defaults_are_the_cli_defaults():
 
 
 def test_api_extract_is_byte_identical_to_klynge_run_on_the_gold_corpus(cli_lines):
-    assert len(cli_lines) == len(TEXTS) == 46
+    assert len(cli_lines) == len(TEXTS) > 0
     for path in TEXTS:
         cli = cli_lines[str(CORPUS / "texts" / path.name)]
         record = klynge.extract(path.read_bytes().decode("utf-8"))
