@@ -2,6 +2,39 @@
 
 Stages, in the order data flows: ingest -> normalise -> language -> sections ->
 entities -> records -> emit. Each is one module of this package.
+
+The Python API (``klynge.extract``, ``extract_html``, ``extract_many``, ``Extractor``,
+``nlp``) is imported on first use, so ``import klynge`` stays cheap: no spaCy, no models.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 SCHEMA_VERSION = "1.0"
+
+__all__ = ["extract", "extract_html", "extract_many", "Extractor", "nlp", "DocumentRecord",
+           "__version__", "SCHEMA_VERSION"]
+
+if TYPE_CHECKING:
+    from klynge.api import Extractor, extract, extract_html, extract_many
+    from klynge.emit import DocumentRecord
+    from klynge.spacy_api import nlp
+
+_LAZY = {"extract": "klynge.api", "extract_html": "klynge.api", "extract_many": "klynge.api",
+         "Extractor": "klynge.api", "nlp": "klynge.spacy_api",
+         "DocumentRecord": "klynge.emit"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'klynge' has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

@@ -63,7 +63,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import IO, Any
@@ -76,6 +76,7 @@ __all__ = [
     "INGEST_FLAGS",
     "FOLDER_EXTENSIONS",
     "iter_documents",
+    "jsonl_line_reader",
     "OutputPathError",
     "check_output_path",
 ]
@@ -663,6 +664,24 @@ def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument
         return
     f.seek(0)
     yield from _iter_jsonl_lines(f, path, run)
+
+
+def jsonl_line_reader(path: str, *, max_chars: int | None = None
+                      ) -> Callable[[bytes, int], RawDocument | None]:
+    """A function ``read(line, line_no)`` that reads one JSONL line exactly as a line of a
+    .jsonl file is read (None for a blank line), ids unique across its calls.
+
+    For callers that hold their records in memory (``klynge.api``): they go through this
+    very code, so they cannot drift from what ``klynge run`` makes of a JSONL file.
+    """
+    if max_chars is not None and max_chars < 1:
+        raise ValueError(f"max_chars must be a positive integer, got {max_chars!r}")
+    run = _Run(max_chars)
+
+    def read(line: bytes, line_no: int) -> RawDocument | None:
+        return _jsonl_record(line, path, line_no, run)
+
+    return read
 
 
 # --------------------------------------------------------------------------- files & folders
