@@ -175,9 +175,12 @@ class RuleSpans:
         self.name = name
         self.spans_key = spans_key
         self.gazetteer = gazetteer
+        # Used alone (spacy.blank("nb").add_pipe(...)), a Doc carries no language of its
+        # own: the pipeline's language is the text's.
+        self.default_lang = nlp.lang
 
     def __call__(self, doc: Doc) -> Doc:
-        lang = registry().rules_language(doc._.klynge_lang)
+        lang = registry().rules_language(doc._.klynge_lang or self.default_lang)
         base = doc._.klynge_base_date
         spans = []
         text = doc_text(doc)
