@@ -204,7 +204,7 @@ def _cmd_language(args) -> int:
                 text = text if isinstance(text, str) else ""
             else:
                 text = line
-            res = detector.detect(text)
+            res = detector.detect_whole(text)
             print(json.dumps({"language": res.code, "confidence": res.confidence}))
     finally:
         if fh is not sys.stdin:

@@ -196,6 +196,11 @@ class LangIdThresholds(RuleModel):
     section_min_letters: int = DEFAULT_SECTION_MIN_LETTERS
     section_min_confidence: float = DEFAULT_SECTION_MIN_CONFIDENCE
     veto_min_letters: int = 40
+    document_veto_min_letters: int = 10
+    short_text_letters: int = 40
+    short_text_prior: str = "nb"
+    short_text_confidence: float = 0.8
+    short_text_group: list[str] = ["da", "sv"]
 
 
 def load_thresholds(path: Path | None = None) -> dict[str, float]:
@@ -215,13 +220,14 @@ class _LangDetectVeto:
     def __init__(self) -> None:
         self._lock = threading.Lock()
 
-    def foreign_probability(self, text: str) -> tuple[str, float]:
-        """(likeliest code outside ours, total probability outside ours), or ("", 0.0)."""
+    def foreign_probability(self, text: str) -> tuple[str, float, float]:
+        """(likeliest code outside ours, its probability, total probability outside ours),
+        or ("", 0.0, 0.0)."""
         try:
             from langdetect import DetectorFactory, detect_langs
             from langdetect.lang_detect_exception import LangDetectException
         except ImportError:  # optional at run time: without it no veto
-            return "", 0.0
+            return "", 0.0, 0.0
         with self._lock:
             # langdetect samples n-grams at random; with a fixed seed each call starts a
             # fresh Random(0), so the answer is a function of the text alone. The lock
@@ -230,13 +236,14 @@ class _LangDetectVeto:
             try:
                 probs = detect_langs(text)
             except LangDetectException:
-                return "", 0.0
+                return "", 0.0, 0.0
         ours = sum(p.prob for p in probs if p.lang in self._OURS)
         foreign = [p for p in probs if p.lang not in self._OURS]
         if not foreign:
-            return "", 0.0
-        best = max(foreign, key=lambda p: p.prob)
-        return best.lang, 1.0 - ours
+            return "", 0.0, 0.0
+        best = max(foreign, key=lambda p: (p.prob, p.lang))
+        # langdetect says "zh-cn"; the output schema takes ISO 639 codes only.
+        return best.lang.split("-")[0], best.prob, 1.0 - ours
 
 
 class _Py3LangidMember:
@@ -348,26 +355,60 @@ class LanguageDetector:
                 probs[unsure] = softmax(scores[unsure])
         return probs, letters, fit
 
-    def _decide(self, text: str, probs: np.ndarray, letters: int, fit: float) -> LanguageResult:
-        if letters < self.thresholds["min_letters"]:
+    def _decide(self, text: str, probs: np.ndarray, letters: int, fit: float,
+                veto_min_letters: int | None = None) -> LanguageResult:
+        """The rules, in order (thresholds in ``rules/shared/langid.yaml``):
+
+        1. fewer than ``min_letters`` letters: ``und``, confidence 0;
+        2. a text that fits all our languages badly is asked of langdetect: when it puts
+           ``foreign_confidence`` on languages outside ours, the answer is its likeliest
+           language's own code ("de") with langdetect's probability, or ``und`` when no
+           single language is that likely, with confidence 1 - that mass (low); when it
+           does not, our probability is scaled by the mass it leaves to our languages;
+        3. a short text (under ``short_text_letters``) whose guess (da, sv or nb itself) is
+           below ``short_text_confidence`` is ``short_text_prior`` (nb): a few words cannot tell
+           Bokmål from Danish ("IFE i Halden."), and nb is what this tool mostly reads;
+           its confidence is what our model gives nb;
+        4. a top probability below ``min_confidence``: ``und`` with that probability;
+        5. else our model's top language and probability.
+        """
+        th = self.thresholds
+        if letters < th["min_letters"]:
             return LanguageResult(UND, 0.0)
         best = int(np.argmax(probs))
         conf = float(probs[best])
-        if (self._veto is not None and fit < self.foreign_loglik
-                and letters >= self.thresholds["veto_min_letters"]):
+        veto_from = th["veto_min_letters"] if veto_min_letters is None else veto_min_letters
+        if self._veto is not None and fit < self.foreign_loglik and letters >= veto_from:
             # Our model always picks one of its five; a text that fits all of them badly
             # may be German or Finnish, and langdetect knows 55 languages.
-            _, foreign = self._veto.foreign_probability(text)
-            if foreign >= self.thresholds["foreign_confidence"]:
-                return LanguageResult(UND, round(foreign, 4))
-        if conf < self.thresholds["min_confidence"]:
+            code, p, foreign = self._veto.foreign_probability(text)
+            if foreign >= th["foreign_confidence"]:
+                if p >= th["foreign_confidence"]:
+                    return LanguageResult(code, round(p, 4))
+                return LanguageResult(UND, round(1.0 - foreign, 4))
+            conf *= 1.0 - foreign
+        label = self.labels[best]
+        prior = th["short_text_prior"]
+        if (letters < th["short_text_letters"] and prior in self.labels
+                and (label in th["short_text_group"] or label == prior)
+                and conf < th["short_text_confidence"]):
+            return LanguageResult(prior, round(float(probs[self.labels.index(prior)]), 4))
+        if conf < th["min_confidence"]:
             return LanguageResult(UND, round(conf, 4))
-        return LanguageResult(self.labels[best], round(conf, 4))
+        return LanguageResult(label, round(conf, 4))
 
-    def detect(self, text: str) -> LanguageResult:
-        return self.detect_many([text])[0]
+    def detect(self, text: str, veto_min_letters: int | None = None) -> LanguageResult:
+        return self.detect_many([text], veto_min_letters)[0]
 
-    def detect_many(self, texts: Iterable[str]) -> list[LanguageResult]:
+    def detect_whole(self, text: str) -> LanguageResult:
+        """The language of a whole document: as :meth:`detect`, but langdetect is asked
+        from ``document_veto_min_letters`` letters on (once per document, so a short
+        German or French release is told apart from ours; sections keep the higher
+        ``veto_min_letters``, where the calls would cost most of the stage's time)."""
+        return self.detect(text, int(self.thresholds["document_veto_min_letters"]))
+
+    def detect_many(self, texts: Iterable[str],
+                    veto_min_letters: int | None = None) -> list[LanguageResult]:
         texts = list(texts)
         out: list[LanguageResult] = []
         # Batches bound the n-gram index arrays (about 16 bytes per character) on big inputs;
@@ -376,7 +417,7 @@ class LanguageDetector:
             batch = texts[i : i + _BATCH]
             probs, letters, fit = self.probabilities(batch)
             out.extend(
-                self._decide(t, p, int(n), float(f))
+                self._decide(t, p, int(n), float(f), veto_min_letters)
                 for t, p, n, f in zip(batch, probs, letters, fit)
             )
         return out
@@ -464,13 +505,19 @@ def _document_from_results(
     results: list[LanguageResult],
 ) -> LanguageResult:
     weight: dict[str, float] = {}
+    total = 0.0
     for (s, e), res in zip(spans, results):
         if res.code != UND:
-            weight[res.code] = weight.get(res.code, 0.0) + _letters(text[s:e]) * res.confidence
+            n = _letters(text[s:e])
+            weight[res.code] = weight.get(res.code, 0.0) + n * res.confidence
+            total += n
     if not weight:
         # No section is long enough on its own: judge the whole text at once.
         return detector.detect(text)
-    total = sum(weight.values())
+    # The winner's confidence is its letter-weighted mean confidence over every section
+    # that voted: agreeing, sure sections give about their own confidence; sections in
+    # other languages or unsure ones lower it (a share of the votes would give 1.0 to a
+    # text whose sections all lean one way, however weakly).
     # Ties broken by the fixed label order so the answer never depends on dict order.
     code = max(weight, key=lambda c: (weight[c], -CLASSES.index(c)))
     return LanguageResult(code, round(weight[code] / total, 4))

@@ -118,7 +118,7 @@ class Processor:
             doc_lang, lang_conf = given, 1.0
         else:
             # A first guess picks the section rules; the sections then give the real vote.
-            first = self.detector.detect(text[:FIRST_GUESS_CHARS])
+            first = self.detector.detect_whole(text[:FIRST_GUESS_CHARS])
             doc_lang, lang_conf = first.code, first.confidence
         rule_lang = reg.rules_language(doc_lang)
         sections, meta = split_sections(text, rule_lang)
