@@ -294,14 +294,27 @@ def seed_organisations(text: str) -> list[dict]:
 def test_rule_files_load_and_compile():
     shared = shared_rules()
     assert shared.name_patterns and shared.statuses
-    for lang in ("nb", "nn", "en"):
+    members = {"nb": "39 medlemmer", "nn": "39 medlemmer", "en": "39 members",
+               "da": "39 medlemmer", "sv": "39 medlemmar"}
+    for lang, phrase in members.items():
         rules = lang_rules(lang)
         for rule in rules.status_patterns:
             assert "{" + "NAME}" not in rule.pattern.pattern
             assert "{" + "STATUS}" not in rule.pattern.pattern
         assert "{" + "NUM}" not in rules.count.pattern
-        assert rules.count.search("39 medlemmer" if lang != "en" else "39 members")
-    assert lang_rules("sv") is lang_rules("nb")  # unknown languages fall back to Bokmål
+        assert rules.count.search(phrase)
+
+
+@pytest.mark.parametrize("text,lang,name,members", [
+    ("Bestyrelsen har bevilget 24,5 mio. kr. til den nationale klynge Odense Robotics, som "
+     "nu tæller over 160 medlemsvirksomheder.", "da", "Odense Robotics", 160),
+    ("Vinnova satsar 15 miljoner kronor på klustret Lindholmen Science Park, som samlar 40 "
+     "medlemsföretag.", "sv", "Lindholmen Science Park", 40),
+])
+def test_clusters_danish_and_swedish_phrasings(text, lang, name, members):
+    clusters, _ = extract_clusters(text, lang=lang, entities=[], sentences=[(0, len(text))],
+                                   sections=[], people=[], organisations=[], published=None)
+    assert [(c["name"], c["members"]) for c in clusters] == [(name, members)]
 
 
 def test_models_forbid_extra_fields():

@@ -32,8 +32,15 @@ def test_rules_every_language_resolves_every_file(code):
 
 
 def test_rules_missing_file_falls_back_by_the_chain():
-    # Regression: a Danish document ended in internal_error (no rules/da/roles.yaml).
-    assert load_lang_rules("da", "roles.yaml", Roles) is load_lang_rules("nb", "roles.yaml", Roles)
+    # Regression: a Danish document ended in internal_error (no rules/da/roles.yaml then).
+    # Danish has no sections.yaml of its own: it reads Bokmål's and Nynorsk's wording.
+    assert lang_rule_chain("da", "sections.yaml") == ["nb", "nn"]
+    reg = registry()
+    for code in reg.codes:
+        for name in reg.per_language_files:
+            found = lang_rule_chain(code, name)
+            assert found[0] in reg.chain(code)
+    assert load_lang_rules("da", "roles.yaml", Roles) is not load_lang_rules("nb", "roles.yaml", Roles)
 
 
 @pytest.mark.parametrize("code", ["und", "de", "fr", "fi", "sme"])
