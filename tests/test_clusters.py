@@ -314,7 +314,7 @@ def test_rule_files_load_and_compile():
 def test_clusters_danish_and_swedish_phrasings(text, lang, name, members):
     clusters, _ = extract_clusters(text, lang=lang, entities=[], sentences=[(0, len(text))],
                                    sections=[], people=[], organisations=[], published=None)
-    assert [(c["name"], c["members"]) for c in clusters] == [(name, members)]
+    assert [(c.name, c.members) for c in clusters] == [(name, members)]
 
 
 def test_models_forbid_extra_fields():
