@@ -24,7 +24,7 @@ from typing import Any, SupportsIndex
 
 from klynge.emit import DocumentRecord
 from klynge.ingest import RawDocument, jsonl_line_reader
-from klynge.process import Processor
+from klynge.process import Processor, iter_batches
 from klynge.rules import registry
 
 __all__ = ["Extractor", "extract", "extract_html", "extract_many", "DEFAULT_MAX_CHARS",
@@ -131,17 +131,6 @@ def _json_default(value: object) -> object:
 def _item_error(n: int, code: str, message: str) -> RawDocument:
     return RawDocument(text=None, id=None, source={"path": SOURCE_PATH, "line": n, "url": None},
                        error=(code, f"{SOURCE_PATH}:{n}: {message}"))
-
-
-def _batches(items: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
-    batch: list[RawDocument] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class Extractor:
@@ -264,7 +253,7 @@ class Extractor:
 
     def _records(self, raws: Iterable[RawDocument], workers: int, size: int
                  ) -> Iterator[DocumentRecord]:
-        batches = _batches(raws, size)
+        batches = iter_batches(raws, size)
         if workers == 1:
             processor = self.load()._processor
             assert processor is not None
