@@ -671,3 +671,42 @@ def test_clusters_h2_spellings_are_one_cluster_in_one_document():
     assert [(c["name"], c["partners"], c["status"]) for c in records["clusters"]] == [
         ("H2Cluster", 37, "Arena")]
     assert len(records["organisations"]) == 1
+
+
+# ---- releases from many publishers (issue 14): locations from the place gazetteer
+# Examples written for these tests.
+
+
+@pytest.mark.parametrize("text, lang, name, location", [
+    ("Fjellteknikk Cluster er ei klynge med hovudkontor på Voss.", "nn",
+     "Fjellteknikk Cluster", "Voss"),
+    ("Fjellteknikk Cluster har sitt hovudkontor på Heiane på Stord.", "nn",
+     "Fjellteknikk Cluster", "Stord"),
+    ("The Halden-based Fjord Data Cluster has 40 members.", "en", "Fjord Data Cluster", "Halden"),
+    ("Fjord Data Cluster er en klynge med utspring i Stavanger-regionen.", "nb",
+     "Fjord Data Cluster", "Stavanger"),
+    ("Fjord Data Cluster is headquartered in the Bergen region.", "en",
+     "Fjord Data Cluster", "Bergen"),
+])
+def test_clusters_location_from_place_gazetteer(text, lang, name, location):
+    clusters, _ = run(text, lang=lang)
+    assert by_name(clusters)[name].location == location
+
+
+def test_clusters_lone_cluster_located_by_cluster_sentences_and_title():
+    text = ("Tromsøs havklynge får Arena-status\n\nNordlys Ocean Cluster er tatt opp i "
+            "Arena-programmet.\n\nKlyngesamarbeidet samler bedrifter i hele landsdelen.")
+    clusters, _ = run(text)
+    assert [(c.name, c.location) for c in clusters] == [("Nordlys Ocean Cluster", "Tromsø")]
+
+
+def test_clusters_lone_cluster_located_where_the_release_keeps_returning():
+    text = ("Nordlys Ocean Cluster arrangerte konferanse.\n\nKonferansen samlet 200 deltakere "
+            "i Tromsø. I Tromsø finnes sterke fagmiljøer, sier ordføreren. Også Bodø var med.")
+    ents = _all(text, "GPE", "Tromsø") + [_ent(text, "GPE", "Bodø")]
+    clusters, _ = run(text, entities=ents)
+    assert clusters[0].location == "Tromsø"
+    # a place inside the cluster's own name does not place it
+    text = "Oslo Fish Cluster i vekst.\n\nOslo Fish Cluster har 30 medlemmer. Oslo Fish Cluster vokser."
+    clusters, _ = run(text, entities=_all(text, "ORG", "Oslo Fish Cluster"))
+    assert clusters[0].location is None

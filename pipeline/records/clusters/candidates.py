@@ -60,6 +60,11 @@ def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
             start += len(first) + 1
             name = rest.lstrip()
             continue
+        d = doc.shared.descriptor_head.match(name)
+        if d and d.end() < len(name):
+            start += d.end()
+            name = name[d.end():]
+            continue
         return name, start
 
 

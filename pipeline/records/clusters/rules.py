@@ -60,6 +60,7 @@ class SharedClusterRules(RuleModel):
     name_patterns: list[_IdPattern]
     not_names: list[str]
     not_name_pattern: re.Pattern
+    descriptor_head: re.Pattern
     status_prefix: re.Pattern
     bullet_line: re.Pattern
     ambiguous_markers: str
