@@ -65,15 +65,20 @@ def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
         keep = lines[0] if doc.shared.status_prefix.match(name) else lines[-1]
         start += name.index(keep) if keep is lines[0] else len(name) - len(keep)
         name = keep.strip()
-    for ent in doc.entities:
-        # "June 2007 Oslo Cancer Cluster": a date before the name
-        if ent.get("label") == "DATE" and ent["start"] <= start < ent["end"] < start + len(name):
-            cut = ent["end"] - start
-            name, start = name[cut:].lstrip(), start + cut + (len(name[cut:]) - len(name[cut:].lstrip()))
     stop = set(doc.rules.leading_stopwords)
     while True:
         first, _, rest = name.partition(" ")
-        if rest and first in stop:
+        # "June 2007 Oslo Cancer Cluster", "2009 Oslo Cancer Cluster": a date before the name
+        date = next((ent for ent in doc.entities if ent.get("label") == "DATE"
+                     and ent["start"] <= start < ent["end"] < start + len(name)), None)
+        if date is not None:
+            cut = date["end"] - start
+            rest = name[cut:]
+            start += cut + len(rest) - len(rest.lstrip())
+            name = rest.lstrip()
+            continue
+        # a function word, or a year ("2009 Oslo Cancer Cluster"), never starts a name
+        if rest and (first in stop or doc.shared.year.fullmatch(first)):
             start += len(first) + 1
             name = rest.lstrip()
             continue

@@ -12,11 +12,15 @@ from klynge.records.clusters.candidates import (
 from klynge.records.clusters.document import Doc, Unit, attr, overlaps, trim
 
 
-def member_counts(doc: Doc, span: tuple[int, int]):
+_MEMBERSHIP = re.compile(r"(?i)medlem|member|partner|partnar")
+
+
+def member_counts(doc: Doc, span: tuple[int, int], membership_only: bool = False):
     """(members, breakdown, partners) from the first count groups in the span."""
     rules = doc.rules
     text = doc.text
-    matches = list(rules.count.finditer(text, span[0], span[1]))
+    matches = [m for m in rules.count.finditer(text, span[0], span[1])
+               if not membership_only or _MEMBERSHIP.search(m.group("noun"))]
     groups: list[list[re.Match]] = []
     for m in matches:
         if groups and rules.count_joiner.match(text[groups[-1][-1].end():m.start()]):
@@ -364,6 +368,15 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.evidence.add((u.start, u.end))
             for pos, status, event in unit_signals(doc, u):
                 g.signals.append((pos, status, event, (u.start, u.end)))
+    if lone and not g.prefix_status and not any(sig[1] for sig in g.signals):
+        # a release about one cluster reports its status anywhere: "klyngeprosjektet, som
+        # fikk Arenastatus i 2014", "In 2007, we became a Norwegian Centre of Expertise"
+        for u in doc.units:
+            sigs = [x for x in unit_signals(doc, u) if x[1] and (
+                x[2] in ("new_status", "upgrade") or doc.rules.cluster_word.search(text, u.start, u.end))]
+            if sigs:
+                g.signals.extend((pos, st, ev, (u.start, u.end)) for pos, st, ev in sigs)
+                break
     segments, units = scope(doc, g, owner)
     seg_unit = {seg: next((u for u in units if u.start <= seg[0] < u.end), None) for seg in segments}
     # counts: the first segment that gives any
@@ -377,6 +390,15 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.partners = par
             if seg_unit[seg]:
                 g.evidence.add((seg_unit[seg].start, seg_unit[seg].end))
+    if lone and g.members is None and g.partners is None:
+        # a release about one cluster gives its size anywhere ("i dag er det 29
+        # medlemsbedrifter"), but only in words that mean membership, not "bedrifter"
+        for u in doc.units:
+            mem, br, par = member_counts(doc, (u.start, u.end), membership_only=True)
+            if mem is not None or par is not None:
+                g.members, g.members_breakdown, g.partners = mem, br, par
+                g.evidence.add((u.start, u.end))
+                break
     loc = location_of(doc, g, segments)
     if loc is None and lone:
         # A release about one cluster places it anywhere: "klynga som har hovudkontor på

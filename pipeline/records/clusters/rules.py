@@ -89,6 +89,10 @@ class SharedClusterRules(RuleModel):
         for s in self.statuses:
             if s.pattern.fullmatch(text.strip()):
                 return s.status
+        # status words matched inside a case-insensitive signal: "arenaprogram", "arenaklynge"
+        for s in self.statuses:
+            if re.fullmatch(s.pattern.pattern, text.strip(), re.IGNORECASE):
+                return s.status
         return None
 
 
