@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: optional organisation id
 
 __all__ = ["extract", "extract_html", "extract_many", "Extractor", "nlp", "DocumentRecord",
            "__version__", "SCHEMA_VERSION"]

@@ -77,6 +77,8 @@ class PersonOut(_Out):
 class OrganisationOut(_Out):
     name: str
     aliases: list[str] = []
+    id: str | None = Field(None, description="Stable id of the body in the gazetteer "
+                           "(rules/shared/organisations.yaml), when it knows the body; added in 1.1.")
 
 
 class AmountOut(_Out):

@@ -115,6 +115,31 @@ def _cluster_key(names: set[str], gold: list[tuple[set[str], str]]) -> str:
     return next((key for g, key in gold if names & g), "~" + sorted(names)[0])
 
 
+def _show_names(name: str, aliases: Iterable[str]) -> str:
+    aliases = [a for a in aliases if a != name]
+    return f"{name!r}" + (f" (also {', '.join(repr(a) for a in aliases)})" if aliases else "")
+
+
+def _record_describe(noun: str, shown: dict[str, str], attr: str | None = None):
+    """Errors of a record metric as text a person reads ("cluster 'X': location 'Y'"),
+    not the comparison key: ``shown`` maps each key to the record's names as written."""
+    def describe(item):
+        key, value = (item if attr else (item, None))
+        text = f"{noun} {shown.get(key, key.lstrip('~'))}"
+        if attr:
+            text += f": {attr} {value!r}"
+        return {"text": text}
+    return describe
+
+
+def _tuple_describe(*parts: str):
+    """("kari nordmann", "nok") -> "person 'kari nordmann', role 'nok'"."""
+    def describe(item):
+        values = item if isinstance(item, tuple) else (item,)
+        return {"text": ", ".join(f"{p} {v!r}" for p, v in zip(parts, values))}
+    return describe
+
+
 def source_family(source: str) -> str:
     """``model``, or ``rule:`` + the rule's family ("rule:gpe.norge" -> "rule:gpe"): one
     precision per kind of rule, not one per gazetteer entry."""
@@ -147,10 +172,11 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
         s.fp += len(spans) - hits
 
     scorer.add("people", doc, [_norm(p["name"]) for p in pred["people"]],
-               [_norm(p.name) for p in g.people])
+               [_norm(p.name) for p in g.people], _tuple_describe("person"))
     scorer.add("people.roles", doc,
                [(_norm(p["name"]), _norm(r)) for p in pred["people"] for r in p["roles"]],
-               [(_norm(p.name), _norm(r)) for p in g.people for r in p.roles])
+               [(_norm(p.name), _norm(r)) for p in g.people for r in p.roles],
+               _tuple_describe("person", "role"))
     # A person's organisation counts under any of its names in the gold organisations
     # ("UD" for "Utenriksdepartementet").
     gold_names = _org_names([o.model_dump() for o in g.organisations])
@@ -162,29 +188,38 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     scorer.add("people.organisation", doc,
                [(_norm(p["name"]), org_key(p["organisation"])) for p in pred["people"]
                 if p.get("organisation")],
-               [(_norm(p.name), org_key(p.organisation)) for p in g.people if p.organisation])
-    pk, gk = _match_orgs(_org_names(pred["organisations"]),
-                         _org_names([o.model_dump() for o in g.organisations]))
-    scorer.add("organisations", doc, pk, gk)
+               [(_norm(p.name), org_key(p.organisation)) for p in g.people if p.organisation],
+               _tuple_describe("person", "organisation"))
+    gold_orgs = [o.model_dump() for o in g.organisations]
+    pk, gk = _match_orgs(_org_names(pred["organisations"]), _org_names(gold_orgs))
+    shown = {k: _show_names(o["name"], o.get("aliases", [])) for k, o in zip(pk, pred["organisations"])}
+    shown.update({k: _show_names(o["name"], o.get("aliases", [])) for k, o in zip(gk, gold_orgs)})
+    scorer.add("organisations", doc, pk, gk, _record_describe("organisation", shown))
     scorer.add("amounts", doc, [(a["value"], a["currency"]) for a in pred["amounts"]],
-               [(_dec(a.value), a.currency) for a in g.amounts])
-    scorer.add("dates", doc, [d["value"] for d in pred["dates"]], [d.value for d in g.dates])
+               [(_dec(a.value), a.currency) for a in g.amounts], _tuple_describe("amount", "currency"))
+    scorer.add("dates", doc, [d["value"] for d in pred["dates"]], [d.value for d in g.dates],
+               _tuple_describe("date"))
     scorer.add("urls", doc, [_norm(u["url"]).rstrip("/") for u in pred["urls"]],
-               [_norm(u.url).rstrip("/") for u in g.urls])
+               [_norm(u.url).rstrip("/") for u in g.urls], _tuple_describe("url"))
     scorer.add("quotes", doc, [_quote_key(q["start"], q["end"], q.get("speaker"), g.quotes)
                                for q in pred["quotes"]],
-               [(q.start, _norm(q.speaker)) for q in g.quotes])
+               [(q.start, _norm(q.speaker)) for q in g.quotes],
+               lambda q: {"start": abs(q[0]), "text": f"quote at {abs(q[0])}: "
+                          f"{text[abs(q[0]):abs(q[0]) + 2 * CONTEXT]!r}, speaker {q[1] or None!r}"})
     gold_clusters = [({name_key(c.name), *(name_key(a) for a in c.aliases)}, name_key(c.name))
                      for c in g.clusters]
     pred_keys = [_cluster_key({name_key(c["name"]), *(name_key(a) for a in c.get("aliases", []))},
                               gold_clusters) for c in pred["clusters"]]
-    scorer.add("clusters", doc, pred_keys, [k for _, k in gold_clusters])
+    shown = {k: _show_names(c["name"], c.get("aliases", [])) for k, c in zip(pred_keys, pred["clusters"])}
+    shown.update({name_key(c.name): _show_names(c.name, c.aliases) for c in g.clusters})
+    scorer.add("clusters", doc, pred_keys, [k for _, k in gold_clusters],
+               _record_describe("cluster", shown))
     for attr in ("status", "members", "partners", "location"):
         scorer.add(f"clusters.{attr}", doc,
                    [(k, _norm(str(c.get(attr)))) for k, c in zip(pred_keys, pred["clusters"])
                     if c.get(attr) is not None],
                    [(name_key(c.name), _norm(str(getattr(c, attr)))) for c in g.clusters
-                    if getattr(c, attr) is not None])
+                    if getattr(c, attr) is not None], _record_describe("cluster", shown, attr))
     gold_bounds = {s.start for s in g.sections if s.start > 0}
     pred_bounds = {s["start"] for s in pred["sections"] if s["start"] > 0}
     scorer.add("sections.boundaries", doc, sorted(pred_bounds), sorted(gold_bounds),
@@ -418,10 +453,28 @@ def render_html(scores: dict, pairs: list[tuple[GoldDocument, dict]], errors: li
                      + render(marked) + "<ul>")
         for e in by_doc[gold.meta.id]:
             if not e["metric"].startswith("entities"):
-                parts.append(f"<li>{html.escape(json.dumps(e, ensure_ascii=False))}</li>")
+                parts.append(f"<li>{html.escape(describe_error(e))}</li>")
         parts.append("</ul></div>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+_ERROR_TYPES = {"fp": "extra", "fn": "missed", "wrong": "wrong"}
+
+
+def describe_error(e: dict) -> str:
+    """One error as a line of text: "clusters.location missed: cluster 'X': location 'Y'"."""
+    head = f"{e['metric']} {_ERROR_TYPES.get(e['type'], e['type'])}: "
+    if "text" in e and "label" not in e:
+        return head + e["text"]
+    if "label" in e:
+        return head + f"{e['label']} {e['text']!r} at {e['start']}"
+    if "gold" in e:
+        where = f" at {e['start']}" if "start" in e else ""
+        return head + f"gold {e['gold']!r}, predicted {e.get('pred')!r}{where}"
+    if "context" in e:
+        return head + f"at {e.get('start')}: {e['context']!r}"
+    return head + (e.get("message") or "")
 
 
 def _non_overlapping(ents: list[dict]) -> list[dict]:

@@ -10,7 +10,9 @@ that uses it, so no stage imports another stage for its words.
 * :func:`name_key`, the one comparison key for organisation and cluster names;
 * :func:`speech_verbs`, read from each language's ``quotes.yaml`` (their one home);
 * the cluster status and event vocabularies, which the cluster rule files and the output
-  schema both name.
+  schema both name;
+* the Norwegian places (``rules/shared/places.yaml``: municipalities, counties, regions,
+  towns) that locate a cluster, with :func:`place_name` for the forms they take in text.
 """
 from __future__ import annotations
 
@@ -217,6 +219,85 @@ def find_gazetteer_names(text: str) -> list[tuple[int, int, str]]:
             e += 1
         out.append((s, e, gid))
     return out
+
+
+# --------------------------------------------------------------------------- places
+
+
+class Municipality(RuleModel):
+    nr: str
+    name: str
+    county: str
+    other: list[str] = []
+
+
+class Places(RuleModel):
+    """``rules/shared/places.yaml``."""
+
+    source: str
+    municipalities: list[Municipality]
+    counties: list[str]
+    regions: list[str]
+    towns: list[str]
+
+    @field_validator("municipalities")
+    @classmethod
+    def _numbers_unique(cls, v: list[Municipality]) -> list[Municipality]:
+        nrs = [m.nr for m in v]
+        if len(nrs) != len(set(nrs)):
+            raise ValueError("a municipality number is listed twice")
+        return v
+
+
+@lru_cache(maxsize=None)
+def places() -> Places:
+    return load_rules("shared", "places.yaml", Places)
+
+
+@lru_cache(maxsize=None)
+def _place_index() -> dict[str, str]:
+    """Every known place form (casefolded) -> the name to write."""
+    p = places()
+    index: dict[str, str] = {}
+    for m in p.municipalities:
+        for n in (m.name, *m.other):
+            index.setdefault(n.casefold(), m.name)
+    for n in (*p.counties, *p.regions, *p.towns):
+        index.setdefault(n.casefold(), n)
+    return index
+
+
+@lru_cache(maxsize=None)
+def _municipality_names() -> frozenset[str]:
+    p = places()
+    return frozenset(n.casefold() for n in (*(m.name for m in p.municipalities), *p.towns))
+
+
+def is_municipality(name: str) -> bool:
+    """A municipality or town (not a county or region), by the name :func:`place_name` gives."""
+    return name.casefold() in _municipality_names()
+
+
+# "Stavanger-regionen", "Hamarregionen", "Bergensregionen", "the Stavanger region":
+# the region around a town is located at the town.
+_REGION_AROUND = re.compile(r"(?i)^(?:the\s+)?(?P<town>.+?)(?:-?s?-?regionen|-?s?-?regionen|\s+region)$")
+
+
+def place_name(surface: str) -> str | None:
+    """The place a surface form names, as the records write it ("Bergens" -> "Bergen",
+    "Stavanger-regionen" -> "Stavanger"), or None when it is no known Norwegian place."""
+    index = _place_index()
+    s = " ".join(surface.split())
+    for cand in (s, s[:-1] if s.endswith("s") else None):
+        if cand and cand.casefold() in index:
+            return index[cand.casefold()]
+    m = _REGION_AROUND.match(s)
+    if m:
+        town = m.group("town").rstrip("-")
+        for cand in (town, town[:-1] if town.endswith("s") else None):
+            if cand and cand.casefold() in index:
+                return index[cand.casefold()]
+    return None
 
 
 # --------------------------------------------------------------------------- speech verbs

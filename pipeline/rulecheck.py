@@ -45,6 +45,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("*", "clusters.yaml"): clusters.LangClusterRules,
         ("shared", "organisations.yaml"): lexicon.Gazetteer,
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
+        ("shared", "places.yaml"): lexicon.Places,
         ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }

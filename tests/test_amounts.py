@@ -369,3 +369,30 @@ if given is not None:
         amounts = find_amounts(text, lang)
         for a, b in zip(amounts, amounts[1:]):
             assert a.end <= b.start  # one family never overlaps itself
+
+
+# ---- issue 14: the currency of a list, and years before a currency code (examples written here)
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("Midlane er fordelt slik:\n• 40 millionar til forsking\n• 2,5 millionar til klynger\n", "nn",
+     [("40 millionar", "40000000", "NOK"), ("2,5 millionar", "2500000", "NOK")]),
+    ("Pengene fordeles slik:\n\n  • 40 millioner til forskning\n  • 25 millioner til klynger", "nb",
+     [("40 millioner", "40000000", "NOK"), ("25 millioner", "25000000", "NOK")]),
+    ("The EUR 5 million budget is split as follows:\n• 4 million to research\n• 1 million to clusters",
+     "en", [("EUR 5 million", "5000000", "EUR"), ("4 million", "4000000", "EUR"),
+            ("1 million", "1000000", "EUR")]),
+    # no lead with a colon, or items that are no allocation: no amount
+    ("Vi fordeler:\n• 40 prosent til X\n• 3 millioner mennesker rammes", "nb", []),
+    ("Tiltakene:\n• 4 million people to be reached", "en", []),
+])
+def test_amounts_list_items_take_the_list_currency(text, lang, expected):
+    assert [(a.text, str(a.value), a.currency) for a in find_amounts(text, lang)] == expected
+
+
+@pytest.mark.parametrize("text, lang, expected", [
+    ("in 2019 NOK 50 million was granted", "en", [("NOK 50 million", "50000000", "NOK")]),
+    ("I 2021 NOK 30 millioner til klynger", "nb", [("NOK 30 millioner", "30000000", "NOK")]),
+])
+def test_amounts_a_year_never_becomes_an_amount(text, lang, expected):
+    assert [(a.text, str(a.value), a.currency) for a in find_amounts(text, lang)] == expected

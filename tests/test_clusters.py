@@ -671,3 +671,107 @@ def test_clusters_h2_spellings_are_one_cluster_in_one_document():
     assert [(c["name"], c["partners"], c["status"]) for c in records["clusters"]] == [
         ("H2Cluster", 37, "Arena")]
     assert len(records["organisations"]) == 1
+
+
+# ---- releases from many publishers (issue 14): locations from the place gazetteer
+# Examples written for these tests.
+
+
+@pytest.mark.parametrize("text, lang, name, location", [
+    ("Fjellteknikk Cluster er ei klynge med hovudkontor på Voss.", "nn",
+     "Fjellteknikk Cluster", "Voss"),
+    ("Fjellteknikk Cluster har sitt hovudkontor på Heiane på Stord.", "nn",
+     "Fjellteknikk Cluster", "Stord"),
+    ("The Halden-based Fjord Data Cluster has 40 members.", "en", "Fjord Data Cluster", "Halden"),
+    ("Fjord Data Cluster er en klynge med utspring i Stavanger-regionen.", "nb",
+     "Fjord Data Cluster", "Stavanger"),
+    ("Fjord Data Cluster is headquartered in the Bergen region.", "en",
+     "Fjord Data Cluster", "Bergen"),
+])
+def test_clusters_location_from_place_gazetteer(text, lang, name, location):
+    clusters, _ = run(text, lang=lang)
+    assert by_name(clusters)[name].location == location
+
+
+def test_clusters_lone_cluster_located_by_cluster_sentences_and_title():
+    text = ("Tromsøs havklynge får Arena-status\n\nNordlys Ocean Cluster er tatt opp i "
+            "Arena-programmet.\n\nKlyngesamarbeidet samler bedrifter i hele landsdelen.")
+    clusters, _ = run(text)
+    assert [(c.name, c.location) for c in clusters] == [("Nordlys Ocean Cluster", "Tromsø")]
+
+
+def test_clusters_lone_cluster_located_where_the_release_keeps_returning():
+    text = ("Nordlys Ocean Cluster arrangerte konferanse.\n\nKonferansen samlet 200 deltakere "
+            "i Tromsø. I Tromsø finnes sterke fagmiljøer, sier ordføreren. Også Bodø var med.")
+    ents = _all(text, "GPE", "Tromsø") + [_ent(text, "GPE", "Bodø")]
+    clusters, _ = run(text, entities=ents)
+    assert clusters[0].location == "Tromsø"
+    # a place inside the cluster's own name does not place it
+    text = "Oslo Fish Cluster i vekst.\n\nOslo Fish Cluster har 30 medlemmer. Oslo Fish Cluster vokser."
+    clusters, _ = run(text, entities=_all(text, "ORG", "Oslo Fish Cluster"))
+    assert clusters[0].location is None
+
+
+@pytest.mark.parametrize("text, lang, name, status", [
+    ("Fjord Data Cluster ble tatt opp i Arena-programmet i fjor.", "nb", "Fjord Data Cluster", "Arena"),
+    ("Fjord Data Cluster blei tatt opp i Norwegian Innovation Clusters sitt arenaprogram.", "nn",
+     "Fjord Data Cluster", "Arena"),
+    ("Fjord Data Cluster har vorte gjeve status som NCE.", "nn", "Fjord Data Cluster", "NCE"),
+    ("Fjord Data Cluster fikk Arenastatus i 2014.", "nb", "Fjord Data Cluster", "Arena"),
+    ("Fjord Data Cluster has been granted Arena Pro status.", "en", "Fjord Data Cluster", "Arena Pro"),
+    ("In 2009 Fjord Data Cluster was awarded NCE (Norwegian Centres of Expertise) status.", "en",
+     "Fjord Data Cluster", "NCE"),
+    ("Fjord Data Cluster is a Norwegian Centre of Expertise (NCE).", "en", "Fjord Data Cluster", "NCE"),
+    ("The Arena Pro cluster Fjord Data Norway hosts the event.", "en", "Fjord Data Norway", "Arena Pro"),
+    ("The Arena cluster Fjord Data Norway hosts the event.", "en", "Fjord Data Norway", "Arena"),
+    ("Arena-klyngen Fjord Data Cluster har 30 medlemmer.", "nb", "Fjord Data Cluster", "Arena"),
+])
+def test_clusters_status_in_every_phrasing(text, lang, name, status):
+    clusters, _ = run(text, lang=lang)
+    assert [(c.name, c.status) for c in clusters] == [(name, status)]
+
+
+def test_clusters_one_record_for_described_and_bare_name():
+    text = ("Arena-klyngen Fjord Data Cluster har 48 medlemmer. Fjord Data Cluster vokser. "
+            "Klyngen ble tatt opp i Arena-programmet i 2019.")
+    clusters, _ = run(text)
+    assert [(c.name, c.status, c.members, c.location) for c in clusters] == \
+        [("Fjord Data Cluster", "Arena", 48, None)]
+
+
+@pytest.mark.parametrize("text, lang, members, partners", [
+    ("Fjord Data Cluster vokser. De 84 medlemmene kommer fra hele landet.", "nb", 84, None),
+    ("Fjord Data Cluster is a member organisation with 90+ members. Around 30 of the members "
+     "work in the park.", "en", 90, None),
+    ("Fjord Data Cluster vokser.\n\nI dag er det 29 medlemsbedrifter, og 12 bedrifter venter.",
+     "nb", 29, None),
+    ("Fjord Data Cluster har 37 partnere.", "nb", None, 37),
+    ("Fjord Data Cluster has 85 members.", "en", 85, None),
+])
+def test_clusters_members_and_partners(text, lang, members, partners):
+    clusters, _ = run(text, lang=lang)
+    assert [(c.members, c.partners) for c in clusters] == [(members, partners)]
+
+
+@pytest.mark.parametrize("text, lang, names", [
+    # a caption list of people and their employers is no list of clusters
+    ("Klyngene på møtet:\n\n• Kari Nordmann, Fjordkraft\n• Ola Hansen, HVL\n", "nb", []),
+    # services and levels of a programme are no clusters
+    ("Services of the cluster programme:\n  • Advice\n  • Matching/Networking\n", "en", []),
+    ("It supports clusters at three levels:\n\n  1. Regional clusters in an early phase (Arena);\n"
+     "  2. Regional and national clusters (Arena Pro);\n", "en", []),
+    ("Programmet gir støtte til klynger. Klyngeprogrammet er nasjonalt.", "nb", []),
+    ("Read about Fjord Data Cluster’s vision. In June 2007 Fjord Data Cluster was founded.", "en",
+     ["Fjord Data Cluster"]),
+    ("Pipeline\nFjord Data Cluster har 20 medlemmer.", "nb", ["Fjord Data Cluster"]),
+    ("Helseklyngene Fjord Health Cluster og Nordic Care Cluster slår seg sammen.", "nb",
+     ["Fjord Health Cluster", "Nordic Care Cluster"]),
+])
+def test_clusters_no_fragments_people_or_programme_words(text, lang, names):
+    ents = []
+    if "Kari" in text:
+        ents = [_ent(text, "PER", "Kari Nordmann"), _ent(text, "PER", "Ola Hansen")]
+    if "June 2007" in text:
+        ents = [_ent(text, "DATE", "June 2007", value="2007-06")]
+    clusters, _ = run(text, lang=lang, entities=ents)
+    assert [c.name for c in clusters] == names

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from klynge.evaluate import (check_baseline, compare, evaluate, flatten, format_summary,
-                               format_table, render_html, update_baseline)
+from klynge.evaluate import (check_baseline, compare, describe_error, evaluate, flatten,
+                               format_summary, format_table, render_html, update_baseline)
 from tests.conftest import CORPUS, HAS_WEB_TEXTS, WEB_TEXTS
 
 BASELINE = CORPUS / "baseline.json"
@@ -90,6 +90,29 @@ def test_evaluate_lowering_the_baseline_needs_the_flag(test_run, tmp_path):
     assert update_baseline(worse, path, allow_lower=False)
     assert update_baseline(worse, path, allow_lower=True) == []
     assert json.loads(path.read_text())["scores"]["entities.f"] == 0.0
+
+
+def test_evaluate_record_errors_read_as_text(dev_run):
+    """Record-level errors name the record as written, never a raw key, tuple or dict."""
+    _, errors, _ = dev_run
+    records = [e for e in errors if not e["metric"].startswith(("entities", "sections", "metadata",
+                                                                 "language", "text"))]
+    assert records
+    for e in records:
+        assert "item" not in e and isinstance(e["text"], str), e
+        line = describe_error(e)
+        assert "{" not in line and "('" not in line, line
+    cluster_attr = [e for e in records if e["metric"].startswith("clusters.")]
+    for e in cluster_attr:
+        assert e["text"].startswith("cluster '") and ": " in e["text"], e
+
+
+def test_evaluate_describe_error_examples():
+    assert describe_error({"doc": "d", "metric": "clusters.location", "type": "fn",
+                           "text": "cluster 'NCE Media': location 'bergen'"}) == \
+        "clusters.location missed: cluster 'NCE Media': location 'bergen'"
+    assert describe_error({"doc": "d", "metric": "metadata.title", "type": "wrong",
+                           "gold": "A", "pred": "B"}) == "metadata.title wrong: gold 'A', predicted 'B'"
 
 
 def test_evaluate_compare_gives_per_metric_deltas(dev_run, test_run):

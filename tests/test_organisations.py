@@ -206,3 +206,60 @@ def test_partial_model_span_extended_and_found_again():
 def test_sentence_initial_head_not_taken():
     text = "Representanter for Siva og Innovasjon Norge var til stede."
     assert [o["name"] for o in resolve_organisations(text, ents(text, ("Siva", "ORG")), "nb")] == ["Siva", "Innovasjon Norge"]
+
+
+# ---- issue 14: one record per body across languages, ids, no programmes, statuses,
+# fragments or people (examples written here)
+
+from klynge.emit import OrganisationOut  # noqa: E402
+from klynge.lexicon import name_key  # noqa: E402
+from klynge.records import build_records  # noqa: E402
+
+
+def _records(text: str, entities: list[dict], lang: str = "nb") -> dict:
+    return build_records(text=text, lang=lang, entities=entities, sentences=[(0, len(text))],
+                         sections=[], published=None)
+
+
+def _org(text: str, surface: str, label: str = "ORG") -> dict:
+    s = text.index(surface)
+    return {"label": label, "start": s, "end": s + len(surface), "text": surface, "source": "model"}
+
+
+@pytest.mark.parametrize("text, names, gid", [
+    ("Innovasjon Norge og Innovation Norway er det same som Innovasjon Noreg.",
+     {"Innovasjon Norge", "Innovation Norway", "Innovasjon Noreg"}, "innovasjon-norge"),
+    ("Siva, the Industrial Development Corporation of Norway, invests.",
+     {"Siva", "Industrial Development Corporation of Norway"}, "siva"),
+    ("The Research Council of Norway (Forskningsrådet) funds Norges forskningsråd.",
+     {"Research Council of Norway", "Forskningsrådet", "Norges forskningsråd"}, "forskningsradet"),
+])
+def test_organisations_one_body_across_languages_with_stable_id(text, names, gid):
+    orgs = _records(text, [])["organisations"]
+    assert len(orgs) == 1
+    assert {name_key(n) for n in (orgs[0]["name"], *orgs[0]["aliases"])} >= {name_key(n) for n in names}
+    assert orgs[0]["id"] == gid
+    assert OrganisationOut.model_validate(orgs[0]).id == gid
+
+
+@pytest.mark.parametrize("surface", ["Norwegian Innovation Clusters", "Arena-programmet", "NCE",
+                                     "GCE", "Arena", "a Norwegian Centre of Expertise"])
+def test_organisations_programmes_and_statuses_are_never_organisations(surface):
+    text = f"Klyngen er med i {surface} fra i år."
+    assert _records(text, [_org(text, surface)])["organisations"] == []
+
+
+def test_organisations_no_fragments_files_or_people():
+    text = ("Kari Nordmann leder Fjordkraft. Ca 20 bedrifter deltok. Bilde: organisasjon.jpg.png. "
+            "Toastmaster Kari Nordmann holdt tale.")
+    ents = [_org(text, "Kari Nordmann", "PER"), _org(text, "Fjordkraft"), _org(text, "Ca"),
+            _org(text, "organisasjon.jpg.png"), _org(text, "Toastmaster Kari Nordmann")]
+    names = [o["name"] for o in _records(text, ents)["organisations"]]
+    assert names == ["Fjordkraft"]
+
+
+def test_organisations_cluster_names_are_organisations_not_people():
+    text = "Fjord Data Cluster fikk Arena-status. Fjord Data Cluster har 30 medlemmer."
+    rec = _records(text, [_org(text, "Fjord Data Cluster", "PER")])
+    assert [o["name"] for o in rec["organisations"]] == ["Fjord Data Cluster"]
+    assert rec["people"] == []

@@ -62,6 +62,7 @@ class AmountRules(RuleModel):
     space: str
     dashes: list[str]
     rules: list[PatternRule]
+    list_item: str
 
     @field_validator("number", "space")
     @classmethod
@@ -81,6 +82,7 @@ class _Lang:
     rules: list[PatternRule]
     currencies: dict[str, tuple[str, Decimal]]   # lower-cased form -> (code, scale)
     default_currency: str | None
+    list_item: re.Pattern[str]
 
 
 def _currency_files(lang: str) -> list[CurrencyFile]:
@@ -121,7 +123,9 @@ def _lang(lang: str) -> _Lang:
         "TO": alternation(files[-1].range_to),
     }
     pattern, rules = combine(spec.rules, lang, tokens)
-    return _Lang(pattern, rules, table, files[-1].default_currency)
+    list_item = re.compile(re.sub(r"%(\w+)%", lambda m: tokens[m.group(1)], spec.list_item),
+                           re.IGNORECASE)
+    return _Lang(pattern, rules, table, files[-1].default_currency, list_item)
 
 
 def money_words(lang: str) -> list[str]:
@@ -194,6 +198,40 @@ def find_amounts(text: str, lang: str) -> list[AmountMatch]:
                                currency, rule.id, rid))
         out.append(AmountMatch(s2, m.end(), text[s2:m.end()], canonical(num2 * scale * cur_scale),
                                currency, rule.id, rid))
+    out.extend(_list_amounts(text, lang, out))
+    return out
+
+
+def _list_amounts(text: str, lang: str, found: list[AmountMatch]) -> list[AmountMatch]:
+    """Amounts in list items that take the currency stated once for the list (see
+    ``list_item`` in ``shared/amounts.yaml``)."""
+    spec = _lang(lang)
+    out = []
+    for m in spec.list_item.finditer(text):
+        if any(a.start < m.end() and m.start("num") < a.end for a in found):
+            continue
+        # the lead: the first line above that is neither an item nor blank
+        pos = m.start()
+        lead = None
+        while pos > 0:
+            line_start = text.rfind("\n", 0, pos - 1) + 1
+            line = text[line_start:pos].strip()
+            pos = line_start
+            if line and not spec.list_item.match(text, line_start) and line[:1] not in "•▪●◦‣·*–—-":
+                lead = (line_start, line_start + len(text[line_start:].split("\n", 1)[0]))
+                break
+        if lead is None or not text[lead[0]:lead[1]].rstrip().endswith(":"):
+            continue
+        in_lead = [a.currency for a in found if lead[0] <= a.start < lead[1]]
+        currencies = [a.currency for a in found]
+        currency = (in_lead[0] if in_lead else
+                    max(set(currencies), key=currencies.count) if currencies else spec.default_currency)
+        num = _number(m.group("num"), lang)
+        scale = _scale(m.group("scale"), lang)
+        if currency is None or num is None or scale is None:
+            continue
+        out.append(AmountMatch(m.start("num"), m.end("scale"), text[m.start("num"):m.end("scale")],
+                               canonical(num * scale), currency, "money.list_item"))
     return out
 
 

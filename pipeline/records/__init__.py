@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from klynge.lexicon import name_key
+import re
+
+from klynge.lexicon import lookup, name_key
 from klynge.normalisers.numbers import decimal_str
-from klynge.records.clusters import extract_clusters
+from klynge.records.clusters import extract_clusters, shared_rules
 from klynge.records.organisations import resolve_organisations
 from klynge.records.people import extract_people
 from klynge.records.quotes import extract_quotes
@@ -32,6 +34,8 @@ def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[dict]) -
         keys = {name_key(n) for n in (cluster["name"], *cluster["aliases"])}
         hits = [o for o in out if keys & {name_key(o["name"]), *map(name_key, o["aliases"])}]
         if not hits:
+            # the NER missed it, but a cluster is an organisation too
+            out.append({"name": cluster["name"], "aliases": list(cluster["aliases"]), "id": None})
             continue
         head = next((o for o in hits if name_key(o["name"]) == name_key(cluster["name"])), hits[0])
         names = [cluster["name"], *cluster["aliases"]]  # the cluster's forms as written first
@@ -46,6 +50,33 @@ def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[dict]) -
                 aliases.append(name)
         head["aliases"] = aliases
     return out
+
+
+_FILE_NAME = re.compile(r"(?i)\.(?:jpe?g|png|gif|pdf|svg|webp)$")
+
+
+def _not_a_body(org: dict, people: list[dict]) -> bool:
+    """Fragments and people the model tagged ORG: a word of one or two letters that is no
+    acronym ("Ca", "Kl"), an image file name, a person's name or surname ("Toastmaster Arne
+    Hjeltnes", "Hjeltnes"). A body the gazetteer knows is always kept."""
+    if org.get("gazetteer_id"):
+        return False
+    name = org["name"]
+    if len(name) <= 2 and not name.isupper() or _FILE_NAME.search(name):
+        return True
+    for p in people:
+        full = p["name"]
+        if " " in full and (name == full or name.endswith(" " + full) or name == full.split()[-1]):
+            return True
+    return False
+
+
+def _programme_or_status(org: dict) -> bool:
+    """Programme names and bare statuses are never organisations (the annotation
+    guidelines): "Norwegian Innovation Clusters", "Arena-programmet", "NCE", "GCE"."""
+    rules = shared_rules()
+    return all(
+        rules.is_programme_or_status(n) for n in (org["name"], *org.get("aliases", [])))
 
 
 # The rule file each language-dependent builder reads: a language without it (along its
@@ -78,10 +109,14 @@ def build_records(*, text: str, lang: str, entities: list[dict],
     clusters, programme = ([], None) if "clusters" in skip else extract_clusters(
         text, lang=lang, entities=entities, sentences=sentences, sections=sections,
         people=people, organisations=organisations, published=published)
+    known = {name_key(n) for c in clusters for n in (c["name"], *c["aliases"])}
+    people = [p for p in people if not lookup(p["name"]) and name_key(p["name"]) not in known]
     out: dict[str, Any] = {
         "organisations": merge_cluster_aliases(
-            [{"name": o["name"], "aliases": list(o.get("aliases", []))}
-             for o in organisations], clusters),
+            [{"name": o["name"], "aliases": list(o.get("aliases", [])),
+              "id": o.get("gazetteer_id")}
+             for o in organisations
+             if not _programme_or_status(o) and not _not_a_body(o, people)], clusters),
         "people": [{"name": p["name"], "roles": list(p.get("roles", [])),
                     "organisation": p.get("organisation"), "start": p["start"],
                     "end": p["end"], "text": text[p["start"]:p["end"]]} for p in people],

@@ -167,7 +167,14 @@ def _extend_name_left(text: str, span: Span, hit_spans: list[Span], lang: str) -
 
 def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[dict]:
     """One record per body mentioned in ``text``, in order of first mention."""
-    gaz_hits = [h for h in scan_gazetteer(text) if not text[h[0][0]].islower()]
+    # "the Industrial Development Corporation of Norway" mid-sentence: the body without
+    # its article; other lower-case hits are common words
+    gaz_hits = []
+    for (s, e), gid in scan_gazetteer(text):
+        if text.startswith("the ", s) and e - s > 4:
+            s += 4
+        if not text[s].islower():
+            gaz_hits.append(((s, e), gid))
     hit_spans = [h for h, _ in gaz_hits]
     candidates: list[tuple[Span, str | None]] = list(gaz_hits)
     person_spans = role_name_spans(text, lang)

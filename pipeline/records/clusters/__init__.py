@@ -41,6 +41,7 @@ clusters (an admission sentence wins over the title), applicants.
 """
 from __future__ import annotations
 
+from klynge.lexicon import place_name
 from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
@@ -74,7 +75,8 @@ def extract_clusters(text: str, *, lang: str, entities: list[dict], sentences: l
     # a place right after a name ("Cluster for Applied AI i Halden")
     for c in cands:
         m = doc.rules.location_after_name.match(text, c.end)
-        if m and m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places}:
+        if m and m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places} \
+                and (place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
             c.loc = (m.group("loc"), m.start("loc"), m.end("loc"))
     groups = group_candidates(doc, cands)
     find_mentions(doc, groups)
@@ -93,7 +95,7 @@ def extract_clusters(text: str, *, lang: str, entities: list[dict], sentences: l
                 break
 
     for g in groups:
-        collect_facts(doc, g, owner)
+        collect_facts(doc, g, owner, lone=len(groups) == 1)
     # organisations linked by "IFE partner i to av klyngene"
     link_partners(doc, groups)
 

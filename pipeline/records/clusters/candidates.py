@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from klynge.lexicon import name_key
+from klynge.lexicon import lookup, name_key
 from klynge.records.clusters.document import Doc, Taken, overlaps
 from klynge.records.clusters.rules import SharedClusterRules
 
@@ -51,21 +51,48 @@ def strip_status_prefix(shared: SharedClusterRules, name: str) -> str:
     return shared.status_prefix.sub("", name, count=1)
 
 
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
 def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
-    """Strip sentence-initial function words ("Både Tequity Cluster" -> "Tequity Cluster")."""
+    """Strip sentence-initial function words ("Både Tequity Cluster" -> "Tequity Cluster"),
+    descriptions before the name and an English possessive ("Cluster for Applied AI’s")."""
+    name = _POSSESSIVE.sub("", name)
+    if "\n" in name:
+        # a name never runs over a line break: "Pipeline\nOslo Cancer Cluster"; a status
+        # prefix keeps the first line ("NCE Media\nStyret"), other shapes the last
+        lines = name.split("\n")
+        keep = lines[0] if doc.shared.status_prefix.match(name) else lines[-1]
+        start += name.index(keep) if keep is lines[0] else len(name) - len(keep)
+        name = keep.strip()
     stop = set(doc.rules.leading_stopwords)
     while True:
         first, _, rest = name.partition(" ")
-        if rest and first in stop:
+        # "June 2007 Oslo Cancer Cluster", "2009 Oslo Cancer Cluster": a date before the name
+        date = next((ent for ent in doc.entities if ent.get("label") == "DATE"
+                     and ent["start"] <= start < ent["end"] < start + len(name)), None)
+        if date is not None:
+            cut = date["end"] - start
+            rest = name[cut:]
+            start += cut + len(rest) - len(rest.lstrip())
+            name = rest.lstrip()
+            continue
+        # a function word, or a year ("2009 Oslo Cancer Cluster"), never starts a name
+        if rest and (first in stop or doc.shared.year.fullmatch(first)):
             start += len(first) + 1
             name = rest.lstrip()
+            continue
+        d = doc.shared.descriptor_head.match(name)
+        if d and d.end() < len(name):
+            start += d.end()
+            name = name[d.end():]
             continue
         return name, start
 
 
 def is_bad_name(doc: Doc, name: str) -> bool:
     k = name.casefold().strip()
-    if not k or k in {n.casefold() for n in doc.shared.not_names}:
+    if not name_key(name) or k in {n.casefold() for n in doc.shared.not_names}:
         return True
     if doc.shared.not_name_pattern.match(name.strip()):
         return True
@@ -176,7 +203,28 @@ def _is_other_thing(doc: Doc, name: str, span: tuple[int, int]) -> bool:
         if ent.get("label") in ("PER", "GPE", "LOC", "DATE", "MONEY") and \
                 ent["start"] <= span[0] and span[1] <= ent["end"]:
             return True
-    return False
+        # "• Ingve Sørfonn, Wärtsilä": a caption list of people
+        if ent.get("label") == "PER" and ent["start"] == span[0]:
+            return True
+    # a body the gazetteer knows is no cluster unless its shape says so ("University of Bergen")
+    return bool(lookup(name))
+
+
+def _looks_like_name_word(doc: Doc, word: str, start: int) -> bool:
+    """One word alone makes a name when it is an acronym or odd-cased ("NODE", "eSmart",
+    "H2Cluster"), or when the model saw an organisation there."""
+    if "/" in word:
+        return False
+    if sum(c.isupper() or c.isdigit() for c in word) >= 2:
+        return True
+    return any(ent.get("label") == "ORG" and ent["start"] <= start < ent["end"]
+               for ent in doc.entities)
+
+
+def _modifies_cluster_noun(doc: Doc, pos: int, end: int) -> bool:
+    """The lead word is an adjective of a following lower-case cluster noun."""
+    m = re.match(r"\s+(?:and\s+\w+\s+|og\s+\w+\s+)?(\w+)", doc.text[pos:end])
+    return bool(m and m.group(1)[:1].islower() and doc.rules.cluster_word.fullmatch(m.group(1)))
 
 
 def _item_lead_name(doc: Doc, s: int, e: int) -> Optional[tuple[str, list[str], int]]:
@@ -197,8 +245,12 @@ def _item_lead_name(doc: Doc, s: int, e: int) -> Optional[tuple[str, list[str], 
             and words[-1] not in connectors:
         name = core
         end = s + len(core)
+        if len(words) == 1 and not _looks_like_name_word(doc, core, s):
+            return None  # "• Advice", "• Matching/Networking": a list of services
     else:
         name = m.group(0)
+        if _modifies_cluster_noun(doc, m.end(), e):
+            return None  # "1. Regional clusters in an early phase (Arena)"
         pm = doc.shared.alias_paren.match(text, end)
         # a long item must show it is about a cluster: an alias in brackets, a cluster
         # word, or a count of members ("• NODE (...) er en klynge med 48 bedrifter")

@@ -5,18 +5,22 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from klynge.lexicon import name_key
+from klynge.lexicon import is_municipality, name_key, place_name
 from klynge.records.clusters.candidates import (
     ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
 )
 from klynge.records.clusters.document import Doc, Unit, attr, overlaps, trim
 
 
-def member_counts(doc: Doc, span: tuple[int, int]):
+_MEMBERSHIP = re.compile(r"(?i)medlem|member|partner|partnar")
+
+
+def member_counts(doc: Doc, span: tuple[int, int], membership_only: bool = False):
     """(members, breakdown, partners) from the first count groups in the span."""
     rules = doc.rules
     text = doc.text
-    matches = list(rules.count.finditer(text, span[0], span[1]))
+    matches = [m for m in rules.count.finditer(text, span[0], span[1])
+               if not membership_only or _MEMBERSHIP.search(m.group("noun"))]
     groups: list[list[re.Match]] = []
     for m in matches:
         if groups and rules.count_joiner.match(text[groups[-1][-1].end():m.start()]):
@@ -47,7 +51,8 @@ def member_counts(doc: Doc, span: tuple[int, int]):
     return members, breakdown, partners
 
 
-def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]]) -> Optional[tuple[str, int]]:
+def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
+                known_only: bool = False) -> Optional[tuple[str, int]]:
     text = doc.text
     rules = doc.rules
     name_spans = list(g.mentions)
@@ -58,27 +63,69 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]]) -> Opt
             return False
         return not any(overlaps(span, m) for m in name_spans)
 
+    def hop(loc: str, span: tuple[int, int]) -> tuple[str, tuple[int, int]]:
+        # "hovudkontor på Heiane på Stord": a site inside a known place is located there
+        for _ in range(2):
+            if place_name(loc) or doc.is_place(span, loc):
+                break
+            m = rules.location_after_name.match(text, span[1])
+            if not m or not place_name(m.group("loc")):
+                break
+            loc, span = m.group("loc"), m.span("loc")
+        return loc, span
+
+    if known_only:
+        segments = [seg for seg in segments if not any(overlaps(seg, m) for m in name_spans)]
     for c in g.cands:
         if c.loc:
-            return c.loc[0], c.loc[1]
+            return place_name(c.loc[0]) or c.loc[0], c.loc[1]
     for s, e in g.mentions:
         m = rules.location_after_name.match(text, e)
-        if m and ok(m.group("loc"), m.span("loc")):
-            return m.group("loc"), m.start("loc")
+        if m and ok(m.group("loc"), m.span("loc")) and (
+                place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
+            return place_name(m.group("loc")) or m.group("loc"), m.start("loc")
     for rule in rules.locations:
         for s, e in segments:
             for m in rule.pattern.finditer(text, s, e):
-                loc, span = m.group("loc"), m.span("loc")
+                loc, span = hop(m.group("loc"), m.span("loc"))
                 if not ok(loc, span):
                     continue
-                if rule.needs_entity and not doc.is_place(span, loc):
+                known = place_name(loc)
+                if known_only and not known:
                     continue
+                if rule.needs_entity and not (known or doc.is_place(span, loc)):
+                    continue
+                if known:
+                    return known, span[0]
                 if rule.id.startswith("based") and loc.endswith("s") and not doc.is_place(span, loc):
                     # genitive "Bergens-baserte"
                     if re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
                         loc = loc[:-1]
                 return loc, span[0]
     return None
+
+
+def dominant_place(doc: Doc, g: ClusterAcc) -> Optional[tuple[str, int]]:
+    """The Norwegian place a release keeps coming back to ("KI-miljøet i Halden", "I
+    Halden har vi ...", "Halden kommune"): named at least twice and more often than any
+    other. Broad places (Norge, Europa) and counties do not count: they place nothing; nor
+    does a place inside the cluster's own name ("Oslo Cancer Cluster")."""
+    counts: dict[str, list[int]] = {}
+    broad = {p.casefold() for p in doc.rules.broad_places}
+    for e in doc.entities:
+        if e.get("label") not in ("GPE", "LOC", "ORG"):
+            continue
+        for m in re.finditer(r"[A-ZÆØÅ][\w-]+", e["text"]):
+            pos = e["start"] + m.start()
+            if any(ms <= pos < me for ms, me in g.mentions):
+                continue
+            name = place_name(m.group(0))
+            if name and name.casefold() not in broad and is_municipality(name):
+                counts.setdefault(name, []).append(e["start"] + m.start())
+    ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
+    if not ranked or len(ranked[0][1]) < 2 or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
+        return None
+    return ranked[0][0], ranked[0][1][0]
 
 
 def sectors_of(doc: Doc, texts: list[str]) -> list[str]:
@@ -307,7 +354,8 @@ def link_partners(doc: Doc, groups: list[ClusterAcc]) -> None:
                     g.evidence.add((hu.start, hu.end))
 
 
-def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc]) -> None:
+def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc],
+                  lone: bool = False) -> None:
     """Status signals, counts, location, sectors, organisations and people of one cluster,
     read from the text that belongs to it (``owner``: every cluster mention's cluster)."""
     text = doc.text
@@ -320,6 +368,15 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.evidence.add((u.start, u.end))
             for pos, status, event in unit_signals(doc, u):
                 g.signals.append((pos, status, event, (u.start, u.end)))
+    if lone and not g.prefix_status and not any(sig[1] for sig in g.signals):
+        # a release about one cluster reports its status anywhere: "klyngeprosjektet, som
+        # fikk Arenastatus i 2014", "In 2007, we became a Norwegian Centre of Expertise"
+        for u in doc.units:
+            sigs = [x for x in unit_signals(doc, u) if x[1] and (
+                x[2] in ("new_status", "upgrade") or doc.rules.cluster_word.search(text, u.start, u.end))]
+            if sigs:
+                g.signals.extend((pos, st, ev, (u.start, u.end)) for pos, st, ev in sigs)
+                break
     segments, units = scope(doc, g, owner)
     seg_unit = {seg: next((u for u in units if u.start <= seg[0] < u.end), None) for seg in segments}
     # counts: the first segment that gives any
@@ -333,7 +390,23 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.partners = par
             if seg_unit[seg]:
                 g.evidence.add((seg_unit[seg].start, seg_unit[seg].end))
+    if lone and g.members is None and g.partners is None:
+        # a release about one cluster gives its size anywhere ("i dag er det 29
+        # medlemsbedrifter"), but only in words that mean membership, not "bedrifter"
+        for u in doc.units:
+            mem, br, par = member_counts(doc, (u.start, u.end), membership_only=True)
+            if mem is not None or par is not None:
+                g.members, g.members_breakdown, g.partners = mem, br, par
+                g.evidence.add((u.start, u.end))
+                break
     loc = location_of(doc, g, segments)
+    if loc is None and lone:
+        # A release about one cluster places it anywhere: "klynga som har hovudkontor på
+        # Stord", "Hamars bioklynge fikk NCE-status", "the Subsea cluster in Bergen".
+        # Only units that speak of a cluster, and only places the gazetteer knows.
+        about = [(u.start, u.end) for u in ([doc.title] if doc.title else []) + doc.units
+                 if doc.rules.cluster_word.search(text, u.start, u.end)]
+        loc = location_of(doc, g, about, known_only=True) or dominant_place(doc, g)
     if loc is not None:
         g.location = loc[0]
         lu = doc.unit_at(loc[1])

@@ -60,6 +60,7 @@ class SharedClusterRules(RuleModel):
     name_patterns: list[_IdPattern]
     not_names: list[str]
     not_name_pattern: re.Pattern
+    descriptor_head: re.Pattern
     status_prefix: re.Pattern
     bullet_line: re.Pattern
     ambiguous_markers: str
@@ -81,12 +82,28 @@ class SharedClusterRules(RuleModel):
         """The {NAME} placeholder as a pattern (a run of capitalised words)."""
         return _compiled(self.placeholders["NAME"])
 
+    def is_programme_or_status(self, name: str) -> bool:
+        """A programme name ("Arena-programmet", "Norwegian Innovation Clusters") or a bare
+        status ("NCE", "a Norwegian Centre of Expertise"): never a cluster or organisation."""
+        bare = re.sub(r"(?i)^(?:an?|the|et|en|ei)\s+", "", " ".join(name.split()))
+        if not bare:
+            return False
+        if self.status_of(bare) or bare.casefold() in {n.casefold() for n in self.not_names}:
+            return True
+        if self.not_name_pattern.match(bare):
+            return True
+        return any(p.pattern.fullmatch(bare) for p in self.programmes)
+
     def status_alternation(self) -> str:
         return "(?:" + "|".join(s.pattern.pattern for s in self.statuses) + ")"
 
     def status_of(self, text: str) -> Optional[str]:
         for s in self.statuses:
             if s.pattern.fullmatch(text.strip()):
+                return s.status
+        # status words matched inside a case-insensitive signal: "arenaprogram", "arenaklynge"
+        for s in self.statuses:
+            if re.fullmatch(s.pattern.pattern, text.strip(), re.IGNORECASE):
                 return s.status
         return None
 
