@@ -264,10 +264,15 @@ class Extractor:
             return
         # The worker pool of ``klynge run --workers`` (models once per worker process,
         # a bounded number of batches in flight); it hands back the emitted lines.
-        from klynge.batch import _local_map
-        for result in _local_map(batches, "documents", workers):
-            for line in result.lines:
-                yield DocumentRecord.model_validate_json(line)
+        from klynge.batch import LocalPool, RunOptions
+        pool = LocalPool(RunOptions(workers=workers, max_chars=self.max_chars,
+                                    batch_size=size), workers)
+        try:
+            for result in pool.map(batches):
+                for line in result.lines:
+                    yield DocumentRecord.model_validate_json(line)
+        finally:
+            pool.close()
 
 
 _DEFAULT: Extractor | None = None

@@ -2,19 +2,22 @@
 function that the tests call too.
 
 Exit codes: 0 all documents ok; 1 some documents became error records (the batch still
-finished); 2 the run could not proceed (bad arguments, unwritable output, missing model);
-130 interrupted (Ctrl-C), with a valid JSONL file and the summary written.
+finished); 2 the run could not proceed or go on (bad arguments, unwritable or locked
+output, output among the inputs, disk full, broken pipe, unreachable scheduler, missing
+Dask); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). Every ``run`` ends with a
+summary on stderr, and its output holds whole lines only.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
 from klynge import SCHEMA_VERSION, __version__
-from klynge.batch import (EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, default_workers,
-                            run_batch)
+from klynge.batch import EXIT_CANNOT_RUN, EXIT_OK, MERGE_POLICIES, RunOptions, run_batch
 
 
 def _positive_int(value: str) -> int:
@@ -43,8 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-o", "--output", metavar="OUT.jsonl",
                      help="output file (default: stdout)")
     run.add_argument("--workers", type=_positive_int, default=None, metavar="N",
-                     help="parallel worker processes (default: the machine's cores); "
-                          "output is identical for every N")
+                     help="parallel worker processes (default: the machine's cores, as "
+                          "many as memory holds at about 420 MB each, never more than "
+                          "there are batches); output is identical for every N")
     run.add_argument("--engine", choices=("local", "dask"), default="local",
                      help="local processes, or a Dask cluster (default: local)")
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
@@ -53,6 +57,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true",
                      help="keep the documents already in OUT (a partial last line is "
                           "repaired), skip them, append the rest")
+    run.add_argument("--retry-errors", action="store_true",
+                     help="with --resume: remove the error records from OUT and process "
+                          "those documents again")
+    run.add_argument("--errors", metavar="ERRORS.jsonl",
+                     help="also write every error record to this file (a dead-letter file; "
+                          "appended to with --resume)")
+    run.add_argument("--merge-policy", choices=MERGE_POLICIES, default="rules_first",
+                     help="how rule spans and model entities that overlap are settled "
+                          "(default: rules_first)")
+    run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                     help="time budget per document, per 100,000 characters; a document "
+                          "over it becomes a 'timeout' error record (default: 120; 0: none)")
     run.add_argument("--max-chars", type=_positive_int, default=2_000_000, metavar="N",
                      help="truncate longer documents to N characters, flagged "
                           "'truncated_max_chars' (default: 2,000,000)")
@@ -153,25 +169,41 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except BrokenPipeError:
-        return EXIT_OK
+        # Whoever read our output stopped early: not everything was written. Python would
+        # also complain about the unflushed stdout at exit; point it at /dev/null first.
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
+        print("klynge: output closed early (broken pipe)", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def run_options(args) -> RunOptions:
+    """The options object of ``klynge run``; it travels to every worker."""
+    return RunOptions(
+        inputs=tuple(args.inputs), output=args.output, errors=args.errors,
+        workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+        resume=args.resume, retry_errors=args.retry_errors, max_chars=args.max_chars,
+        emit=args.emit, batch_size=args.batch_size, merge_policy=args.merge_policy,
+        timeout=args.timeout or None, quiet=args.quiet)
 
 
 def _cmd_run(args) -> int:
-    from klynge.ingest import OutputPathError
-    try:
-        summary = run_batch(
-            args.inputs, args.output, workers=args.workers or default_workers(),
-            engine=args.engine, scheduler=args.scheduler, resume=args.resume,
-            max_chars=args.max_chars, emit=args.emit, quiet=args.quiet,
-            batch_size=args.batch_size)
-    except OutputPathError as exc:
-        print(f"klynge: cannot write output: {exc}", file=sys.stderr)
+    if args.retry_errors and not args.resume:
+        print("klynge run: error: --retry-errors needs --resume", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    print(summary.line(), file=sys.stderr)
-    if summary.interrupted:
-        print("klynge: interrupted; the output holds every line written so far",
+    options = run_options(args)
+    summary = run_batch(options)
+    if summary.failed is not None:
+        print(f"klynge: {summary.failed}", file=sys.stderr)
+    for line in summary.lines():
+        print(line, file=sys.stderr)
+    if summary.interrupted is not None:
+        print(f"klynge: stopped by {signal.Signals(summary.interrupted).name}; the output "
+              "holds every line written so far (whole lines; --resume goes on)",
               file=sys.stderr)
-        return EXIT_INTERRUPTED
+    if summary.stdout_broken:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
     return summary.exit_code
 
 

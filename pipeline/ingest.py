@@ -17,9 +17,17 @@ Decisions (also in the README):
 
 * Stdin (``"-"`` or an empty input list): if the first non-blank line parses as a JSON
   object, stdin is JSONL (streamed; a later bad line is a ``jsonl_malformed`` record, as in
-  a file); otherwise all of stdin is one text document. Deciding on the first line keeps
-  stdin streaming; requiring *every* line to parse would mean buffering all of it.
-  Its source path is ``"<stdin>"``.
+  a file); so it is when the first line only starts like one ("{") and one of the next
+  few lines parses as an object (a malformed first record must not turn a whole stream
+  into one text document); otherwise all of stdin is one text document. Deciding on the
+  first lines keeps stdin streaming; requiring *every* line to parse would mean buffering
+  all of it. Its source path is ``"<stdin>"``.
+* Ids: a document without an id of its own gets a derived one, ``sha1:`` + 16 hex digits
+  of its text + ``@`` + 8 hex digits of where it comes from (the canonical path, with
+  symlinked folders resolved, and the JSONL line; ``<stdin>`` and the line for stdin), so
+  two inputs with the same text get two ids and one input gets the same id however its
+  path is typed. Should one run still meet the same derived id twice (a file given
+  twice), the later ones get ``#2``, ``#3``, ... .
 * Duplicate ids: ids are unique across the whole run. The first record with an id keeps
   it; any later record with the same id (ok or not) becomes a ``duplicate_id`` error that
   names the id and where it was first seen; its ``id`` is None (the runner then derives
@@ -37,6 +45,9 @@ Decisions (also in the README):
   A broken link to an eligible file is a ``not_found`` record.
 * Decoding: BOM (UTF-8/16/32) first, then strict UTF-8, then, for HTML, the charset the
   page declares, then cp1252, then latin-1 (which cannot fail); non-UTF-8 is flagged.
+  A file that is valid UTF-8 apart from a few stray bytes (one latin-1 line) keeps its
+  UTF-8 and only the stray bytes are read as cp1252 (flag ``decoded_mixed_cp1252``).
+  JSONL files in UTF-16/32 (byte order mark or NUL pattern) are decoded as such.
   UTF-16 without a BOM is recognised from its NUL pattern. Text that is UTF-8 read as
   cp1252 and saved again ("Ã¸" for "ø") is repaired when the whole text round-trips,
   flagged ``fixed_mojibake``.
@@ -57,6 +68,8 @@ from __future__ import annotations
 
 import codecs
 import errno
+import hashlib
+import io
 import json
 import logging
 import os
@@ -105,6 +118,7 @@ INGEST_FLAGS: dict[str, str] = {
     "decoded_utf16_nobom": "decoded as UTF-16 without a byte order mark",
     "decoded_utf32": "decoded as UTF-32 (byte order mark)",
     "decoded_cp1252": "not valid UTF-8; decoded as Windows-1252",
+    "decoded_mixed_cp1252": "UTF-8 with a few invalid bytes; those read as Windows-1252",
     "decoded_latin1": "neither UTF-8 nor Windows-1252; decoded as ISO-8859-1",
     "decoded_declared_charset": "HTML not valid UTF-8; decoded with the charset it declares",
     "replaced_invalid_bytes": "undecodable bytes replaced by U+FFFD",
@@ -139,6 +153,8 @@ class RawDocument:
     lang: str | None = None
     flags: list[str] = field(default_factory=list)
     error: tuple[str, str] | None = None
+    # The id ingest derived when the input has none (see the module docstring).
+    derived_id: str | None = None
 
 
 class OutputPathError(Exception):
@@ -177,6 +193,30 @@ class _Run:
     def __init__(self, max_chars: int | None) -> None:
         self.max_chars = max_chars
         self.seen_ids: dict[str, str] = {}  # id -> "path:line" where first seen
+        self.derived: dict[str, int] = {}  # derived id -> how often it was given out
+        self.canonical: dict[str, str] = {}  # path as given -> canonical path
+
+    def derive_id(self, doc: RawDocument) -> str:
+        """A run-unique id for a document without one: text hash @ hash of its origin."""
+        path = doc.source.get("path")
+        if path is None or path == _STDIN_PATH or path.startswith("<"):
+            # stdin and in-memory callers ("<python>"): no file to resolve.
+            origin = str(path)
+        else:
+            origin = self.canonical.get(path)
+            if origin is None:
+                # The folder resolved, the name kept: two links to one file in a folder
+                # are two inputs, a folder reached by another spelling is the same one.
+                folder, name = os.path.split(os.path.abspath(path))
+                origin = self.canonical[path] = os.path.join(os.path.realpath(folder), name)
+        if doc.source.get("line") is not None:
+            origin += f":{doc.source['line']}"
+        text_hash = hashlib.sha1((doc.text or "").encode("utf-8", "surrogatepass")).hexdigest()
+        origin_hash = hashlib.sha1(origin.encode("utf-8", "surrogatepass")).hexdigest()
+        ident = f"sha1:{text_hash[:16]}@{origin_hash[:8]}"
+        seen = self.derived.get(ident, 0) + 1
+        self.derived[ident] = seen
+        return ident if seen == 1 else f"{ident}#{seen}"
 
     def claim_id(self, doc_id: str, where: str) -> str | None:
         """Register ``doc_id``; return where it was first seen if it is a duplicate."""
@@ -346,6 +386,9 @@ def _decode(data: bytes, *, partial: bool = False, html: bool = False) -> tuple[
         return _fix_mojibake(_decode_with(data, "utf-8", partial))
     except UnicodeDecodeError:
         pass
+    mixed = _decode_mixed(data, partial)
+    if mixed is not None:
+        return mixed, ["decoded_mixed_cp1252"]
     if html:
         declared = _declared_charset(data)
         if declared is not None and declared != "utf-8":
@@ -357,6 +400,34 @@ def _decode(data: bytes, *, partial: bool = False, html: bool = False) -> tuple[
         return data.decode("cp1252"), ["decoded_cp1252"]
     except UnicodeDecodeError:
         return data.decode("latin-1"), ["decoded_latin1"]
+
+
+def _cp1252_bytes(exc: UnicodeError) -> tuple[str, int]:
+    bad = exc.object[exc.start:exc.end]  # type: ignore[attr-defined]
+    return bad.decode("cp1252", "strict") if all(b not in _CP1252_UNDEFINED for b in bad) \
+        else bad.decode("latin-1"), exc.end  # type: ignore[attr-defined]
+
+
+_CP1252_UNDEFINED = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+codecs.register_error("klynge_cp1252", _cp1252_bytes)
+_UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+def _decode_mixed(data: bytes, partial: bool) -> str | None:
+    """UTF-8 with stray non-UTF-8 bytes (a latin-1 line pasted into a UTF-8 file): the
+    UTF-8 kept, the stray bytes read as cp1252. None when the data holds no valid UTF-8
+    beyond ASCII: then the whole file is cp1252 (or latin-1)."""
+    decoded = _decode_with(data, "utf-8", partial, "klynge_cp1252")
+    valid_multibyte = 0
+    for m in _UTF8_MULTIBYTE_RE.finditer(data):
+        try:
+            m.group().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        valid_multibyte += 1
+        if valid_multibyte >= 2:
+            return decoded
+    return None
 
 
 # "Ã¸" is how "ø" looks when UTF-8 bytes were read as cp1252 (and saved again as UTF-8).
@@ -663,7 +734,32 @@ def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument
         yield _error("binary", f"{_display_path(path)}: not a text file ({reason})", _source(path))
         return
     f.seek(0)
-    yield from _iter_jsonl_lines(f, path, run)
+    wide = _wide_encoding(sample)
+    if wide is None:
+        yield from _iter_jsonl_lines(f, path, run)
+        return
+    # UTF-16/32: split into lines after decoding; splitting the bytes at b"\n" cut every
+    # character after the first line in half.
+    encoding, flag = wide
+    text = io.TextIOWrapper(f, encoding=encoding, errors="replace", newline="")
+    lines = (line.encode("utf-8", "surrogatepass") for line in text)
+    for doc in _iter_jsonl_lines(lines, path, run):
+        if doc.error is None or doc.error[0] != "empty":
+            doc.flags.insert(0, flag)
+        yield doc
+
+
+def _wide_encoding(sample: bytes) -> tuple[str, str] | None:
+    """(codec, flag) for UTF-16/32 text, by its byte order mark or its NUL pattern."""
+    found = _bom(sample)
+    if found is not None and found[1] != "utf-8":
+        # The codecs without an explicit byte order read and drop the BOM themselves.
+        return found[1].rsplit("-", 1)[0], found[2]
+    if b"\x00" in sample:
+        encoding16 = _utf16_nobom(sample)
+        if encoding16 is not None:
+            return encoding16, "decoded_utf16_nobom"
+    return None
 
 
 def jsonl_line_reader(path: str, *, max_chars: int | None = None
@@ -679,7 +775,10 @@ def jsonl_line_reader(path: str, *, max_chars: int | None = None
     run = _Run(max_chars)
 
     def read(line: bytes, line_no: int) -> RawDocument | None:
-        return _jsonl_record(line, path, line_no, run)
+        doc = _jsonl_record(line, path, line_no, run)
+        if doc is not None and doc.id is None:
+            doc.derived_id = run.derive_id(doc)
+        return doc
 
     return read
 
@@ -844,6 +943,16 @@ def _stdin_lines(stream: Any) -> Iterator[bytes]:
             yield line.encode("utf-8", "replace")
 
 
+_STDIN_SNIFF_LINES = 10
+
+
+def _looks_like_object(line: bytes) -> bool:
+    stripped = line.strip()
+    if stripped.startswith(codecs.BOM_UTF8):
+        stripped = stripped[len(codecs.BOM_UTF8):]
+    return stripped.startswith(b"{")
+
+
 def _is_json_object(line: bytes) -> bool:
     stripped = line.strip()
     if stripped.startswith(codecs.BOM_UTF8):
@@ -863,7 +972,20 @@ def _iter_stdin(stream: Any, run: _Run) -> Iterator[RawDocument]:
         head.append(line)
         if line.strip():
             break
-    if head and _is_json_object(head[-1]):
+    jsonl = bool(head) and _is_json_object(head[-1])
+    if not jsonl and head and _looks_like_object(head[-1]):
+        # A malformed first record: JSONL all the same when a later line is an object.
+        seen = 0
+        for line in lines:
+            head.append(line)
+            if line.strip():
+                seen += 1
+                if _is_json_object(line):
+                    jsonl = True
+                    break
+                if seen >= _STDIN_SNIFF_LINES:
+                    break
+    if jsonl:
         yield from _iter_jsonl_lines(chain(head, lines), _STDIN_PATH, run)
         return
     # Text: one document; bounded like a file so a huge pipe is not held in memory.
@@ -898,9 +1020,13 @@ def iter_documents(inputs: Sequence[str], *, max_chars: int | None = None,
     run = _Run(max_chars)
     for item in (inputs or ["-"]):
         if item == "-":
-            yield from _iter_stdin(stdin if stdin is not None else sys.stdin, run)
+            docs = _iter_stdin(stdin if stdin is not None else sys.stdin, run)
         else:
-            yield from _iter_path(item, run)
+            docs = _iter_path(item, run)
+        for doc in docs:
+            if doc.id is None:
+                doc.derived_id = run.derive_id(doc)
+            yield doc
 
 
 def estimate_total(inputs: Sequence[str]) -> int | None:

@@ -5,20 +5,25 @@ ingest -> normalise (done by ingest) -> language -> sections -> entities -> reco
 """
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
 import re
+import time
 import traceback
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
 from klynge.emit import DocumentRecord
 from klynge.entities import EntityItem, EntityStage
+from klynge.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
 from klynge.language import (LanguageDetector, LanguageResult, detect_document,
                                detect_sections)
 from klynge.normalisers.dates import find_published, parse_date
+from klynge.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
 from klynge.rules import registry
 from klynge.sections import NO_ENTITY_KINDS, split_sections
@@ -31,9 +36,12 @@ LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def document_id(raw: RawDocument) -> str:
-    """The input's id, else a stable hash of the text (so reruns give the same id)."""
+    """The input's id, else the id ingest derived (text hash plus where the document
+    comes from), else a hash of the text (documents made without ingest)."""
     if raw.id:
         return str(raw.id)
+    if raw.derived_id:
+        return raw.derived_id
     basis = raw.text if raw.text is not None else repr(raw.source)
     return "sha1:" + hashlib.sha1(basis.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
@@ -51,6 +59,8 @@ class Processor:
     def __init__(self, detector: LanguageDetector, entity_stage: EntityStage) -> None:
         self.detector = detector
         self.entity_stage = entity_stage
+        # Seconds per 100,000 characters a document may take (klynge.guards); None: no limit.
+        self.time_budget: float | None = None
 
     @classmethod
     def load(cls, policy: str = "rules_first") -> "Processor":
@@ -58,24 +68,60 @@ class Processor:
 
     def process_batch(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
         """Records for ``raws`` in order; a failing document becomes an error record."""
+        raws = list(raws)
+        long = {i for i, r in enumerate(raws)
+                if r.error is None and r.text is not None and len(r.text) > PIECE_CHARS}
+        whole = iter(self._process_whole([r for i, r in enumerate(raws) if i not in long]))
+        return [self._process_long(r) if i in long else next(whole)
+                for i, r in enumerate(raws)]
+
+    def _budget(self, raw: RawDocument) -> float | None:
+        return budget_for(len(raw.text or ""), self.time_budget)
+
+    def _process_whole(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
+        # Each document's time budget is spent across its stages; the batched entity
+        # stage is charged to its documents in proportion to their length.
+        left: dict[int, float | None] = {id(r): self._budget(r) for r in raws}
+
+        def guarded(raw: RawDocument, fn, *args):
+            budget = left[id(raw)]
+            if budget is not None and budget <= 0:
+                raise DocumentTimeout(self._budget(raw) or 0)
+            started = time.monotonic()
+            try:
+                with time_budget(budget):
+                    return fn(*args)
+            finally:
+                if budget is not None:
+                    left[id(raw)] = budget - (time.monotonic() - started)
+
         prepared: list = []
         for raw in raws:
             if raw.error is not None:
                 prepared.append(error_record(raw, *raw.error))
                 continue
             try:
-                prepared.append(self._prepare(raw))
+                prepared.append(guarded(raw, self._prepare, raw))
             except Exception as exc:  # one bad document must not stop the batch
                 prepared.append(self._internal_error(raw, exc))
         pending = [p for p in prepared if isinstance(p, _Prepared)]
+        budgets = [left[id(p.raw)] for p in pending]
+        started = time.monotonic()
         try:
-            results = self.entity_stage.annotate([p.entity_item for p in pending])
+            with time_budget(None if None in budgets else sum(budgets)):
+                results = self.entity_stage.annotate([p.entity_item for p in pending])
+            spent = time.monotonic() - started
+            total = sum(len(p.text) for p in pending) or 1
+            for p in pending:
+                if left[id(p.raw)] is not None:
+                    left[id(p.raw)] -= spent * len(p.text) / total
         except Exception:
-            # Retry one by one so only the document that breaks the model fails.
+            # Retry one by one so only the document that breaks the model (or runs out of
+            # time) fails.
             results = []
             for p in pending:
                 try:
-                    results.extend(self.entity_stage.annotate([p.entity_item]))
+                    results.extend(guarded(p.raw, self.entity_stage.annotate, [p.entity_item]))
                 except Exception as exc:
                     results.append(exc)
         by_id = {id(p): r for p, r in zip(pending, results)}
@@ -89,16 +135,48 @@ class Processor:
                 out.append(self._internal_error(p.raw, result))
                 continue
             try:
-                out.append(p.finish(result))
+                out.append(guarded(p.raw, p.finish, result))
             except Exception as exc:
                 out.append(self._internal_error(p.raw, exc))
         return out
+
+    def _process_long(self, raw: RawDocument) -> DocumentRecord:
+        """A document longer than PIECE_CHARS, in pieces (klynge.pieces), under one budget."""
+        text = raw.text or ""
+        try:
+            with time_budget(self._budget(raw)):
+                pieces = split_pieces(text)
+                published = raw.published
+                dumped = []
+                for n, (start, end) in enumerate(pieces):
+                    # Later pieces resolve relative dates against the document's date.
+                    piece = dataclasses.replace(raw, text=text[start:end], flags=[],
+                                                title=raw.title if n == 0 else None,
+                                                published=published)
+                    rec = self._process_whole([piece])[0]
+                    if rec.status != "ok":
+                        return error_record(raw, rec.error.code, f"characters {start}-{end}"
+                                            f" (piece {n + 1} of {len(pieces)}): "
+                                            f"{rec.error.message}")
+                    if n == 0 and published is None:
+                        published = rec.published
+                    dumped.append((start, rec.model_dump(mode="json")))
+                merged = merge_records(dumped, text)
+                # The pieces' own flags (skipped stages, input lang) once each, in order.
+                piece_flags = list(dict.fromkeys(f for _, d in dumped for f in d["flags"]))
+                merged.update(id=document_id(raw), source=raw.source,
+                              flags=list(raw.flags) + piece_flags + ["processed_in_pieces"])
+                return DocumentRecord.model_validate(merged)
+        except Exception as exc:
+            return self._internal_error(raw, exc)
 
     def process(self, raw: RawDocument) -> DocumentRecord:
         return self.process_batch([raw])[0]
 
     @staticmethod
     def _internal_error(raw: RawDocument, exc: BaseException) -> DocumentRecord:
+        if isinstance(exc, DocumentTimeout):
+            return error_record(raw, "timeout", str(exc))
         log.debug("document %s failed:\n%s", raw.source, traceback.format_exc())
         return error_record(raw, "internal_error", f"{type(exc).__name__}: {exc}")
 
@@ -193,14 +271,23 @@ class _Prepared:
 
     def finish(self, result) -> DocumentRecord:
         text, meta = self.text, self.meta
-        silent = [(s.start, s.end) for s in self.sections if s.kind in NO_ENTITY_KINDS]
-        entities = [e for e in result.entities
-                    if not any(a <= e["start"] and e["end"] <= b for a, b in silent)]
+        # Sections partition the text, so the one section an entity could lie in is the
+        # last one starting at or before it (a scan of all sections per entity was
+        # quadratic on long documents).
+        starts = [s.start for s in self.sections]
+        silent = [s.kind in NO_ENTITY_KINDS for s in self.sections]
+
+        def in_silent(e: dict) -> bool:
+            i = bisect.bisect_right(starts, e["start"]) - 1
+            return i >= 0 and silent[i] and e["end"] <= self.sections[i].end
+
+        entities = [e for e in result.entities if not in_silent(e)]
         section_langs = [(s.start, s.end, lang)
                          for s, lang in zip(self.sections, self.section_langs)
                          if lang != self.lang]
         records = build_records(
-            text=text, lang=self.rule_lang, entities=entities, sentences=result.sentences,
+            text=text, lang=self.rule_lang, entities=entities,
+            sentences=bounded_sentences(result.sentences, text),
             sections=self.sections, published=self.published, section_langs=section_langs,
             skip=self.skip)
         updated = _day_value(parse_date(text[slice(*meta.updated_span)], self.rule_lang)
@@ -223,6 +310,28 @@ class _Prepared:
             contacts=contacts,
             **records,
         )
+
+
+# No real sentence is this long; run-on text (tables of numbers, "NCE NCE NCE ...") would
+# make the records stage, which works sentence by sentence, quadratic in its length.
+MAX_SENTENCE_CHARS = 1500
+
+
+def bounded_sentences(sentences: Sequence[tuple[int, int]], text: str,
+                      limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """The sentences, with any longer than ``limit`` cut at whitespace into shorter ones."""
+    out: list[tuple[int, int]] = []
+    for start, end in sentences:
+        while end - start > limit:
+            cut = text.rfind(" ", start + limit // 2, start + limit)
+            cut = cut if cut > start else start + limit
+            out.append((start, cut))
+            start = cut
+            while start < end and text[start].isspace():
+                start += 1
+        if start < end:
+            out.append((start, end))
+    return out
 
 
 def iter_batches(items: Iterable, size: int):

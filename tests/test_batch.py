@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from klynge.batch import repair_and_read_ids, run_batch
+from klynge.batch import RunOptions, repair_and_read_ids, run_batch
 from tests.conftest import CORPUS
 
 TEXTS = sorted(str(p) for p in (CORPUS / "texts").glob("*.txt"))[:8]
@@ -19,7 +19,7 @@ TEXTS = sorted(str(p) for p in (CORPUS / "texts").glob("*.txt"))[:8]
 @pytest.fixture(scope="module")
 def expected(tmp_path_factory):
     out = tmp_path_factory.mktemp("batch") / "w1.jsonl"
-    summary = run_batch(TEXTS, str(out), workers=1, quiet=True, batch_size=3)
+    summary = run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=1, quiet=True, batch_size=3))
     assert (summary.read, summary.ok, summary.error) == (8, 8, 0)
     return out.read_bytes()
 
@@ -31,7 +31,7 @@ def test_batch_output_in_input_order(expected):
 
 def test_batch_two_workers_identical_to_one(expected, tmp_path):
     out = tmp_path / "w2.jsonl"
-    run_batch(TEXTS, str(out), workers=2, quiet=True, batch_size=3)
+    run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=2, quiet=True, batch_size=3))
     assert out.read_bytes() == expected
 
 
@@ -39,7 +39,7 @@ def test_batch_two_workers_identical_to_one(expected, tmp_path):
 def test_batch_dask_local_cluster_identical_to_local(expected, tmp_path):
     pytest.importorskip("dask.distributed")
     out = tmp_path / "dask.jsonl"
-    run_batch(TEXTS, str(out), workers=2, engine="dask", quiet=True, batch_size=3)
+    run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=2, engine="dask", quiet=True, batch_size=3))
     assert out.read_bytes() == expected
 
 
@@ -47,7 +47,7 @@ def test_batch_resume_repairs_partial_line_and_appends_the_rest(expected, tmp_pa
     lines = expected.splitlines(keepends=True)
     out = tmp_path / "partial.jsonl"
     out.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
-    summary = run_batch(TEXTS, str(out), workers=1, quiet=True, resume=True, batch_size=3)
+    summary = run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=1, quiet=True, resume=True, batch_size=3))
     assert out.read_bytes() == expected
     assert (summary.read, summary.skipped, summary.ok) == (8, 3, 5)
 
@@ -64,7 +64,7 @@ def test_batch_resume_after_a_real_kill(tmp_path):
     # Enough documents that the run is still going when it is killed.
     batch = _many(tmp_path, 80)
     full = tmp_path / "full.jsonl"
-    run_batch([str(batch)], str(full), workers=1, quiet=True, batch_size=4)
+    run_batch(RunOptions(inputs=[str(batch)], output=str(full), workers=1, quiet=True, batch_size=4))
     out = tmp_path / "killed.jsonl"
     cmd = [sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out), "--workers", "1",
            "--batch-size", "1", "-q"]
@@ -136,3 +136,263 @@ def test_batch_progress_with_eta_on_a_terminal(tmp_path):
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert "3/3" in shown and "doc/s" in shown and "errors=0" in shown
     assert "klynge: 3 read, 3 ok, 0 error, 0 skipped" in shown
+
+
+# --------------------------------------------------------------------------- issue #17
+
+from pathlib import Path  # noqa: E402
+
+from klynge.batch import (BatchResult, LocalPool, RunError, Summary,  # noqa: E402
+                          _check_not_an_input, plan_workers)
+from klynge.ingest import RawDocument  # noqa: E402
+from tests.conftest import SEED  # noqa: E402
+
+
+def _run(inputs, output, **kw):
+    kw.setdefault("workers", 1)
+    return run_batch(RunOptions(inputs=tuple(inputs), output=output, quiet=True, **kw))
+
+
+def test_batch_output_inside_input_folder_is_refused(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hei.\n")
+    old = folder / "out.jsonl"
+    old.write_text('{"id": "keep"}\n')
+    summary = _run([str(folder)], str(old))
+    assert summary.exit_code == 2 and "inside the input folder" in summary.failed
+    assert old.read_text() == '{"id": "keep"}\n'  # untouched, and nothing was read
+
+
+def test_batch_output_equal_to_an_input_is_refused(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Hei."}\n')
+    summary = _run([str(src)], str(tmp_path / "." / "in.jsonl"))
+    assert summary.exit_code == 2 and "also an input" in summary.failed
+    assert src.read_text() == '{"id": "a", "text": "Hei."}\n'
+
+
+def test_batch_check_not_an_input_follows_symlinked_folders(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(RunError):
+        _check_not_an_input(str(tmp_path / "link" / "o.jsonl"), [str(real)], "output")
+
+
+def test_batch_second_run_on_a_locked_output_fails_without_touching_it(tmp_path):
+    import fcntl
+    out = tmp_path / "o.jsonl"
+    out.write_text('{"id": "x"}\n')
+    with open(out, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        summary = _run([str(SEED)], str(out))
+    assert summary.exit_code == 2 and "another klynge run" in summary.failed
+    assert out.read_text() == '{"id": "x"}\n'
+
+
+def test_batch_disk_full_is_a_run_level_failure(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    summary = _run([str(SEED)], "/dev/full")
+    assert summary.exit_code == 2 and "No space left" in summary.failed
+    assert summary.read == summary.ok + summary.error + summary.skipped
+
+
+def test_batch_missing_dask_fails_before_touching_the_output(tmp_path, monkeypatch):
+    out = tmp_path / "o.jsonl"
+    out.write_text("old\n")
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)
+    summary = _run([str(SEED)], str(out), engine="dask")
+    assert summary.exit_code == 2 and "pip install" in summary.failed
+    assert out.read_text() == "old\n"
+
+
+@pytest.mark.slow
+def test_batch_unreachable_scheduler_fails_before_touching_the_output(tmp_path):
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "o.jsonl"
+    out.write_text("old\n")
+    summary = _run([str(SEED)], str(out), engine="dask", scheduler="tcp://127.0.0.1:9")
+    assert summary.exit_code == 2 and "scheduler" in summary.failed
+    assert out.read_text() == "old\n"
+
+
+def test_batch_ids_unique_for_equal_texts_and_resume_is_exact(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    for p in (a, b):
+        p.write_text("Samme tekst i to filer.\n", encoding="utf-8")
+    src = tmp_path / "s.jsonl"
+    src.write_text(json.dumps({"text": "Lik."}) + "\n" + json.dumps({"text": "Lik."}) + "\n")
+    out = tmp_path / "o.jsonl"
+    _run([str(a), str(b), str(src)], str(out))
+    ids = [json.loads(l)["id"] for l in out.read_text().splitlines()]
+    assert len(set(ids)) == 4
+    summary = _run([str(tmp_path / "." / "a.txt"), str(b), str(src)], str(out), resume=True)
+    assert (summary.read, summary.skipped) == (4, 4)
+
+
+def test_batch_resume_retry_errors_and_dead_letter_file(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Hei på deg."}\n{"id": "b", "text": 5}\n',
+                   encoding="utf-8")
+    out, dead = tmp_path / "o.jsonl", tmp_path / "errors.jsonl"
+    summary = _run([str(src)], str(out), errors=str(dead))
+    assert summary.exit_code == 1
+    assert summary.first_failures == [f"{src}:2 (jsonl_bad_text)"]
+    assert [json.loads(l)["id"] for l in dead.read_text().splitlines()] == ["b"]
+    src.write_text('{"id": "a", "text": "Hei på deg."}\n{"id": "b", "text": "Nå med tekst."}\n',
+                   encoding="utf-8")
+    summary = _run([str(src)], str(out), resume=True)
+    assert (summary.skipped, summary.ok) == (2, 0)  # without --retry-errors: kept as is
+    summary = _run([str(src)], str(out), resume=True, retry_errors=True)
+    assert (summary.skipped, summary.ok, summary.error) == (1, 1, 0)
+    records = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [(r["id"], r["status"]) for r in records] == [("a", "ok"), ("b", "ok")]
+
+
+def test_batch_summary_names_first_failing_inputs():
+    s = Summary(read=5, error=5)
+    s.first_failures = ["a.txt (empty)", "b.txt (binary)", "c.txt (empty)"]
+    assert s.lines()[1] == "klynge: first errors: a.txt (empty), b.txt (binary), " \
+                           "c.txt (empty) and 2 more"
+
+
+def test_batch_workers_fit_memory(monkeypatch):
+    import klynge.batch as kb
+    monkeypatch.setattr(kb, "available_memory_mb", lambda: 300 + 2 * 420)
+    monkeypatch.setattr(kb, "cpu_count", lambda: 8)
+    assert plan_workers(None) == (2, None)
+    n, warning = plan_workers(64)
+    assert n == 2 and "--workers 64" in warning
+
+
+def test_batch_never_more_workers_than_batches(tmp_path):
+    summary = _run(TEXTS[:2], str(tmp_path / "o.jsonl"), workers=2, batch_size=16)
+    assert summary.workers == 1 and summary.ok == 2
+
+
+def test_batch_merge_policy_reaches_the_workers(tmp_path):
+    outs = {}
+    for policy in ("rules_first", "longest"):
+        out = tmp_path / f"{policy}.jsonl"
+        _run(TEXTS[:3], str(out), workers=2, batch_size=1, merge_policy=policy)
+        outs[policy] = out.read_bytes()
+        assert out.read_bytes().count(b"\n") == 3
+    from klynge.process import Processor
+    from klynge.ingest import iter_documents
+    proc = Processor.load(policy="longest")
+    expected = [r.model_dump_json() for r in proc.process_batch(list(iter_documents(TEXTS[:3])))]
+    got = [json.dumps(json.loads(l), ensure_ascii=False) for l in outs["longest"].decode().splitlines()]
+    assert got == [json.dumps(json.loads(e), ensure_ascii=False) for e in expected]
+
+
+# A stand-in worker for LocalPool (same protocol, no models): "DIE" kills its process,
+# "HANG" never returns; anything else comes back as its own text.
+def _fake_worker(conn, options):
+    import signal as _signal
+    _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    conn.send(("ready",))
+    while True:
+        msg = conn.recv()
+        if msg is None:
+            return
+        key, docs = msg
+        for d in docs:
+            if d.text == "DIE":
+                os.kill(os.getpid(), signal.SIGKILL)
+            if d.text == "HANG":
+                time.sleep(3600)
+        conn.send(("done", key, BatchResult([d.text for d in docs], ["ok"] * len(docs))))
+
+
+class _FakePool(LocalPool):
+    def _start_worker(self):
+        from klynge.batch import _Worker
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_fake_worker, args=(child, self.options), daemon=True)
+        proc.start()
+        child.close()
+        self.workers.append(_Worker(proc, parent))
+
+
+def _docs(*texts):
+    return [RawDocument(text=t, id=f"d{i}", source={"path": f"f{i}", "line": None, "url": None})
+            for i, t in enumerate(texts)]
+
+
+def test_batch_dead_worker_costs_one_document_not_the_run():
+    texts = ["a", "b", "DIE", "c", "d", "e", "f"]
+    batches = [_docs(*texts)[i:i + 3] for i in range(0, 7, 3)]
+    results = list(_FakePool(RunOptions(), 2).map(iter(batches)))
+    merged = BatchResult.concat(results)
+    assert merged.statuses == ["ok", "ok", "worker_died", "ok", "ok", "ok", "ok"]
+    died = json.loads(merged.lines[2])
+    assert died["id"] == "d2" and "SIGKILL" in died["error"]["message"]
+    assert [l for i, l in enumerate(merged.lines) if i != 2] == ["a", "b", "c", "d", "e", "f"]
+
+
+def test_batch_document_past_its_budget_is_stopped(monkeypatch):
+    import klynge.batch as kb
+    monkeypatch.setattr(kb, "hard_limit", lambda budgets: 3)
+    results = list(_FakePool(RunOptions(), 2).map(iter([_docs("a", "HANG"), _docs("b")])))
+    assert BatchResult.concat(results).statuses == ["ok", "timeout", "ok"]
+
+
+def _worker_pids(pid):
+    import psutil
+    kids = psutil.Process(pid).children(recursive=True)
+    # The workers are the forkserver's children.
+    return [k.pid for k in kids if k.ppid() != pid]
+
+
+@pytest.mark.slow
+def test_batch_cli_survives_a_killed_worker(tmp_path):
+    pytest.importorskip("psutil")
+    batch = _many(tmp_path, 40)
+    out = tmp_path / "o.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out),
+                             "--workers", "2", "--batch-size", "1"],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 2):
+        time.sleep(0.05)
+    victims = _worker_pids(proc.pid)
+    assert victims
+    os.kill(victims[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=600)  # a plain Pool hung here forever
+    records = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == [f"d{i}" for i in range(40)]
+    died = [r for r in records if r["status"] != "ok"]
+    assert len(died) <= 1 and all(r["error"]["code"] == "worker_died" for r in died)
+    assert proc.returncode == (1 if died else 0), err
+    assert "Traceback" not in err and "40 read" in err
+
+
+@pytest.mark.slow
+def test_batch_sigterm_exit_143_with_summary_and_whole_lines(tmp_path):
+    batch = _many(tmp_path, 400)
+    out = tmp_path / "o.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out),
+                             "--workers", "2", "--batch-size", "1"],
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 240
+    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 2):
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 143, err
+    assert out.read_bytes().endswith(b"\n")
+    assert all(json.loads(l)["status"] == "ok" for l in out.read_text().splitlines())
+    assert " read, " in err and "SIGTERM" in err and "Traceback" not in err
+
+
+def test_batch_broken_pipe_exits_2_with_a_summary(tmp_path):
+    # bash's PIPESTATUS gives klynge's own exit status.
+    proc = subprocess.run(
+        ["/bin/bash", "-c", f"{sys.executable} -m klynge run {TEXTS[0]} {TEXTS[1]} --workers 1 "
+         "--batch-size 1 | head -c 1 > /dev/null; exit ${PIPESTATUS[0]}"],
+        capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2, proc.stderr
+    assert "broken pipe" in proc.stderr and " read, " in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -94,3 +94,31 @@ def test_cli_emit_clusters_and_merge(tmp_path, capsys):
     assert main(["clusters", "merge", str(docs)]) == 0
     registry = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
     assert sorted(r["name"] for r in registry) == ["Cluster for Applied AI", "H2Cluster"]
+
+
+def test_cli_run_options_carry_every_setting():
+    from klynge.cli import run_options
+    args = build_parser().parse_args(["run", "a.txt", "-o", "o.jsonl", "--workers", "3",
+                                      "--merge-policy", "longest", "--resume",
+                                      "--retry-errors", "--errors", "e.jsonl",
+                                      "--timeout", "0"])
+    opts = run_options(args)
+    assert (opts.inputs, opts.output, opts.workers, opts.merge_policy, opts.errors) == \
+        (("a.txt",), "o.jsonl", 3, "longest", "e.jsonl")
+    assert opts.resume and opts.retry_errors and opts.timeout is None
+    import pickle
+    assert pickle.loads(pickle.dumps(opts)) == opts  # it travels to worker processes
+
+
+def test_cli_run_level_failure_exit_2_with_message_and_summary(tmp_path, capsys):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Hei.\n")
+    assert main(["run", str(folder), "-o", str(folder / "out.jsonl"), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "inside the input folder" in err and "klynge: 0 read, 0 ok" in err
+    assert not (folder / "out.jsonl").exists()
+
+
+def test_cli_retry_errors_needs_resume(tmp_path, capsys):
+    assert main(["run", str(SEED), "-o", str(tmp_path / "o.jsonl"), "--retry-errors"]) == 2

@@ -716,3 +716,58 @@ def test_extractor_logs_quiet(tmp_path: Path, caplog: pytest.LogCaptureFixture) 
     with caplog.at_level(logging.INFO):
         one(write(tmp_path, "t.html", "<p>x</p>"))
     assert not [r for r in caplog.records if r.name.startswith("trafilatura")]
+
+
+# --------------------------------------------------------------------------- issue #17
+
+
+def test_stdin_jsonl_with_a_malformed_first_line_stays_jsonl() -> None:
+    lines = ['{"text": broken'] + [json.dumps({"text": f"Tekst {i}."}) for i in range(200)]
+    docs = list(iter_documents(["-"], stdin=io.StringIO("\n".join(lines) + "\n")))
+    assert len(docs) == 201
+    assert outcome(docs[0]) == "jsonl_malformed"
+    assert all(d.error is None for d in docs[1:])
+
+
+def test_stdin_text_starting_with_a_brace_stays_text() -> None:
+    docs = list(iter_documents(["-"], stdin=io.StringIO("{ikke json}\nBare tekst.\n")))
+    assert len(docs) == 1 and docs[0].text.startswith("{ikke json}")
+
+
+@pytest.mark.parametrize("bom", [codecs.BOM_UTF16_LE, b""], ids=["bom", "nobom"])
+def test_jsonl_utf16_gives_one_record_per_line(tmp_path: Path, bom: bytes) -> None:
+    data = "".join(json.dumps({"id": f"a{i}", "text": f"Blåbær {i}"}, ensure_ascii=False) + "\n"
+                   for i in range(3))
+    path = tmp_path / "u16.jsonl"
+    path.write_bytes(bom + data.encode("utf-16-le"))
+    docs = list(iter_documents([str(path)]))
+    assert [(d.id, d.text, d.error) for d in docs] == [(f"a{i}", f"Blåbær {i}", None)
+                                                      for i in range(3)]
+
+
+def test_utf8_file_with_one_latin1_line_keeps_its_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_bytes("Blåbær og æøå\n".encode() + "Latin: blåbær\n".encode("latin-1")
+                     + "Mer på norsk\n".encode())
+    doc = next(iter_documents([str(path)]))
+    assert doc.text.splitlines() == ["Blåbær og æøå", "Latin: blåbær", "Mer på norsk"]
+    assert "decoded_mixed_cp1252" in doc.flags and "decoded_cp1252" not in doc.flags
+
+
+def test_derived_ids_unique_per_input_and_stable_across_path_spellings(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    (tmp_path / "d").mkdir()
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / "d" / name).write_text("Samme tekst.\n", encoding="utf-8")
+    (tmp_path / "missing").mkdir()
+    ids = [d.derived_id for d in iter_documents([str(tmp_path / "d")])]
+    assert len(set(ids)) == 2
+    monkeypatch.chdir(tmp_path)
+    again = [d.derived_id for d in iter_documents(["./d//a.txt", "missing/../d/b.txt"])]
+    assert again == ids
+    # Error records too: how a missing path is typed does not change its id.
+    gone = [next(iter_documents([p])).derived_id for p in ("nope.txt", "./nope.txt",
+                                                           str(tmp_path / "nope.txt"))]
+    assert len(set(gone)) == 1
+    twice = [d.derived_id for d in iter_documents(["d/a.txt", "d/a.txt"])]
+    assert twice[1] == twice[0] + "#2"

@@ -15,7 +15,7 @@ from pydantic import field_validator
 
 from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
 from klynge.normalisers.numbers import (
-    canonical, number_words, parse_number, scale_table, word_value,
+    number_words, parse_number, scale_table, scaled, word_value,
 )
 from klynge.rules import RuleModel, load_lang_rules, load_rules
 
@@ -180,7 +180,7 @@ def find_amounts(text: str, lang: str) -> list[AmountMatch]:
         num2_raw = g.get("num2") or g.get("num2b")
         scale = _scale(g.get("scale") or g.get("scaleb"), lang) or Decimal(1)
         if num2_raw is None:
-            out.append(AmountMatch(m.start(), m.end(), m.group(), canonical(num * scale * cur_scale),
+            out.append(AmountMatch(m.start(), m.end(), m.group(), scaled(num, scale, cur_scale),
                                    currency, rule.id))
             continue
         num2 = _number(num2_raw, lang)
@@ -194,9 +194,9 @@ def find_amounts(text: str, lang: str) -> list[AmountMatch]:
         # Second end: from its own currency or number to the end of the match.
         s2 = _first(g.span("num2")[0], g.span("num2b")[0], g.span("cur2")[0], g.span("cur2b")[0])
         rid = next(range_ids)
-        out.append(AmountMatch(s1, e1, text[s1:e1], canonical(num * scale1 * cur_scale),
+        out.append(AmountMatch(s1, e1, text[s1:e1], scaled(num, scale1, cur_scale),
                                currency, rule.id, rid))
-        out.append(AmountMatch(s2, m.end(), text[s2:m.end()], canonical(num2 * scale * cur_scale),
+        out.append(AmountMatch(s2, m.end(), text[s2:m.end()], scaled(num2, scale, cur_scale),
                                currency, rule.id, rid))
     out.extend(_list_amounts(text, lang, out))
     return out
@@ -231,7 +231,7 @@ def _list_amounts(text: str, lang: str, found: list[AmountMatch]) -> list[Amount
         if currency is None or num is None or scale is None:
             continue
         out.append(AmountMatch(m.start("num"), m.end("scale"), text[m.start("num"):m.end("scale")],
-                               canonical(num * scale), currency, "money.list_item"))
+                               scaled(num, scale), currency, "money.list_item"))
     return out
 
 
@@ -258,14 +258,14 @@ def parse_amount(raw: str, lang: str) -> tuple[Decimal, str] | None:
     if m:  # "2.5m", "3,5mrd"
         num, scale = _number(m.group(1), lang), _scale(m.group(2), lang)
         if num is not None and scale is not None:
-            return canonical(num * scale), spec.default_currency
+            return scaled(num, scale), spec.default_currency
     words = raw.split()
     for k in range(len(words), 0, -1):
         num = _number(" ".join(words[:k]), lang)
         rest = " ".join(words[k:])
         scale = _scale(rest, lang) if rest else Decimal(1)
         if num is not None and scale is not None:
-            return canonical(num * scale), spec.default_currency
+            return scaled(num, scale), spec.default_currency
     return None
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 from typing import Literal
 
@@ -11,6 +11,13 @@ from pydantic import field_validator
 from klynge.rules import RuleModel, load_lang_rules
 
 _GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009]")
+
+# Longer digit runs are identifiers or noise, not amounts; refusing them keeps every value
+# exact in EXACT's precision.
+MAX_DIGITS = 60
+# Decimal's default context keeps 28 digits: a 29-digit amount was rounded when multiplied
+# by its scale and made quantize() raise InvalidOperation, which lost the whole document.
+EXACT = Context(prec=4 * MAX_DIGITS, traps=[InvalidOperation])
 
 
 class ScaleWord(RuleModel):
@@ -96,6 +103,8 @@ def parse_number(raw: str, lang: str) -> Decimal | None:
             s = "".join(parts)
         else:
             s = parts[0] + "." + parts[1]
+    if sum(ch.isdigit() for ch in s) > MAX_DIGITS:
+        return None
     try:
         return Decimal(s)
     except InvalidOperation:
@@ -104,14 +113,25 @@ def parse_number(raw: str, lang: str) -> Decimal | None:
 
 def canonical(value: Decimal) -> Decimal:
     """Exact and tidy: 2.2 * 10**6 -> Decimal('2200000'), not '2200000.0' or '2.2E+6'."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
+    with localcontext(EXACT):
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
+
+
+def scaled(*factors: Decimal) -> Decimal:
+    """The exact product of a number and its scales, canonical (see :func:`canonical`)."""
+    with localcontext(EXACT):
+        value = Decimal(1)
+        for factor in factors:
+            value *= factor
+        return canonical(value)
 
 
 def decimal_str(value: Decimal | str) -> str:
     """Plain decimal notation without exponent or trailing zeros ("2.2E+9" -> "2200000000")."""
-    text = format(Decimal(value), "f")
+    with localcontext(EXACT):
+        text = format(Decimal(value), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text

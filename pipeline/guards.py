@@ -1,0 +1,123 @@
+"""Per-document guards: a time budget that turns a runaway document into a ``timeout``
+error record instead of a batch that never finishes.
+
+The budget grows with the document (``seconds`` per 100,000 characters, never less than
+``seconds``), so a long but healthy document is not cut off while a pathological short
+one is. In the main thread the alarm is a real-time timer (SIGALRM): its handler also
+runs inside a long regular-expression match, which checks for signals. Elsewhere (a Dask
+worker runs tasks in a thread) the exception is raised in the thread asynchronously,
+which takes effect at the next Python instruction. The batch runner also kills a worker
+process whose document overruns its budget by far, for code that never returns to Python.
+"""
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import math
+import signal
+import threading
+from typing import Iterator
+
+BUDGET_UNIT_CHARS = 100_000
+
+_state = threading.local()
+
+
+class DocumentTimeout(Exception):
+    """A document used up its time budget."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"document exceeded its time budget of {seconds:g} s")
+        self.seconds = seconds
+
+
+def budget_for(chars: int, seconds: float | None) -> float | None:
+    """The time budget of a document of ``chars`` characters (None: no budget)."""
+    if not seconds:
+        return None
+    return seconds * max(1.0, chars / BUDGET_UNIT_CHARS)
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`DocumentTimeout` in this thread when the block runs past ``seconds``.
+
+    Nested budgets: only the outermost one counts (a long document's pieces share the
+    document's budget).
+    """
+    if not seconds or getattr(_state, "active", False):
+        yield
+        return
+    _state.active = True
+    try:
+        if threading.current_thread() is threading.main_thread():
+            with _alarm(seconds):
+                yield
+        else:
+            with _async_exception(seconds):
+                yield
+    finally:
+        _state.active = False
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
+    armed = [True]
+
+    def on_alarm(signum, frame):
+        # A signal that arrives just after the block ended must not escape into the caller.
+        if armed[0]:
+            armed[0] = False
+            raise DocumentTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        armed[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exc) if exc is not None else None)
+
+
+@contextlib.contextmanager
+def _async_exception(seconds: float) -> Iterator[None]:
+    thread_id = threading.get_ident()
+    lock = threading.Lock()
+    state = {"armed": True, "fired": False}
+
+    class _Timeout(DocumentTimeout):
+        def __init__(self) -> None:  # raised by the interpreter without arguments
+            super().__init__(seconds)
+
+    def fire() -> None:
+        with lock:
+            if state["armed"]:
+                state["fired"] = True
+                _set_async_exc(thread_id, _Timeout)
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["armed"] = False
+            timer.cancel()
+            if state["fired"]:
+                # Not yet delivered (the block ended first): withdraw it.
+                _set_async_exc(thread_id, None)
+
+
+def hard_limit(budgets: list[float | None]) -> float | None:
+    """How long the runner lets a worker work on these documents before killing it: far
+    beyond the budgets, for code that never gives the in-process alarm a chance."""
+    if not budgets or any(b is None for b in budgets):
+        return None
+    return math.ceil(2 * sum(budgets) + 60)  # type: ignore[arg-type]
