@@ -108,3 +108,9 @@ def test_entities_lexicon_policies_are_named():
 def test_entities_arena_prefix_names_are_organisations(names_first, text, expected):
     got = _run(names_first, text, [])
     assert [g[0] for g in got if g[1] == "ORG"] == expected
+
+
+@pytest.mark.parametrize("surface", ["Arena Pro", "Arena", "Klyngeprogrammet"])
+def test_entities_bare_programme_levels_are_never_entities(names_first, surface):
+    text = f"En status som {surface} gir grunnfinansiering."
+    assert _run(names_first, text, [(surface, "PER")]) == []
