@@ -65,6 +65,16 @@ def payload(span: Span) -> dict:
     return dict(span.doc.user_data.get(_payload_key(span.id), {}))
 
 
+class NameRules(RuleModel):
+    """``labels.yaml`` ``names``: the words that settle a model span's label."""
+
+    relabel: list[str]
+    org_heads: list[str]
+    org_head_suffix: re.Pattern
+    org_before: re.Pattern
+    name_prefix: re.Pattern
+
+
 class LabelMaps(RuleModel):
     norne: dict[str, str]
     ontonotes: dict[str, str]
@@ -72,6 +82,7 @@ class LabelMaps(RuleModel):
     edge_chars: str
     leading_words: list[str]
     never_entities: list[str]
+    names: NameRules
 
 
 class PipelineSpec(RuleModel):
@@ -214,13 +225,13 @@ def _char_span(doc: Doc, start: int, end: int, label: str, data: dict) -> Span |
 @Language.factory(
     "klynge_merge_entities",
     assigns=["doc.spans"],
-    default_config={"policy": "rules_first", "labels": "norne", "rules_key": "rules",
-                    "out_key": "entities"},
+    default_config={"policy": "rules_first", "lexicon": "names_first", "labels": "norne",
+                    "rules_key": "rules", "out_key": "entities"},
 )
-def make_merge_entities(nlp: Language, name: str, policy: str, labels: str,
+def make_merge_entities(nlp: Language, name: str, policy: str, lexicon: str, labels: str,
                         rules_key: str, out_key: str) -> "MergeEntities":
-    return MergeEntities(nlp, name, policy=policy, labels=labels, rules_key=rules_key,
-                         out_key=out_key)
+    return MergeEntities(nlp, name, policy=policy, lexicon=lexicon, labels=labels,
+                         rules_key=rules_key, out_key=out_key)
 
 
 def _with_lexicon(model: list[Span], lexical: list[Span]) -> list[Span]:
@@ -236,6 +247,87 @@ def _with_lexicon(model: list[Span], lexical: list[Span]) -> list[Span]:
             won.append(lex)
             kept_model = [m for m in kept_model if m not in hits]
     return sorted(kept_model + won, key=lambda s: s.start)
+
+
+_GENITIVE = re.compile(r"(?:[’']s|[’'])$")
+
+
+def _name_key(text: str) -> str:
+    return " ".join(_GENITIVE.sub("", text).split())
+
+
+def _relabel(span: Span, label: str, rule: str) -> Span:
+    data = payload(span)
+    data["source"] = f"rule:names.{rule}"
+    return _new_span(span.doc, span.start, span.end, label, data)
+
+
+def _org_by_words(span: Span, text: str, names: NameRules) -> str | None:
+    """The rule that makes a model span a body by its own words, if one does: its last
+    word ("Ulstein Group", "Hedmark Kunnskapspark") or the words before it ("klyngen X")."""
+    last = _GENITIVE.sub("", span[-1].text)
+    if len(span) > 1 and last in names.org_heads or names.org_head_suffix.search(last):
+        return "org_head"
+    start = payload(span).get("start", span.start_char)
+    if names.org_before.search(text[max(0, start - 40):start]):
+        return "org_context"
+    return None
+
+
+def _lexicon_cover(doc: Doc, model: list[Span], lexical: list[Span],
+                   names: NameRules) -> list[Span]:
+    """Lexical spans win over the model spans they cover; labels stay the model's."""
+    return _with_lexicon(model, lexical)
+
+
+def _lexicon_names_first(doc: Doc, model: list[Span], lexical: list[Span],
+                         names: NameRules) -> list[Span]:
+    """A name the document's lexicon knows beats the model's label, at every mention.
+
+    Known names are the lexical spans (gazetteer bodies, entity patterns: "NCE Maritime
+    CleanTech", "Arena NOW"), their forms without a status prefix ("Maritime CleanTech")
+    and model spans whose own words make them a body ("Ulstein Group", "klyngen X"). A
+    model PER/LOC/GPE/PROD span with a known name takes the known label; a known
+    organisation's name elsewhere in the text, where no span is, becomes one. Then the
+    lexical spans win over the model spans they cover (``_lexicon_cover``)."""
+    text = doc_text(doc)
+    relabel = set(names.relabel)
+    known: dict[str, tuple[str, str]] = {}
+    for lex in lexical:
+        name = _name_key(lex.text)
+        known.setdefault(name, (lex.label_, "known"))
+        short = names.name_prefix.sub("", name, count=1)
+        if lex.label_ == "ORG" and short != name and len(short) > 3:
+            known.setdefault(short, ("ORG", "known"))
+    out = []
+    for span in model:
+        rule = _org_by_words(span, text, names) if span.label_ in relabel else None
+        if rule:
+            span = _relabel(span, "ORG", rule)
+            known.setdefault(_name_key(span.text), ("ORG", "known"))
+        out.append(span)
+    out = [_relabel(s, *known[_name_key(s.text)])
+           if s.label_ in relabel and known.get(_name_key(s.text), (s.label_,))[0] != s.label_
+           else s for s in out]
+    taken = [(s.start_char, s.end_char) for s in out + lexical]
+    for name, (label, _) in known.items():
+        if label != "ORG" or " " not in name:
+            continue  # one word ("Subsea" from "GCE Subsea") is often a common word too
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if any(m.start() < e and b < m.end() for b, e in taken):
+                continue
+            span = doc.char_span(m.start(), m.end())
+            if span is not None:
+                out.append(_new_span(doc, span.start, span.end, "ORG", {
+                    "source": "rule:names.known", "start": m.start(), "end": m.end()}))
+                taken.append((m.start(), m.end()))
+    return _with_lexicon(sorted(out, key=lambda s: s.start), lexical)
+
+
+LEXICON_POLICIES: dict[str, Callable[[Doc, list[Span], list[Span], NameRules], list[Span]]] = {
+    "names_first": _lexicon_names_first,
+    "cover": _lexicon_cover,
+}
 
 
 def _policy_rules_first(model: list[Span], rules: list[Span]) -> list[Span]:
@@ -263,19 +355,26 @@ MERGE_POLICIES: dict[str, Callable[[list[Span], list[Span]], list[Span]]] = {
 
 
 class MergeEntities:
-    """Maps model labels to klynge's scheme and merges them with the rule spans."""
+    """Maps model labels to klynge's scheme and merges them with the lexical spans (a
+    named lexicon policy: ``names_first`` or ``cover``) and the rule spans (a named merge
+    policy: ``rules_first`` or ``longest``)."""
 
     def __init__(self, nlp: Language, name: str, *, policy: str, labels: str,
-                 rules_key: str, out_key: str) -> None:
+                 rules_key: str, out_key: str, lexicon: str = "names_first") -> None:
         if policy not in MERGE_POLICIES:
             raise ValueError(f"unknown merge policy {policy!r}; known: {sorted(MERGE_POLICIES)}")
+        if lexicon not in LEXICON_POLICIES:
+            raise ValueError(
+                f"unknown lexicon policy {lexicon!r}; known: {sorted(LEXICON_POLICIES)}")
         self.name = name
         self.policy = MERGE_POLICIES[policy]
+        self.lexicon = LEXICON_POLICIES[lexicon]
         maps = load_rules("shared", "labels.yaml", LabelMaps)
         self.label_map = getattr(maps, labels)
         self.edge_chars = maps.edge_chars
         self.leading_words = frozenset(maps.leading_words)
         self.never = frozenset(maps.never_entities)
+        self.names = maps.names
         self.rules_key = rules_key
         self.out_key = out_key
 
@@ -302,7 +401,7 @@ class MergeEntities:
         lexical = [s if payload(s) else _new_span(doc, s.start, s.end, s.label_, {
             "source": f"rule:{s.id_}", "start": s.start_char, "end": s.end_char})
             for s in lexical]
-        model_spans = _with_lexicon(model_spans, lexical)
+        model_spans = self.lexicon(doc, model_spans, lexical, self.names)
         rules = list(doc.spans[self.rules_key]) if self.rules_key in doc.spans else []
         doc.spans[self.out_key] = self.policy(model_spans, rules)
         return doc

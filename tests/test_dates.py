@@ -156,7 +156,7 @@ CORPUS = [
          ("neste år", "2006", "year", ("relative",)), base=dt.date(2005, 10, 14)),
     case("2008", "nb", "Distriktssenteret ble åpnet 4. september 2008 og er operativt",
          ("4. september 2008", "2008-09-04", "day")),
-    case("2008", "nb", "i løpet av høsten 2008", ("2008", "2008", "year")),
+    case("2008", "nb", "i løpet av høsten 2008", ("høsten 2008", "2008", "year")),
     case("2009", "nn", "går 2,18 milliardar kroner til forsking i 2010.", ("2010", "2010", "year")),
     case("2009", "nn", "er 1,7 milliardar meir enn i 2009", ("2009", "2009", "year")),
     case("2011", "nn", "Statsbudsjettet 2012", ("2012", "2012", "year")),
@@ -372,3 +372,15 @@ def test_find_published(origin: str, lang: str, text: str, raw: str | None, valu
 def test_never_reads_the_clock() -> None:
     assert find_dates("i dag", "nb") == find_dates("i dag", "nb", None)
     assert find_dates("i dag", "nb")[0].value is None
+
+
+@pytest.mark.parametrize("text,lang,surface,value", [
+    ("Hovedutlysningen har frist tidlig høsten 2021, men", "nb", "høsten 2021", "2021"),
+    ("Departementet bestilte utredningen sommeren 2017 etter", "nb", "sommeren 2017", "2017"),
+    ("handlingsplanen for Stortinget våren 2021.", "nn", "våren 2021", "2021"),
+    ("The strategy will be ready by autumn 2019.", "en", "autumn 2019", "2019"),
+])
+def test_dates_season_before_a_year_is_in_the_span(text, lang, surface, value):
+    found = find_dates(text, lang)
+    assert [(m.text, m.value, m.precision) for m in found] == [(surface, value, "year")]
+    assert text[found[0].start:found[0].end] == surface

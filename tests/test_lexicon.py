@@ -47,3 +47,17 @@ def test_lexicon_name_key_different(a, b):
 @pytest.mark.parametrize("lang", registry().codes)
 def test_lexicon_speech_verbs_for_every_language(lang):
     assert speech_verbs(lang)
+
+
+@pytest.mark.parametrize("name,generic", [
+    ("Rådhusgata 22", True),             # a street address
+    ("Strandpromenaden 2", True),
+    ("BYGGER MEDIEKLYNGE", True),        # a caption kicker in capitals
+    ("GLOBAL LEADING INDUSTRY CLUSTER", True),
+    ("FOTO", True),
+    ("GCE SUBSEA", False),               # a cluster name in capitals stays
+    ("NCE MCT", False),
+    ("Equinor", False),
+])
+def test_lexicon_addresses_and_capital_headings_are_no_bodies(name, generic):
+    assert is_generic(name) is generic

@@ -263,3 +263,14 @@ def test_organisations_cluster_names_are_organisations_not_people():
     rec = _records(text, [_org(text, "Fjord Data Cluster", "PER")])
     assert [o["name"] for o in rec["organisations"]] == ["Fjord Data Cluster"]
     assert rec["people"] == []
+
+
+def test_organisations_cluster_name_without_status_prefix_is_the_cluster():
+    from klynge.records import merge_cluster_aliases
+    orgs = [{"name": "NCE Maritime CleanTech", "aliases": [], "id": None},
+            {"name": "Maritime CleanTech", "aliases": [], "id": None},
+            {"name": "Stord24", "aliases": [], "id": None}]
+    cluster = {"name": "NCE Maritime CleanTech", "aliases": []}
+    out = merge_cluster_aliases(orgs, [cluster])
+    assert [(o["name"], o["aliases"]) for o in out] == [
+        ("NCE Maritime CleanTech", ["Maritime CleanTech"]), ("Stord24", [])]

@@ -56,6 +56,8 @@ class DateWords(RuleModel):
     """``<lang>/dates.yaml``."""
 
     year_context: list[str]
+    # seasons before a year are part of its date ("høsten 2008" is one span, value 2008)
+    seasons: list[str] = []
     quantity_words: list[str] = []
     range_from: list[str] = []
     range_to: list[str] = []
@@ -170,6 +172,7 @@ def _lang(lang: str) -> _Lang:
         "MONTH": month_alt,
         "WEEKDAY": f"{alternation(_variants(mf.weekdays, cs))}(?!\\w)",
         "YEARCTX": f"{alternation(_variants(words.year_context, False))}",
+        "SEASON": f"{alternation(_variants(words.seasons, False))}",
         "FROM": alternation(_variants(words.range_from, False)),
         "TO": alternation(_variants(words.range_to, False)),
         "NOTQTY": f"(?!{sp}*(?:%|{qty}(?!\\w)))",
@@ -284,6 +287,8 @@ def find_dates(text: str, lang: str, base: dt.date | None = None) -> list[DateMa
         if year is None:
             continue
         ys, ye = g.span("year")
+        if g.get("season") is not None:
+            ys = g.span("season")[0]
         if g.get("year2") is not None or (g.get("yy") is not None):
             if g.get("year2") is not None:
                 year2 = _year(g, L.spec, "year2")

@@ -20,6 +20,7 @@ import re
 from klynge.lexicon import lookup, name_key
 from klynge.normalisers.numbers import decimal_str
 from klynge.records.clusters import extract_clusters, shared_rules
+from klynge.records.clusters.candidates import strip_status_prefix
 from klynge.records.organisations import resolve_organisations
 from klynge.records.people import extract_people
 from klynge.records.quotes import extract_quotes
@@ -31,7 +32,10 @@ def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[dict]) -
     ("H2Cluster", "The Norwegian Hydrogen Cluster") become one entry with aliases."""
     out = [dict(o, aliases=list(o["aliases"])) for o in organisations]
     for cluster in clusters:
-        keys = {name_key(n) for n in (cluster["name"], *cluster["aliases"])}
+        # "Maritime CleanTech" further down is "NCE Maritime CleanTech": the status
+        # prefix is no part of the body's name
+        keys = {name_key(k) for n in (cluster["name"], *cluster["aliases"])
+                for k in (n, strip_status_prefix(shared_rules(), n))}
         hits = [o for o in out if keys & {name_key(o["name"]), *map(name_key, o["aliases"])}]
         if not hits:
             # the NER missed it, but a cluster is an organisation too

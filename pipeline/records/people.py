@@ -12,7 +12,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from klynge.lexicon import is_generic, lookup
+from klynge.lexicon import is_generic, lookup, place_name
 from klynge.records.organisations import find_organisation, resolve_organisations
 from klynge.records.roles import (
     RolePatterns, SectionLangs, is_role, lang_at, looks_like_name, normalise_role,
@@ -65,12 +65,26 @@ def _org_mention_spans(organisations: list[dict]) -> list[tuple[int, int, dict]]
     return sorted(((s, e, o) for o in organisations for s, e in o["mentions"]), key=lambda t: (t[0], t[1]))
 
 
+# A body's name the lexicon does not know, read after a role: capitalised words only, so
+# "direktør X i Kunnskapsbyen Lillestrøm og styreleder Y" stops before "og".
+_CAPITALISED = re.compile(r"[A-ZÆØÅ][\w-]*(?:[ \t]+[A-ZÆØÅ][\w-]*)*")
+_DESCRIPTION = re.compile(r"(?:[^\W\d_A-ZÆØÅ][\w-]*\s+){1,3}")
+
+
 def _org_at(text: str, pos: int, org_spans, pats: RolePatterns, known_only: bool) -> tuple[str, int] | None:
     """Organisation named at ``pos``: a known mention first, else a capitalised name."""
     for s, e, o in org_spans:
         if s == pos:
             return o["name"], e
     if known_only:
+        return None
+    # "i programvareselskapet eSmart Systems", "i den bergensbaserte klyngen GCE Ocean
+    # Technology": lower-case words describe the body named after them, when it is known
+    described = _DESCRIPTION.match(text, pos)
+    if described:
+        for s, e, o in org_spans:
+            if pos < s <= described.end() and _DESCRIPTION.fullmatch(text, pos, s):
+                return o["name"], e
         return None
     m = pats.org_name.match(text, pos)
     if not m:
@@ -79,6 +93,23 @@ def _org_at(text: str, pos: int, org_spans, pats: RolePatterns, known_only: bool
     if m.group(0).endswith("s") and rest[:1] == " " and rest[1:].islower():
         return None  # "direktør for USAs utviklingsdirektorat": the body is the noun after the genitive
     return m.group(0), m.end()
+
+
+_ITEM_END = re.compile(r"[^,;()\n]*,\s*")
+
+
+def _role_of_next(text: str, after: re.Match, person_starts: set[int]) -> bool:
+    """"Ellen Johnson Sirleaf, FNs spesialrepresentant for Liberia, Karin Landgren": a
+    role with its place or body between two names in a list is the second person's."""
+    if not (after.group("role") and after.group("prep")):
+        return False
+    m = _ITEM_END.match(text, after.end())
+    return bool(m) and m.end() in person_starts
+
+
+def _is_place(surface: str, places: list[Span], pos: int) -> bool:
+    """A place, not a body: "næringsminister Jan Christian Vestre i Stavanger"."""
+    return place_name(surface) is not None or any(s <= pos < e for s, e in places)
 
 
 def _canonical_org(surface: str, organisations: list[dict]) -> str:
@@ -233,10 +264,12 @@ def extract_people(text: str, entities: list[dict], sentences: list[tuple[int, i
                     mentions.append(mm)
 
     person_starts = {m.start for m in mentions}
+    places = [(int(e["start"]), int(e["end"])) for e in entities
+              if e.get("label") in ("GPE", "LOC") and not lookup(e["text"])]
     for p in people:
         for m in p.mentions:
             _read_context(text, m, sentences, org_spans, organisations, role_patterns(code_at(m.start)),
-                          code_at(m.start), person_starts)
+                          code_at(m.start), person_starts, places)
 
     records = []
     for p in people:
@@ -283,7 +316,8 @@ def _dedupe_roles(roles: list[str]) -> list[str]:
 
 
 def _read_context(text: str, m: _Mention, sentences, org_spans, organisations: list[dict],
-                  pats: RolePatterns, lang: str, person_starts: set[int]) -> None:
+                  pats: RolePatterns, lang: str, person_starts: set[int],
+                  places: list[Span] = ()) -> None:
     """Roles and organisation from the words right before and after one mention."""
     def set_org(rank: int, pos: int, name: str) -> None:
         if m.org is None or (rank, pos) < m.org[:2]:
@@ -304,7 +338,8 @@ def _read_context(text: str, m: _Mention, sentences, org_spans, organisations: l
     if before:
         rstart = floor + before.start("role")
         m.roles.append((rstart, normalise_role(before.group("role"), lang)))
-        if before.group("org"):
+        if before.group("org") and not _is_place(before.group("org"), places,
+                                                 floor + before.start("org")):
             set_org(0, rstart, _canonical_org(before.group("org"), organisations))
         else:
             # "IFEs administrerende direktør": a genitive organisation right before the role
@@ -317,11 +352,19 @@ def _read_context(text: str, m: _Mention, sentences, org_spans, organisations: l
         nxt = after.end()
         while nxt < len(text) and text[nxt] == " ":
             nxt += 1
-        if after.group("role") and not after.group("prep") and nxt in person_starts:
+        if (after.group("role") and not after.group("prep") and nxt in person_starts
+                or _role_of_next(text, after, person_starts)):
             pass  # "Monica Mæland, fiskeriminister Per Sandberg": the role is the next person's
         else:
             if after.group("role"):
-                m.roles.append((m.end, normalise_role(after.group("role"), lang)))
+                role = after.group("role")
+                tail = pats.bracket_tail.match(text, after.end("role")) \
+                    if text[m.end:after.start("role")].strip() == "(" and not after.group("prep") \
+                    else None
+                if tail:
+                    # "Geir Odland (direktør forretningsutvikling)": the field is in the role
+                    role = text[after.start("role"):tail.end()]
+                m.roles.append((m.end, normalise_role(role, lang)))
             gen = after.group("gen")
             if gen and find_organisation(organisations, gen):
                 set_org(0, m.end, _canonical_org(gen, organisations))
@@ -332,8 +375,16 @@ def _read_context(text: str, m: _Mention, sentences, org_spans, organisations: l
     else:
         bracket = pats.rules.shapes.bracket_open.match(text, m.end)
         if bracket:
-            # "Anders Opedal (Equinor)": the organisation alone in brackets
+            # "Anders Opedal (Equinor)": the organisation alone in brackets; one the
+            # lexicon does not know counts when the brackets hold nothing else
+            # ("Nina Hjorth (Ballard)"), unless it is a party, a place or a role
             found = _org_at(text, bracket.end(), org_spans, pats, known_only=True)
+            if found is None:
+                found = _org_at(text, bracket.end(), org_spans, pats, known_only=False)
+                if found and (text[found[1]:found[1] + 1] != ")" or is_role(found[0], lang)
+                              or re.search(r"-[^\W\d_A-ZÆØÅ]", found[0])
+                              or _is_place(found[0], places, bracket.end())):
+                    found = None
             if found and text[bracket.end():found[1]] not in pats.rules.parties:
                 set_org(1, m.end, found[0])
 
@@ -342,5 +393,11 @@ def _read_context(text: str, m: _Mention, sentences, org_spans, organisations: l
         # "statssekretær Øyvind Slåke i NHD": only a known organisation, since
         # "Astrup i Stavanger" names a place
         found = _org_at(text, prep.end(), org_spans, pats, known_only=True)
+        if found is None and before and m.org is None:
+            # "direktør Klas Pettersen i Nora": after a role, the body it is held in
+            bare = _CAPITALISED.match(text, prep.end())
+            found = (bare.group(0), bare.end()) if bare else None
+            if found and (_is_place(found[0], places, prep.end()) or len(found[0]) > 60):
+                found = None
         if found:
-            set_org(1, m.end, found[0])
+            set_org(1, m.end, _canonical_org(found[0], organisations))

@@ -34,6 +34,7 @@ class Shapes(RuleModel):
 
 class Roles(RuleModel):
     modifiers: list[str]
+    transient_modifiers: list[str] = []
     heads: list[str]
     compound_heads: list[str]
     coordinators: list[str]
@@ -68,6 +69,8 @@ class RolePatterns:
     name_seq: str
     genitive_gap: re.Pattern  # between an organisation and the role after it: "IFEs administrerende"
     genitive: str  # regex source of an optional genitive ending
+    transient: re.Pattern | None  # leading modifiers that are not written in the role
+    bracket_tail: re.Pattern  # "(direktør samfunnskontakt)": the role's field after it
 
 
 @lru_cache(maxsize=None)
@@ -101,7 +104,7 @@ def role_patterns(lang: str) -> RolePatterns:
         rules=r,
         role=role,
         role_at_end=re.compile(
-            rf"(?P<role>{role})(?:\s+{prep}\s+(?P<org>{org_name}))?\s*,?\s*(?:(?:{hon_alt})\s+)?$"),
+            rf"(?P<role>{role})(?:\s+{prep}\s+(?P<org>{org_name}))?\s*[,:]?\s*(?:(?:{hon_alt})\s+)?$"),
         role_at_start=re.compile(rf"^(?P<role>{role})\s+"),
         after_name=re.compile(
             rf"\s*(?:,|\()\s*(?:(?P<gen>{cap})(?:{literal_alternation(r.shapes.genitive_endings)})\s+)?"
@@ -118,6 +121,11 @@ def role_patterns(lang: str) -> RolePatterns:
         name_seq=name_seq,
         genitive_gap=re.compile(rf"{genitive}[ \t]+"),
         genitive=genitive,
+        transient=re.compile(
+            rf"^(?i:(?:{literal_alternation(r.transient_modifiers)})\s+)+(?=\S)")
+        if r.transient_modifiers else None,
+        bracket_tail=re.compile(
+            rf"(?:\s+(?!(?:{prep}|{coord})\b)[{lower}][{lower}-]+){{1,2}}(?=\))"),
     )
 
 
@@ -154,9 +162,13 @@ def lang_at(pos: int, lang: str, section_langs: SectionLangs | None) -> str:
 
 
 def normalise_role(role: str, lang: str) -> str:
-    """One spelling per role: whitespace collapsed; in languages that write roles in lower
+    """One spelling per role: whitespace collapsed, transient modifiers left out
+    ("påtroppende daglig leder" -> "daglig leder"); in languages that write roles in lower
     case (``shapes.lower_case_roles``), a capital from the sentence start is lowered."""
-    role = " ".join(role.split()).strip(" ,")
+    role = " ".join(role.split()).strip(" ,:")
+    transient = role_patterns(lang).transient
+    if transient:
+        role = transient.sub("", role)
     if (role_patterns(lang).rules.shapes.lower_case_roles and role[:1].isupper()
             and not role.split()[0].isupper()):
         role = role[0].lower() + role[1:]
