@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, SupportsIndex
 
+from klynge.batch import DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, LocalPool, RunOptions
 from klynge.emit import DocumentRecord
 from klynge.ingest import RawDocument, jsonl_line_reader
 from klynge.process import Processor, iter_batches
@@ -30,10 +31,6 @@ from klynge.rules import registry
 __all__ = ["Extractor", "extract", "extract_html", "extract_many", "DEFAULT_MAX_CHARS",
            "DEFAULT_BATCH_SIZE", "SOURCE_PATH"]
 
-# The command line's defaults (``klynge run --max-chars`` and ``--batch-size``); a test
-# checks they stay equal, since "the same record as the CLI" depends on max_chars.
-DEFAULT_MAX_CHARS = 2_000_000
-DEFAULT_BATCH_SIZE = 16
 # source.path of every record made here, as "<stdin>" is for standard input.
 SOURCE_PATH = "<python>"
 
@@ -264,7 +261,6 @@ class Extractor:
             return
         # The worker pool of ``klynge run --workers`` (models once per worker process,
         # a bounded number of batches in flight); it hands back the emitted lines.
-        from klynge.batch import LocalPool, RunOptions
         pool = LocalPool(RunOptions(workers=workers, max_chars=self.max_chars,
                                     batch_size=size), workers)
         try:

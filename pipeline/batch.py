@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import dataclasses
 import errno
 import fcntl
 import itertools
@@ -51,6 +50,10 @@ PARENT_MEMORY_MB = 300
 FIRST_FAILURES_SHOWN = 3
 
 MERGE_POLICIES = ("rules_first", "longest")
+# The defaults of ``klynge run --max-chars`` and ``--batch-size``, which the Python API
+# shares: "the same record as the CLI" depends on max_chars.
+DEFAULT_MAX_CHARS = 2_000_000
+DEFAULT_BATCH_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,9 @@ class RunOptions:
     scheduler: str | None = None       # dask: an existing scheduler's address
     resume: bool = False
     retry_errors: bool = False         # with resume: process error records again
-    max_chars: int | None = 2_000_000
+    max_chars: int | None = DEFAULT_MAX_CHARS
     emit: str = "documents"            # or "clusters"
-    batch_size: int = 16
+    batch_size: int = DEFAULT_BATCH_SIZE
     merge_policy: str = "rules_first"  # entity merge policy (klynge.entities)
     timeout: float | None = 120.0      # seconds per 100,000 characters (klynge.guards)
     quiet: bool = False

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 
 from klynge import SCHEMA_VERSION, __version__
-from klynge.batch import EXIT_CANNOT_RUN, EXIT_OK, MERGE_POLICIES, RunOptions, run_batch
+from klynge.batch import (DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, EXIT_CANNOT_RUN, EXIT_OK,
+                          MERGE_POLICIES, RunOptions, run_batch)
 
 
 def _positive_int(value: str) -> int:
@@ -69,13 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                      help="time budget per document, per 100,000 characters; a document "
                           "over it becomes a 'timeout' error record (default: 120; 0: none)")
-    run.add_argument("--max-chars", type=_positive_int, default=2_000_000, metavar="N",
+    run.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS, metavar="N",
                      help="truncate longer documents to N characters, flagged "
                           "'truncated_max_chars' (default: 2,000,000)")
     run.add_argument("--emit", choices=("documents", "clusters"), default="documents",
                      help="one line per document (default), or one line per cluster record "
                           "with its document's id, title, published date and URL")
-    run.add_argument("--batch-size", type=_positive_int, default=16, metavar="N",
+    run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                      help="documents per batch handed to a worker (default: 16)")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bar (it only shows on a terminal anyway)")
