@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import field_validator
 
-from klynge.rules import RuleModel, registry
+from klynge.rules import RuleModel, literal_alternation, registry
 
 _TOKEN = re.compile(r"%([A-Z][A-Z0-9_]*)%")
 _GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
@@ -54,11 +54,12 @@ class PatternRule(RuleModel):
 
 
 def alternation(forms: Iterable[str]) -> str:
-    """A non-capturing alternation of literal forms, longest first (leftmost-longest)."""
-    uniq = sorted({f for f in forms if f}, key=lambda f: (-len(f), f))
-    if not uniq:
-        return "(?!x)x"  # matches nothing, keeps the template valid
-    return "(?:" + "|".join(re.escape(f).replace(r"\ ", r"[ \u00a0\u202f]+") for f in uniq) + ")"
+    """A non-capturing :func:`~klynge.rules.literal_alternation` of the non-empty forms,
+    a space in a form matching any run of spaces, NBSPs or narrow NBSPs."""
+    words = [f for f in forms if f]
+    if not words:
+        return literal_alternation(words)  # matches nothing, keeps the template valid
+    return "(?:" + literal_alternation(words).replace(r"\ ", r"[ \u00a0\u202f]+") + ")"
 
 
 def fill(template: str, tokens: Mapping[str, str]) -> str:

@@ -84,7 +84,7 @@ def role_patterns(lang: str) -> RolePatterns:
     capseq = rf"{cap}(?:(?:,\s+|\s+(?:{connectors})\s+|\s+){cap})*"
     coord = literal_alternation(r.coordinators)
     # Templates first: "Minister of Foreign Affairs" must win over the bare head "Minister".
-    portfolio = literal_alternation(r.portfolios) or "(?!)"
+    portfolio = literal_alternation(r.portfolios)
     parts = [t.replace("{capseq}", capseq).replace("{cap}", cap).replace("{portfolio}", portfolio)
              for t in r.templates]
     parts.append(f"(?i:{literal_alternation(r.heads)})")
@@ -98,7 +98,7 @@ def role_patterns(lang: str) -> RolePatterns:
     name_seq = rf"{name_word}(?:\s+(?:(?:{particles})\s+)?{name_word}){{1,3}}"
     org_name = rf"{cap}(?:(?:\s+(?:{connectors})\s+[\w-]+)|\s+{cap})*"
     markers = literal_alternation(r.photo_markers)
-    hon_alt = literal_alternation(r.honorifics) or "(?!)"
+    hon_alt = literal_alternation(r.honorifics)
     hon = re.compile(rf"^(?:{hon_alt})\s+") if r.honorifics else None
     return RolePatterns(
         rules=r,

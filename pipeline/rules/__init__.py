@@ -13,6 +13,7 @@ gets its fallback's, not a crash.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import TypeVar
@@ -77,7 +78,6 @@ def rule_folder(info: ValidationInfo) -> str:
 def literal_alternation(words) -> str:
     """Regex source matching any of ``words`` literally, longest first so the longest
     form wins ("administrerende direktør" before "direktør")."""
-    import re
     if not words:
         return "(?!x)x"  # an empty alternation would match everywhere
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
