@@ -280,7 +280,7 @@ def is_municipality(name: str) -> bool:
 
 # "Stavanger-regionen", "Hamarregionen", "Bergensregionen", "the Stavanger region":
 # the region around a town is located at the town.
-_REGION_AROUND = re.compile(r"(?i)^(?:the\s+)?(?P<town>.+?)(?:-?s?-?regionen|-?s?-?regionen|\s+region)$")
+_REGION_AROUND = re.compile(r"(?i)^(?:the\s+)?(?P<town>.+?)(?:-?s?-?regionen|\s+region)$")
 
 
 def place_name(surface: str) -> str | None:
