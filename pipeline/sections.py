@@ -341,7 +341,7 @@ def check_rules() -> list[str]:
     """Load and validate every sections rule file; run the line examples. [] when all is well."""
     problems: list[str] = []
     try:
-        shared = _shared()
+        _shared()  # loaded for its validation
     except Exception as exc:  # noqa: BLE001 - report, don't crash `klynge rules check`
         return [f"shared/{RULE_FILE}: {exc}"]
     for lang in registry().codes:

@@ -140,8 +140,6 @@ def test_batch_progress_with_eta_on_a_terminal(tmp_path):
 
 # --------------------------------------------------------------------------- issue #17
 
-from pathlib import Path  # noqa: E402
-
 from klynge.batch import (BatchResult, LocalPool, RunError, Summary,  # noqa: E402
                           _check_not_an_input, plan_workers)
 from klynge.ingest import RawDocument  # noqa: E402
