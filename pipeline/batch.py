@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
+from klynge import entities
 from klynge.emit import dumps
 from klynge.guards import budget_for, hard_limit
 from klynge.ingest import (OutputPathError, RawDocument, check_output_path, estimate_total,
@@ -49,7 +50,8 @@ WORKER_MEMORY_MB = 420
 PARENT_MEMORY_MB = 300
 FIRST_FAILURES_SHOWN = 3
 
-MERGE_POLICIES = ("rules_first", "longest")
+# The entity stage's merge policies, by name (its registry is the one list of them).
+MERGE_POLICIES = tuple(entities.MERGE_POLICIES)
 # The defaults of ``klynge run --max-chars`` and ``--batch-size``, which the Python API
 # shares: "the same record as the CLI" depends on max_chars.
 DEFAULT_MAX_CHARS = 2_000_000
