@@ -10,7 +10,7 @@ real press release) are processed whole, exactly as before.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Iterable
 
 PIECE_CHARS = 50_000
 
@@ -31,9 +31,8 @@ def split_pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
         cut = None
         for pattern in _CUTS:
             last = None
-            for m in pattern.finditer(text, start + size // 2, limit):
-                if m.end() <= limit:
-                    last = m.end()
+            for m in pattern.finditer(text, start + size // 2, limit):  # ends by limit
+                last = m.end()
             if last is not None:
                 cut = last
                 break
@@ -58,7 +57,7 @@ def _shift(value: Any, offset: int) -> Any:
     return value
 
 
-def _by_name(items: Iterator[dict], merge) -> list[dict]:
+def _by_name(items: Iterable[dict], merge) -> list[dict]:
     out: dict[str, dict] = {}
     for item in items:
         key = item.get("name")
@@ -142,9 +141,9 @@ def merge_records(pieces: list[tuple[int, dict]], text: str) -> dict:
             lists[key].extend(items)
         if programme is None:
             programme = rec.get("programme")
-    lists["people"] = _by_name(iter(lists["people"]), _merge_person)
-    lists["organisations"] = _by_name(iter(lists["organisations"]), _merge_organisation)
-    lists["clusters"] = _by_name(iter(lists["clusters"]), _merge_cluster)
+    lists["people"] = _by_name(lists["people"], _merge_person)
+    lists["organisations"] = _by_name(lists["organisations"], _merge_organisation)
+    lists["clusters"] = _by_name(lists["clusters"], _merge_cluster)
     merged.update(lists)
     merged["programme"] = programme
     return merged
