@@ -41,8 +41,7 @@ from klynge.process import Processor, document_id, error_record, iter_batches
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_CANNOT_RUN = 2
-EXIT_INTERRUPTED = 130
-EXIT_TERMINATED = 143
+# Interrupted runs exit 128 + the signal: 130 on SIGINT, 143 on SIGTERM (Summary.exit_code).
 
 # What one worker process holds once the models are loaded (measured: about 420 MB), and
 # what the parent process needs besides.
