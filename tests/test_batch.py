@@ -343,18 +343,23 @@ def _worker_pids(pid):
     # The workers are the forkserver's children.
     return [k.pid for k in kids if k.ppid() != pid]
 
-
-@pytest.mark.slow
-def test_batch_cli_survives_a_killed_worker(tmp_path):
-    pytest.importorskip("psutil")
-    batch = _many(tmp_path, 40)
-    out = tmp_path / "o.jsonl"
+def _running(batch, out):
+    """``klynge run`` on two workers, one document a batch, once its first lines are out."""
     proc = subprocess.Popen([sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out),
                              "--workers", "2", "--batch-size", "1"],
                             stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 240
     while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 2):
         time.sleep(0.05)
+    return proc
+
+
+@pytest.mark.slow
+def test_batch_cli_survives_a_killed_worker(tmp_path):
+    pytest.importorskip("psutil")
+    batch = _many(tmp_path, 40)
+    out = tmp_path / "o.jsonl"
+    proc = _running(batch, out)
     victims = _worker_pids(proc.pid)
     assert victims
     os.kill(victims[0], signal.SIGKILL)
@@ -371,12 +376,7 @@ def test_batch_cli_survives_a_killed_worker(tmp_path):
 def test_batch_sigterm_exit_143_with_summary_and_whole_lines(tmp_path):
     batch = _many(tmp_path, 400)
     out = tmp_path / "o.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "klynge", "run", str(batch), "-o", str(out),
-                             "--workers", "2", "--batch-size", "1"],
-                            stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 240
-    while time.time() < deadline and (not out.exists() or out.read_bytes().count(b"\n") < 2):
-        time.sleep(0.05)
+    proc = _running(batch, out)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 143, err
