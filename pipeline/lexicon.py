@@ -105,6 +105,7 @@ class GenericNouns(RuleModel):
     glue_words: list[str]
     name_head_before: re.Pattern
     term_abbreviation: re.Pattern
+    file_name: re.Pattern
     words: list[str]
 
 

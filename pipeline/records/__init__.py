@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-import re
-
-from klynge.lexicon import lookup, name_key
+from klynge.lexicon import generic_rules, lookup, name_key
 from klynge.normalisers.numbers import decimal_str
 from klynge.records.clusters import extract_clusters, shared_rules
 from klynge.records.clusters.candidates import strip_status_prefix
@@ -56,9 +54,6 @@ def merge_cluster_aliases(organisations: list[dict], clusters: Sequence[dict]) -
     return out
 
 
-_FILE_NAME = re.compile(r"(?i)\.(?:jpe?g|png|gif|pdf|svg|webp)$")
-
-
 def _not_a_body(org: dict, people: list[dict]) -> bool:
     """Fragments and people the model tagged ORG: a word of one or two letters that is no
     acronym ("Ca", "Kl"), an image file name, a person's name or surname ("Toastmaster Arne
@@ -66,7 +61,7 @@ def _not_a_body(org: dict, people: list[dict]) -> bool:
     if org.get("gazetteer_id"):
         return False
     name = org["name"]
-    if len(name) <= 2 and not name.isupper() or _FILE_NAME.search(name):
+    if len(name) <= 2 and not name.isupper() or generic_rules().file_name.search(name):
         return True
     for p in people:
         full = p["name"]

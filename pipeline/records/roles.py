@@ -166,10 +166,10 @@ def normalise_role(role: str, lang: str) -> str:
     ("påtroppende daglig leder" -> "daglig leder"); in languages that write roles in lower
     case (``shapes.lower_case_roles``), a capital from the sentence start is lowered."""
     role = " ".join(role.split()).strip(" ,:")
-    transient = role_patterns(lang).transient
-    if transient:
-        role = transient.sub("", role)
-    if (role_patterns(lang).rules.shapes.lower_case_roles and role[:1].isupper()
+    pats = role_patterns(lang)
+    if pats.transient:
+        role = pats.transient.sub("", role)
+    if (pats.rules.shapes.lower_case_roles and role[:1].isupper()
             and not role.split()[0].isupper()):
         role = role[0].lower() + role[1:]
     return role
