@@ -19,7 +19,7 @@ from importlib import resources
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -105,6 +105,9 @@ class LanguageRegistry(RuleModel):
     other: OtherLanguages
     per_language_files: list[str]
 
+    # code -> entry: the records stage asks is_supported() inside its loops.
+    _by_code: dict[str, LanguageEntry] = PrivateAttr(default_factory=dict)
+
     @model_validator(mode="after")
     def _check(self) -> "LanguageRegistry":
         codes = [e.code for e in self.languages]
@@ -116,6 +119,7 @@ class LanguageRegistry(RuleModel):
                 raise ValueError(f"{e.code}: fallback to unregistered {unknown}")
         if self.other.rules in codes:
             raise ValueError(f"other.rules {self.other.rules!r} is a registered language")
+        self._by_code = {e.code: e for e in self.languages}
         return self
 
     @property
@@ -123,7 +127,7 @@ class LanguageRegistry(RuleModel):
         return tuple(e.code for e in self.languages)
 
     def entry(self, code: str) -> LanguageEntry | None:
-        return next((e for e in self.languages if e.code == code), None)
+        return self._by_code.get(code)
 
     def is_supported(self, code: str | None) -> bool:
         return code is not None and self.entry(code) is not None
