@@ -701,10 +701,6 @@ def plan_workers(requested: int | None) -> tuple[int, str | None]:
     return requested, None
 
 
-def default_workers() -> int:
-    return plan_workers(None)[0]
-
-
 # --------------------------------------------------------------------------- the run
 
 

@@ -67,10 +67,6 @@ def scale_table(lang: str) -> dict[str, Decimal]:
     return {_squash(f): s.value for s in number_words(lang).scales for f in s.forms}
 
 
-def scale_value(raw: str, lang: str) -> Decimal | None:
-    return scale_table(lang).get(_squash(raw))
-
-
 def word_value(raw: str, lang: str) -> Decimal | None:
     return number_words(lang).words.get(_squash(raw))
 

@@ -178,11 +178,6 @@ class Doc:
             return self.units[i]
         return None
 
-    def section_kind(self, unit: Unit) -> Optional[str]:
-        if 0 <= unit.section < len(self.sections):
-            return attr(self.sections[unit.section], "kind")
-        return None
-
     def in_url(self, span: tuple[int, int]) -> bool:
         return any(overlaps(span, u) for u in self.urls)
 
