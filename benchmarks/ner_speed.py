@@ -13,7 +13,7 @@ from pathlib import Path
 import spacy
 
 from klynge.resources import model_dir
-from klynge.train_ner import read_conllu
+from klynge.maintain.train_ner import read_conllu
 
 
 def texts(norne: Path) -> list[str]:

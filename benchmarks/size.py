@@ -6,7 +6,7 @@
 Each size runs in a fresh process (so peak memory is that document's, models included):
 the corpus texts, joined by blank lines and repeated up to the size, go through
 ``Processor.process`` exactly as ``klynge run`` processes a document (in pieces above
-``klynge.pieces.PIECE_CHARS``), and the record is serialised as the runner would.
+``klynge.runner.pieces.PIECE_CHARS``), and the record is serialised as the runner would.
 Goal (issue #17): per-character cost at 5M within 1.5x of 100k, peak memory under 2 GB.
 """
 from __future__ import annotations
@@ -34,9 +34,9 @@ def make_text(chars: int) -> str:
 
 
 def one(chars: int) -> dict:
-    from klynge.emit import dumps
+    from klynge.schema import dumps
     from klynge.ingest import RawDocument
-    from klynge.process import Processor
+    from klynge.runner.process import Processor
     proc = Processor.load()
     proc.process(RawDocument(text="Oppvarming.", id="w", source={}))
     text = make_text(chars)

@@ -11,19 +11,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-SCHEMA_VERSION = "1.1"  # 1.1: optional organisation id
 
 __all__ = ["extract", "extract_html", "extract_many", "Extractor", "nlp", "DocumentRecord",
            "__version__", "SCHEMA_VERSION"]
 
 if TYPE_CHECKING:
     from klynge.api import Extractor, extract, extract_html, extract_many
-    from klynge.emit import DocumentRecord
+    from klynge.schema import SCHEMA_VERSION, DocumentRecord
     from klynge.spacy_api import nlp
 
-_LAZY = {"extract": "klynge.api", "extract_html": "klynge.api", "extract_many": "klynge.api",
+_LAZY = {"SCHEMA_VERSION": "klynge.schema", "extract": "klynge.api", "extract_html": "klynge.api", "extract_many": "klynge.api",
          "Extractor": "klynge.api", "nlp": "klynge.spacy_api",
-         "DocumentRecord": "klynge.emit"}
+         "DocumentRecord": "klynge.schema"}
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,7 @@
 
 Every text given here is turned into a JSONL record (``{"text": ..., "id": ..., ...}``)
 and read by ingest's own JSONL reader, then processed by the same
-:meth:`~klynge.process.Processor.process_batch` that ``klynge run`` uses, so a record from
+:meth:`~klynge.runner.process.Processor.process_batch` that ``klynge run`` uses, so a record from
 the API and the line ``klynge run`` writes for the same text cannot drift apart (a test
 compares them byte for byte on the gold corpus). Only ``source`` differs by nature: here
 it is ``{"path": "<python>", "line": N}``, N counting the items of one call from 1.
@@ -22,10 +22,10 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, SupportsIndex
 
-from klynge.batch import DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, LocalPool, RunOptions
-from klynge.emit import DocumentRecord
+from klynge.runner.batch import DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, LocalPool, RunOptions
+from klynge.schema import DocumentRecord
 from klynge.ingest import RawDocument, jsonl_line_reader
-from klynge.process import Processor, iter_batches
+from klynge.runner.process import Processor, iter_batches
 from klynge.rules import registry
 
 __all__ = ["Extractor", "extract", "extract_html", "extract_many", "DEFAULT_MAX_CHARS",
@@ -131,7 +131,7 @@ def _item_error(n: int, code: str, message: str) -> RawDocument:
 
 
 class Extractor:
-    """Turns texts into :class:`~klynge.emit.DocumentRecord` s, as ``klynge run`` does.
+    """Turns texts into :class:`~klynge.schema.DocumentRecord` s, as ``klynge run`` does.
 
     The models are loaded on first use (or by :meth:`load`), once per process: every
     Extractor in a process shares them. An Extractor pickles as its settings alone, so

@@ -16,8 +16,9 @@ import signal
 import sys
 from pathlib import Path
 
-from klynge import SCHEMA_VERSION, __version__
-from klynge.batch import (DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, EXIT_CANNOT_RUN, EXIT_OK,
+from klynge import __version__
+from klynge.schema import SCHEMA_VERSION
+from klynge.runner.batch import (DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, EXIT_CANNOT_RUN, EXIT_OK,
                           MERGE_POLICIES, RunOptions, run_batch)
 
 
@@ -144,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
                                     "(seeded; CPU).")
     tn.add_argument("--norne", required=True, metavar="DIR",
                     help="NorNE folder with nob/ and nno/ CoNLL-U splits")
-    tn.add_argument("--config", default="models/configs/nb-ner.cfg", help="spaCy config")
+    tn.add_argument("--config", default=None,
+                    help="spaCy config (default: the packaged klynge/maintain/configs/nb-ner.cfg)")
     tn.add_argument("--work", default="build/ner", metavar="DIR",
                     help="folder for converted data and checkpoints (default: build/ner)")
     tn.add_argument("--out", default="models/nb-ner", metavar="DIR",
@@ -209,7 +211,7 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_schema(args) -> int:
-    from klynge.emit import json_schema
+    from klynge.schema import json_schema
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
@@ -246,12 +248,12 @@ def _cmd_language(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    from klynge.evaluate import main_evaluate
+    from klynge.maintain.evaluate import main_evaluate
     return main_evaluate(args)
 
 
 def _cmd_rules(args) -> int:
-    from klynge.rulecheck import check_all_rules
+    from klynge.maintain.rulecheck import check_all_rules
     errors = check_all_rules()
     for err in errors:
         print(err, file=sys.stderr)
@@ -264,7 +266,7 @@ def _cmd_clusters(args) -> int:
 
     import jsonlines
 
-    from klynge.registry import merge_registry
+    from klynge.records.clusters.registry import merge_registry
     with jsonlines.open(args.input) as reader:
         registry = merge_registry(reader.iter(type=dict, skip_empty=True))
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
@@ -279,7 +281,7 @@ def _cmd_clusters(args) -> int:
 
 
 def _cmd_corpus(args) -> int:
-    from klynge.corpus import build_corpus, check_corpus
+    from klynge.maintain.corpus import build_corpus, check_corpus
     if args.corpus_command == "build":
         counts = build_corpus(Path(args.corpus))
         print(json.dumps(counts))
@@ -292,15 +294,17 @@ def _cmd_corpus(args) -> int:
 
 
 def _cmd_train_ner(args) -> int:
-    from klynge.train_ner import train
-    scores = train(Path(args.norne), Path(args.config), Path(args.work), Path(args.out),
+    from klynge.maintain.train_ner import train
+    from klynge.maintain.train_ner import DEFAULT_CONFIG
+    config = Path(args.config) if args.config else DEFAULT_CONFIG
+    scores = train(Path(args.norne), config, Path(args.work), Path(args.out),
                    max_steps=args.max_steps)
     print(json.dumps(scores, indent=2))
     return EXIT_OK
 
 
 def _cmd_train_langid(args) -> int:
-    from klynge.train_langid import train
+    from klynge.maintain.train_langid import train
     metrics = train(Path(args.norne), Path(args.langid), Path(args.out),
                     norne_dev=args.norne_dev)
     print(json.dumps(metrics, indent=2, default=str))

@@ -2,7 +2,7 @@
 
 The main model is our own: multinomial naive Bayes over hashed character n-grams (orders
 1-5 of lower-cased letters, words padded with spaces) and whole words, trained with
-``klynge.train_langid`` on NorNE, the Leipzig/UD sentences and, as a backoff, Debian word
+``klynge.maintain.train_langid`` on NorNE, the Leipzig/UD sentences and, as a backoff, Debian word
 lists. It ships in ``models/langid/`` (``weights.npz`` + ``meta.json``, about 3 MB) and is
 loaded by :meth:`LanguageDetector.load`, never at import.
 

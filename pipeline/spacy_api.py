@@ -3,7 +3,7 @@
 ``klynge.nlp("nb")(text)`` gives a Doc whose ``doc.ents`` are the record's final entities
 (model and rule spans merged, navigation and boilerplate dropped, foreign-language
 sections read with their own model) and whose ``doc._.klynge`` is the
-:class:`~klynge.emit.DocumentRecord` that :func:`klynge.extract` gives for the same text.
+:class:`~klynge.schema.DocumentRecord` that :func:`klynge.extract` gives for the same text.
 The component runs klynge's own per-language pipelines (``rules/shared/models.yaml``)
 through :class:`klynge.api.Extractor` rather than re-wiring them here, so the Doc and the
 record cannot disagree.
@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 
 from klynge.api import DEFAULT_MAX_CHARS, Extractor, _check_lang
-from klynge.emit import DocumentRecord, dumps
+from klynge.schema import DocumentRecord, dumps
 
 __all__ = ["nlp", "NormalisingTokenizer", "RecordComponent", "record_of"]
 

@@ -7,6 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures"
 SEED = CORPUS / "texts" / "ife-2020-11-19-to-nye-arena-klynger.txt"
 # The annotated texts under their publishers' copyright are not in the repository; CI has
 # them beside the checkout. Tests that need them skip without it.
@@ -16,7 +17,7 @@ HAS_WEB_TEXTS = WEB_TEXTS.is_dir()
 
 @pytest.fixture(scope="session")
 def processor():
-    from klynge.process import Processor
+    from klynge.runner.process import Processor
     return Processor.load()
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import klynge
 from klynge.api import DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, Extractor
-from klynge.emit import DocumentRecord, dumps
+from klynge.schema import DocumentRecord, dumps
 
 from .conftest import CORPUS, ROOT, SEED
 

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import pytest
 from pydantic import ValidationError
 
-from klynge.emit import Cluster, Evidence, Programme, StatusEvent
+from klynge.schema import Cluster, Evidence, Programme, StatusEvent
 from klynge.records.clusters import extract_clusters as build_clusters
 from klynge.records.clusters import lang_rules, shared_rules
 

@@ -211,7 +211,7 @@ def test_sentence_initial_head_not_taken():
 # ---- issue 14: one record per body across languages, ids, no programmes, statuses,
 # fragments or people (examples written here)
 
-from klynge.emit import OrganisationOut  # noqa: E402
+from klynge.schema import OrganisationOut  # noqa: E402
 from klynge.lexicon import name_key  # noqa: E402
 from klynge.records import build_records  # noqa: E402
 

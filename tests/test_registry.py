@@ -1,12 +1,12 @@
-"""Cluster registry (klynge.registry): one entry per cluster across documents."""
+"""Cluster registry (klynge.records.clusters.registry): one entry per cluster across documents."""
 from __future__ import annotations
 
 import json
 import random
 
-from klynge.emit import Cluster, StatusEvent
+from klynge.schema import Cluster, StatusEvent
 from klynge.records.clusters import extract_clusters
-from klynge.registry import iter_cluster_lines, merge_registry, name_keys
+from klynge.records.clusters.registry import iter_cluster_lines, merge_registry, name_keys
 
 
 def doc(id_, published, clusters, title=None, url=None):

@@ -5,7 +5,7 @@ import pytest
 
 from klynge.rules import MissingRuleFile, lang_rule_chain, load_lang_rules, registry
 from klynge.records.roles import Roles
-from klynge.rulecheck import check_languages
+from klynge.maintain.rulecheck import check_languages
 
 CODES = registry().codes
 

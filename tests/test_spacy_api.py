@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 import klynge
-from klynge.emit import dumps
+from klynge.schema import dumps
 
 from .conftest import ROOT, SEED
 

@@ -66,7 +66,7 @@ def extract_clusters(text: str, *, lang: str, entities: list[dict], sentences: l
                      sections: list, people: list[dict], organisations: list[dict],
                      published: str | None) -> tuple[list[dict], dict | None]:
     """The clusters a document names and its programme facts, as plain dicts that the
-    emit schema (:class:`klynge.emit.Cluster`, :class:`klynge.emit.Programme`) validates."""
+    emit schema (:class:`klynge.schema.Cluster`, :class:`klynge.schema.Programme`) validates."""
     doc = Doc(text, lang, entities, sentences, sections, people, organisations, published)
     cands = pattern_candidates(doc)
     cands = attach_aliases(doc, cands)

@@ -32,11 +32,11 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
 from klynge import entities
-from klynge.emit import dumps
-from klynge.guards import budget_for, hard_limit
+from klynge.schema import dumps
+from klynge.runner.guards import budget_for, hard_limit
 from klynge.ingest import (OutputPathError, RawDocument, check_output_path, estimate_total,
                            iter_documents)
-from klynge.process import Processor, document_id, error_record, iter_batches
+from klynge.runner.process import Processor, document_id, error_record, iter_batches
 
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1
@@ -73,7 +73,7 @@ class RunOptions:
     emit: str = "documents"            # or "clusters"
     batch_size: int = DEFAULT_BATCH_SIZE
     merge_policy: str = "rules_first"  # entity merge policy (klynge.entities)
-    timeout: float | None = 120.0      # seconds per 100,000 characters (klynge.guards)
+    timeout: float | None = 120.0      # seconds per 100,000 characters (klynge.runner.guards)
     quiet: bool = False
 
     def __post_init__(self) -> None:
@@ -138,7 +138,7 @@ def lines_for(records: Sequence, options: RunOptions) -> BatchResult:
     result = BatchResult(lines, [])
     for rec in records:
         if options.emit == "clusters":
-            from klynge.registry import iter_cluster_lines
+            from klynge.records.clusters.registry import iter_cluster_lines
             data = rec.model_dump(mode="json")
             lines.extend(json.dumps(c, ensure_ascii=False, separators=(",", ":"))
                          for c in iter_cluster_lines(data))

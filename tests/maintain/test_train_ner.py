@@ -9,7 +9,7 @@ import pytest
 import spacy
 
 from klynge.resources import model_dir
-from klynge.train_ner import NORNE_LABELS, _repair_iob, read_conllu, sentences_to_docs
+from klynge.maintain.train_ner import NORNE_LABELS, _repair_iob, read_conllu, sentences_to_docs
 
 CONLLU = """# sent_id = 1
 # text = Iselin Nybø besøkte IFE i Halden.
@@ -24,7 +24,7 @@ CONLLU = """# sent_id = 1
 """
 
 PLACES = {"LOC", "GPE_LOC", "GPE_ORG"}
-SHARED_DEV = Path(os.environ.get("KLYNGE_NORNE", Path(__file__).resolve().parents[2] / "shared" / "data" / "norne"))
+SHARED_DEV = Path(os.environ.get("KLYNGE_NORNE", Path(__file__).resolve().parents[3] / "shared" / "data" / "norne"))
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,14 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from klynge.emit import DocumentRecord
+from klynge.schema import DocumentRecord
 from klynge.entities import EntityItem, EntityStage
-from klynge.guards import DocumentTimeout, budget_for, time_budget
+from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
 from klynge.language import (LanguageDetector, LanguageResult, detect_document,
                                detect_sections)
 from klynge.normalisers.dates import find_published, parse_date
-from klynge.pieces import PIECE_CHARS, merge_records, split_pieces
+from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
 from klynge.rules import registry
 from klynge.sections import NO_ENTITY_KINDS, split_sections
@@ -59,7 +59,7 @@ class Processor:
     def __init__(self, detector: LanguageDetector, entity_stage: EntityStage) -> None:
         self.detector = detector
         self.entity_stage = entity_stage
-        # Seconds per 100,000 characters a document may take (klynge.guards); None: no limit.
+        # Seconds per 100,000 characters a document may take (klynge.runner.guards); None: no limit.
         self.time_budget: float | None = None
 
     @classmethod
@@ -141,7 +141,7 @@ class Processor:
         return out
 
     def _process_long(self, raw: RawDocument) -> DocumentRecord:
-        """A document longer than PIECE_CHARS, in pieces (klynge.pieces), under one budget."""
+        """A document longer than PIECE_CHARS, in pieces (klynge.runner.pieces), under one budget."""
         text = raw.text or ""
         try:
             with time_budget(self._budget(raw)):

@@ -15,12 +15,12 @@ from typing import Any, Iterable
 
 from spacy.scorer import PRFScore
 
-from klynge.corpus import (GoldDocument, corpus_fingerprint, iter_gold, text_path,
+from klynge.maintain.corpus import (GoldDocument, corpus_fingerprint, iter_gold, text_path,
                            with_texts)
 from klynge.ingest import iter_documents
 from klynge.lexicon import name_key
 from klynge.normalisers.numbers import decimal_str
-from klynge.process import Processor
+from klynge.runner.process import Processor
 
 CONTEXT = 40
 BASELINE_TOLERANCE = 0.005  # half a point of F1/accuracy

@@ -1,6 +1,6 @@
 """Training the language-identification model (``klynge train-langid``).
 
-    python -m klynge.train_langid --norne ../shared/data/norne \\
+    python -m klynge.maintain.train_langid --norne ../shared/data/norne \\
         --langid ../shared/data/langid/train --out models/langid --norne-dev
 
 Model: multinomial naive Bayes over hashed character n-grams (orders 1-5) plus whole

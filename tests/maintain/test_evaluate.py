@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from klynge.corpus import iter_gold
-from klynge.evaluate import (check_baseline, compare, describe_error, evaluate, flatten,
+from klynge.maintain.corpus import iter_gold
+from klynge.maintain.evaluate import (check_baseline, compare, describe_error, evaluate, flatten,
                                format_summary, format_table, render_html, update_baseline)
 from tests.conftest import CORPUS, HAS_WEB_TEXTS, WEB_TEXTS
 

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from klynge import SCHEMA_VERSION
-from klynge.emit import DocumentRecord, dumps, json_schema
+from klynge.schema import DocumentRecord, dumps, json_schema
 
 BASE = {"id": "x", "status": "ok", "source": {"path": None, "line": None, "url": None},
         "language": {"code": "nb", "confidence": 0.99}, "text": "IFE har 37 partnere."}

@@ -11,8 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from klynge import SCHEMA_VERSION
 from klynge.lexicon import ClusterStatus, StatusEventType
+
+# The one home of the output schema's version (the package face re-exports it).
+# 1.1: optional organisation id.
+SCHEMA_VERSION = "1.1"
 
 # An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
 # en, da, sv), another language's own code when the detector knows it (de, fi, ...), or

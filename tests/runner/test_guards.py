@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from klynge.guards import DocumentTimeout, budget_for, time_budget
+from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
-from klynge.pieces import split_pieces
-from klynge.process import bounded_sentences
+from klynge.runner.pieces import split_pieces
+from klynge.runner.process import bounded_sentences
 from tests.conftest import CORPUS
 
 

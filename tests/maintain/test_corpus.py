@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from klynge.corpus import GoldDocument, check_corpus, check_document, iter_gold, with_texts
+from klynge.maintain.corpus import GoldDocument, check_corpus, check_document, iter_gold, with_texts
 from tests.conftest import CORPUS, HAS_WEB_TEXTS, WEB_TEXTS
 
 

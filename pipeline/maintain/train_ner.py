@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 # NorNE's eight types; the handful of MISC tags in train are dropped as "no entity".
 NORNE_LABELS = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV")
 VARIETIES = ("nob", "nno")
+# The training configs live beside the trainer (not in the models package).
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "configs" / "nb-ner.cfg"
 SENTS_PER_DOC = 10  # batching unit only: sentences of one NDT document, in order
 
 

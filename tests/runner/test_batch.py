@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from klynge.batch import RunOptions, repair_and_read_ids, run_batch
+from klynge.runner.batch import RunOptions, repair_and_read_ids, run_batch
 from tests.conftest import CORPUS
 
 TEXTS = sorted(str(p) for p in (CORPUS / "texts").glob("*.txt"))[:8]
@@ -140,7 +140,7 @@ def test_batch_progress_with_eta_on_a_terminal(tmp_path):
 
 # --------------------------------------------------------------------------- issue #17
 
-from klynge.batch import (BatchResult, LocalPool, RunError, Summary,  # noqa: E402
+from klynge.runner.batch import (BatchResult, LocalPool, RunError, Summary,  # noqa: E402
                           _check_not_an_input, plan_workers)
 from klynge.ingest import RawDocument  # noqa: E402
 from tests.conftest import SEED  # noqa: E402
@@ -257,7 +257,7 @@ def test_batch_summary_names_first_failing_inputs():
 
 
 def test_batch_workers_fit_memory(monkeypatch):
-    import klynge.batch as kb
+    import klynge.runner.batch as kb
     monkeypatch.setattr(kb, "available_memory_mb", lambda: 300 + 2 * 420)
     monkeypatch.setattr(kb, "cpu_count", lambda: 8)
     assert plan_workers(None) == (2, None)
@@ -277,7 +277,7 @@ def test_batch_merge_policy_reaches_the_workers(tmp_path):
         _run(TEXTS[:3], str(out), workers=2, batch_size=1, merge_policy=policy)
         outs[policy] = out.read_bytes()
         assert out.read_bytes().count(b"\n") == 3
-    from klynge.process import Processor
+    from klynge.runner.process import Processor
     from klynge.ingest import iter_documents
     proc = Processor.load(policy="longest")
     expected = [r.model_dump_json() for r in proc.process_batch(list(iter_documents(TEXTS[:3])))]
@@ -306,7 +306,7 @@ def _fake_worker(conn, options):
 
 class _FakePool(LocalPool):
     def _start_worker(self):
-        from klynge.batch import _Worker
+        from klynge.runner.batch import _Worker
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_fake_worker, args=(child, self.options), daemon=True)
         proc.start()
@@ -331,7 +331,7 @@ def test_batch_dead_worker_costs_one_document_not_the_run():
 
 
 def test_batch_document_past_its_budget_is_stopped(monkeypatch):
-    import klynge.batch as kb
+    import klynge.runner.batch as kb
     monkeypatch.setattr(kb, "hard_limit", lambda budgets: 3)
     results = list(_FakePool(RunOptions(), 2).map(iter([_docs("a", "HANG"), _docs("b")])))
     assert BatchResult.concat(results).statuses == ["ok", "timeout", "ok"]

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from klynge.emit import DocumentRecord
+from klynge.schema import DocumentRecord
 from klynge.rules import registry
+from tests.conftest import FIXTURES
 
 SEED_PEOPLE = {
     "Nils Morten Huseby": ("administrerende direktør", "IFE"),
@@ -109,7 +110,7 @@ def test_process_seed_offsets_match_text(seed_record):
 
 
 def test_process_is_deterministic(processor):
-    from klynge.emit import dumps
+    from klynge.schema import dumps
     from klynge.ingest import iter_documents
     from tests.conftest import SEED
     a = dumps(processor.process(next(iter_documents([str(SEED)]))))
@@ -119,7 +120,7 @@ def test_process_is_deterministic(processor):
 
 def test_process_bad_document_becomes_error_record(processor, monkeypatch):
     from klynge.ingest import RawDocument
-    import klynge.process as process_mod
+    import klynge.runner.process as process_mod
 
     def boom(text, lang):
         raise RuntimeError("section rules exploded")
@@ -245,7 +246,7 @@ def test_process_fuzz_random_jsonl_one_record_per_line(processor, tmp_path_facto
         _valid(rec)
 
 
-LANGUAGE_FIXTURES = Path(__file__).parent / "fixtures" / "languages"
+LANGUAGE_FIXTURES = FIXTURES / "languages"
 
 
 @pytest.mark.parametrize("code", registry().codes)
@@ -265,7 +266,7 @@ def test_process_every_registered_language_end_to_end(processor, code):
         assert rec["text"][e["start"]:e["end"]] == e["text"]
 
 
-SHORT_FIXTURES = Path(__file__).parent / "fixtures" / "languages-short"
+SHORT_FIXTURES = FIXTURES / "languages-short"
 NINE = ("nb", "nn", "en", "da", "sv", "de", "fr", "fi", "sme")
 
 
@@ -315,7 +316,7 @@ def test_process_jsonl_lang_outside_the_registry_is_flagged(processor):
 def test_process_mixed_language_batch_equals_one_by_one(processor, order):
     """All nine languages, short and long, mixed in one batch: each record is the one the
     document gets alone (no language leaks into its neighbours), and none fails."""
-    from klynge.emit import dumps
+    from klynge.schema import dumps
     folder = {"long": LANGUAGE_FIXTURES, "short": SHORT_FIXTURES}
     raws = [_raw(folder[f] / f"{c}.txt") for f, c in order]
     batch = processor.process_batch(raws)
