@@ -27,7 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from klynge.language import CLASSES, UND, LanguageDetector  # noqa: E402
+from klynge.language import LanguageDetector, model_labels  # noqa: E402
+from klynge.rules import registry  # noqa: E402
+
+# What the detector can say (its model's classes) and the code of "cannot tell".
+CLASSES = model_labels()
+UND = registry().undetermined
 
 LENGTHS = ("sentence", "snippet", "paragraph")
 

@@ -33,17 +33,15 @@ import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from klynge.rules import RuleModel, load_rules
+from klynge.rules import RuleModel, load_rules, registry
 
-# The classes the language model (models/langid) is trained on, in its column order: what
-# the detector can say, not what klynge supports (rules/shared/languages.yaml says that;
-# `klynge rules check` checks that every class is a registered language).
-CLASSES: tuple[str, ...] = ("nb", "nn", "da", "sv", "en")
-UND = "und"
+# The classes the detector can say are its model's (models/langid/meta.json "labels", in
+# column order), and every one must be a registered language (rules/shared/languages.yaml,
+# the one list): checked when the model loads and by `klynge rules check`.
 
 # Defaults for the und decision; the yaml file overrides them so they can be tuned as data.
 # 10 letters is about two short words: below that even people disagree on nb/da/nn.
@@ -179,6 +177,19 @@ class LanguageResult:
     confidence: float  # rounded to 4 decimals so output is stable across platforms
 
 
+def model_labels(model_dir: str | Path | None = None) -> tuple[str, ...]:
+    """The classes of the language model, from its metadata."""
+    model_dir = Path(model_dir) if model_dir is not None else _default_model_dir()
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    return tuple(meta["labels"])
+
+
+def unregistered_labels(labels: Iterable[str]) -> list[str]:
+    """The model's classes that are not registered languages (a packaging error)."""
+    reg = registry()
+    return [c for c in labels if not reg.is_supported(c)]
+
+
 def _default_model_dir() -> Path:
     """The committed model (package ``klynge_models``, or ``KLYNGE_MODELS``)."""
     from klynge.resources import model_dir
@@ -212,13 +223,12 @@ def load_thresholds(path: Path | None = None) -> dict[str, float]:
 
 
 class _LangDetectVeto:
-    """Seeded langdetect, only asked whether a text is in a language outside our five."""
-
-    # langdetect's "no" is Norwegian of either written form.
-    _OURS = {"no", "nb", "nn", "da", "sv", "en"}
+    """Seeded langdetect, only asked whether a text is in a language outside ours."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # Our languages under every code langdetect may use for them ("no": Norwegian).
+        self._ours = registry().known_codes
 
     def foreign_probability(self, text: str) -> tuple[str, float, float]:
         """(likeliest code outside ours, its probability, total probability outside ours),
@@ -237,8 +247,8 @@ class _LangDetectVeto:
                 probs = detect_langs(text)
             except LangDetectException:
                 return "", 0.0, 0.0
-        ours = sum(p.prob for p in probs if p.lang in self._OURS)
-        foreign = [p for p in probs if p.lang not in self._OURS]
+        ours = sum(p.prob for p in probs if p.lang in self._ours)
+        foreign = [p for p in probs if p.lang not in self._ours]
         if not foreign:
             return "", 0.0, 0.0
         best = max(foreign, key=lambda p: (p.prob, p.lang))
@@ -247,18 +257,26 @@ class _LangDetectVeto:
 
 
 class _Py3LangidMember:
-    """py3langid's naive Bayes restricted to our five, as a second opinion.
+    """py3langid's naive Bayes restricted to our model's classes, as a second opinion.
 
     It was trained on far more Danish and Swedish than we have, which is where our own
     model is weakest. It is optional: without the package the detector is our model alone.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Sequence[str]) -> None:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
         ident = LanguageIdentifier.from_model_file(MODEL_FILE)
-        # py3langid's "no" is Bokmål in practice; it also has "nn".
-        codes = ["no" if lang == "nb" else lang for lang in CLASSES]
+        # Each class under py3langid's own code: the class's, else its first alias that
+        # py3langid knows (its "no" is Bokmål in practice; it has "nn" of its own).
+        reg = registry()
+
+        def own_code(lang: str) -> str:
+            entry = reg.entry(lang)
+            names = [lang, *(entry.aliases if entry is not None else [])]
+            return next((c for c in names if c in ident.nb_classes), lang)
+
+        codes = [own_code(lang) for lang in labels]
         ident.set_languages(codes)
         self._ident = ident
         self._order = [ident.nb_classes.index(c) for c in codes]
@@ -288,6 +306,11 @@ class LanguageDetector:
         self.offset = offset
         self.meta = meta
         self.labels: tuple[str, ...] = tuple(meta["labels"])
+        unknown = unregistered_labels(self.labels)
+        if unknown:
+            raise ValueError(f"the language model's classes {unknown} are not registered "
+                             "languages (rules/shared/languages.yaml)")
+        self.und = registry().undetermined
         self.orders: tuple[int, ...] = tuple(meta["orders"])
         self.n_buckets = int(meta["n_buckets"])
         self.scale = float(meta.get("scale", 1.0))
@@ -298,7 +321,7 @@ class LanguageDetector:
         self._py3: _Py3LangidMember | None = None
         if use_py3langid is not False and self.thresholds["py3langid_weight"] > 0:
             try:
-                self._py3 = _Py3LangidMember()
+                self._py3 = _Py3LangidMember(self.labels)
             except ImportError:
                 if use_py3langid:
                     raise
@@ -364,7 +387,10 @@ class LanguageDetector:
            ``foreign_confidence`` on languages outside ours, the answer is its likeliest
            language's own code ("de") with langdetect's probability, or ``und`` when no
            single language is that likely, with confidence 1 - that mass (low); when it
-           does not, our probability is scaled by the mass it leaves to our languages;
+           does not, and leaves less than ``foreign_confidence`` to our languages too, the
+           letters are in no language it can tell (random strings, base64, codes) and the
+           answer is ``und`` with the mass it left to ours; else our probability is scaled
+           by that mass;
         3. a short text (under ``short_text_letters``) whose guess (da, sv or nb itself) is
            below ``short_text_confidence`` is ``short_text_prior`` (nb): a few words cannot tell
            Bokmål from Danish ("IFE i Halden."), and nb is what this tool mostly reads;
@@ -374,7 +400,7 @@ class LanguageDetector:
         """
         th = self.thresholds
         if letters < th["min_letters"]:
-            return LanguageResult(UND, 0.0)
+            return LanguageResult(self.und, 0.0)
         best = int(np.argmax(probs))
         conf = float(probs[best])
         veto_from = th["veto_min_letters"] if veto_min_letters is None else veto_min_letters
@@ -385,7 +411,12 @@ class LanguageDetector:
             if foreign >= th["foreign_confidence"]:
                 if p >= th["foreign_confidence"]:
                     return LanguageResult(code, round(p, 4))
-                return LanguageResult(UND, round(1.0 - foreign, 4))
+                return LanguageResult(self.und, round(1.0 - foreign, 4))
+            if 1.0 - foreign < th["foreign_confidence"]:
+                # Neither ours nor any other: langdetect scatters its guesses over many
+                # languages (de 0.43, en 0.29, pl 0.14, ... for base64), and our model's
+                # fit already said the text is like none of ours.
+                return LanguageResult(self.und, round(1.0 - foreign, 4))
             conf *= 1.0 - foreign
         label = self.labels[best]
         prior = th["short_text_prior"]
@@ -394,7 +425,7 @@ class LanguageDetector:
                 and conf < th["short_text_confidence"]):
             return LanguageResult(prior, round(float(probs[self.labels.index(prior)]), 4))
         if conf < th["min_confidence"]:
-            return LanguageResult(UND, round(conf, 4))
+            return LanguageResult(self.und, round(conf, 4))
         return LanguageResult(label, round(conf, 4))
 
     def detect(self, text: str, veto_min_letters: int | None = None) -> LanguageResult:
@@ -426,7 +457,7 @@ class LanguageDetector:
 def detect_sections(
     detector: LanguageDetector,
     text: str,
-    spans: list[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
     doc_result: LanguageResult | None = None,
 ) -> list[LanguageResult]:
     """Language per section (``text[start:end]`` per span), in span order.
@@ -444,54 +475,89 @@ def detect_sections(
     return _sections_from_results(detector, text, spans, results, doc_result)
 
 
-def detect_document(
-    detector: LanguageDetector, text: str, spans: list[tuple[int, int]]
-) -> tuple[LanguageResult, list[LanguageResult]]:
-    """The document's language and each section's, from one pass over the sections (what
-    ``document_language`` and ``detect_sections`` give, without detecting twice)."""
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The language stage's answer for one document."""
+
+    document: LanguageResult  # the language of most of its letters (any ISO code, or und)
+    sections: list[LanguageResult]  # one per section span, each keeping its own language
+    rules: str  # the rule folder (and so the model) that reads the document
+
+
+# The first guess reads the opening of a document only: it picks the section rules the
+# document is split with, and the sections then give the real vote.
+FIRST_GUESS_CHARS = 3000
+
+
+def decide_language(
+    detector: LanguageDetector,
+    text: str,
+    split: Callable[[str], Sequence[tuple[int, int]]],
+    given: str | None = None,
+) -> LanguageDecision:
+    """The language of a document and of each of its sections, in one named decision.
+
+    ``split(rules)`` gives the section spans of ``text`` under a rule folder's section
+    rules (the runner passes the sections stage, which stays below us in the chain).
+    ``given`` is a language code the input states (already validated): it stands, and the
+    sections are judged against it; a language klynge does not support stands for every
+    section too, so none is read with another language's model.
+
+    Otherwise: a first guess on the opening picks the section rules; each section is
+    detected; the document is the language of most letters of the sections that could be
+    told (:func:`_document_from_results`); when that changes the rule language, the text
+    is split again with the new language's rules and its sections are detected again, so
+    a Nynorsk release that opens with a French paragraph is split by Nynorsk rules.
+    """
+    reg = registry()
+    if given is not None:
+        doc = LanguageResult(given, 1.0)
+        rules = reg.rules_language(given)
+        spans = split(rules)
+        if not reg.is_supported(given):
+            return LanguageDecision(doc, [doc] * len(spans), rules)
+        return LanguageDecision(doc, detect_sections(detector, text, spans, doc), rules)
+    first = detector.detect_whole(text[:FIRST_GUESS_CHARS])
+    rules = reg.rules_language(first.code)
+    spans = split(rules)
     if not spans:
-        return detector.detect(text), []
+        return LanguageDecision(first, [], rules)
     results = detector.detect_many(text[s:e] for s, e in spans)
-    doc_result = _document_from_results(detector, text, spans, results)
-    return doc_result, _sections_from_results(detector, text, spans, results, doc_result)
+    doc = _document_from_results(detector, text, spans, results)
+    if reg.rules_language(doc.code) != rules:
+        rules = reg.rules_language(doc.code)
+        spans = split(rules)
+        results = detector.detect_many(text[s:e] for s, e in spans)
+    return LanguageDecision(doc, _sections_from_results(detector, text, spans, results, doc),
+                            rules)
 
 
 def _sections_from_results(
     detector: LanguageDetector,
     text: str,
-    spans: list[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
     results: list[LanguageResult],
     doc_result: LanguageResult,
 ) -> list[LanguageResult]:
-    if doc_result.code == UND:
+    if doc_result.code == detector.und:
         return results
-    min_letters = detector.thresholds["section_min_letters"]
-    min_conf = detector.thresholds["section_min_confidence"]
+    th = detector.thresholds
+    # In a document in a language we do not support, a section keeps one of ours only
+    # when it is long enough for langdetect to have been asked: a short German heading
+    # looks Danish to our model, and must not be read with a Danish model.
+    foreign_doc = not registry().is_supported(doc_result.code)
+    min_letters = th["veto_min_letters"] if foreign_doc else th["section_min_letters"]
+    min_conf = th["section_min_confidence"]
     out = []
     for (s, e), res in zip(spans, results):
         if res.code == doc_result.code:
             out.append(res)
-        elif res.code == UND or _letters(text[s:e]) < min_letters or res.confidence < min_conf:
+        elif (res.code == detector.und or _letters(text[s:e]) < min_letters
+              or res.confidence < min_conf):
             out.append(doc_result)
         else:
             out.append(res)
     return out
-
-
-def document_language(
-    detector: LanguageDetector, text: str, spans: list[tuple[int, int]] | None = None
-) -> LanguageResult:
-    """The language most of the text is in, counted in letters of the sections.
-
-    Voting by characters rather than by section count keeps a release with many short
-    English boilerplate lines (contact, links) Norwegian when its body is Norwegian. Each
-    section's letters count times its confidence, and the result's confidence is the
-    winner's share of that total. Without spans the whole text is judged at once.
-    """
-    if not spans:
-        return detector.detect(text)
-    results = detector.detect_many(text[s:e] for s, e in spans)
-    return _document_from_results(detector, text, spans, results)
 
 
 def _letters(text: str) -> int:
@@ -501,23 +567,32 @@ def _letters(text: str) -> int:
 def _document_from_results(
     detector: LanguageDetector,
     text: str,
-    spans: list[tuple[int, int]],
+    spans: Sequence[tuple[int, int]],
     results: list[LanguageResult],
 ) -> LanguageResult:
+    """The language of most of the letters of the sections that could be told, whatever
+    its code (a section may be "de" or "fr" as well as one of ours).
+
+    Voting by letters rather than by section count keeps a release with many short
+    English boilerplate lines (contact, links) Norwegian when its body is Norwegian.
+    """
+    letters: dict[str, int] = {}
     weight: dict[str, float] = {}
-    total = 0.0
+    total = 0
     for (s, e), res in zip(spans, results):
-        if res.code != UND:
+        if res.code != detector.und:
             n = _letters(text[s:e])
+            letters[res.code] = letters.get(res.code, 0) + n
             weight[res.code] = weight.get(res.code, 0.0) + n * res.confidence
             total += n
-    if not weight:
-        # No section is long enough on its own: judge the whole text at once.
+    if not total:
+        # No section could be told on its own: judge the whole text at once.
         return detector.detect(text)
     # The winner's confidence is its letter-weighted mean confidence over every section
     # that voted: agreeing, sure sections give about their own confidence; sections in
     # other languages or unsure ones lower it (a share of the votes would give 1.0 to a
-    # text whose sections all lean one way, however weakly).
-    # Ties broken by the fixed label order so the answer never depends on dict order.
-    code = max(weight, key=lambda c: (weight[c], -CLASSES.index(c)))
+    # text whose sections all lean one way, however weakly). A tie goes to the registry's
+    # order, then the code's: a total order on every code a section can get.
+    preference = registry().preference
+    code = min(letters, key=lambda c: (-letters[c], preference(c)))
     return LanguageResult(code, round(weight[code] / total, 4))

@@ -4,9 +4,11 @@ from __future__ import annotations
 import pytest
 
 from klynge.records.roles import is_role, looks_like_name, role_patterns, speech_verb_before
+from klynge.rules import registry
 
 
-@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+# Every registered language, from the registry: a language added there is tested here.
+@pytest.mark.parametrize("lang", registry().codes)
 def test_roles_rule_files_validate(lang):
     from klynge.records.quotes import quote_patterns
 

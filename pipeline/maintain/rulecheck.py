@@ -61,7 +61,7 @@ def check_languages() -> list[str]:
     fallback's) and is read by a pipeline of models.yaml; every class the language
     detector can return is registered; no language folder lacks a registry entry."""
     from klynge.entities import ModelsFile
-    from klynge.language import CLASSES
+    from klynge.language import model_labels, unregistered_labels
     from klynge.rules import lang_rule_chain, load_rules, registry
 
     reg = registry()
@@ -76,7 +76,7 @@ def check_languages() -> list[str]:
     if reg.other.pipeline not in pipelines:
         errors.append(f"languages.yaml: other: no pipeline {reg.other.pipeline!r}")
     errors += [f"language detector class {c!r} is not a registered language"
-               for c in CLASSES if not reg.is_supported(c)]
+               for c in unregistered_labels(model_labels())]
     root = resources.files("klynge.rules")
     errors += [f"rules/{p.name}/: a language folder with no entry in languages.yaml"
                for p in root.iterdir()

@@ -26,7 +26,6 @@ then refits on everything.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -37,17 +36,19 @@ from typing import Sequence
 
 import numpy as np
 
-from klynge.language import CLASSES, features, linear_scores, normalise, softmax
+from klynge.language import features, linear_scores, normalise, softmax
+from klynge.rules import registry
 
 DEV_SHARE = 0.12
-# Debian word lists (packages wnorwegian, wdanish, wswedish, wamerican).
-WORDLISTS = {
-    "nb": Path("/usr/share/dict/bokmaal"),
-    "nn": Path("/usr/share/dict/nynorsk"),
-    "da": Path("/usr/share/dict/danish"),
-    "sv": Path("/usr/share/dict/swedish"),
-    "en": Path("/usr/share/dict/american-english"),
-}
+# The classes trained are the registered languages, in registry order (the model's
+# meta.json "labels" records them, and the detector reads them from there).
+CLASSES: tuple[str, ...] = registry().codes
+
+
+def wordlist_path(lang: str) -> Path | None:
+    """The Debian word list the registry names for ``lang`` (a training backoff)."""
+    entry = registry().entry(lang)
+    return Path(entry.wordlist) if entry is not None and entry.wordlist else None
 
 # NorNE tokens are joined by spaces; these patterns put punctuation back where prose has it.
 _SPACE_BEFORE = re.compile(r" ([.,:;!?)\]}%»”])")
@@ -184,7 +185,7 @@ _WORDLIST_CACHE: dict[tuple, np.ndarray] = {}
 
 def wordlist_distribution(lang: str, cfg: Config) -> np.ndarray | None:
     """Smoothed n-gram distribution of a language's word list, each word on its own."""
-    path = WORDLISTS.get(lang)
+    path = wordlist_path(lang)
     if path is None or not path.is_file():
         return None
     key = (lang, cfg.orders, cfg.n_buckets, cfg.alpha, cfg.word_weight)
@@ -206,7 +207,7 @@ def fit(texts_by_lang: dict[str, list[str]], cfg: Config) -> tuple[np.ndarray, n
             backoff = wordlist_distribution(lang, cfg)
             if backoff is not None:
                 probs[:, c] = (1 - cfg.wordlist_lambda) * probs[:, c] + cfg.wordlist_lambda * backoff
-                used.append(str(WORDLISTS[lang]))
+                used.append(str(wordlist_path(lang)))
     logp = np.log(probs)
     # Centring per bucket changes no decision (softmax is shift-invariant) and keeps the
     # stored weights small enough for float16. The offsets are kept: added back they give
@@ -384,21 +385,3 @@ def train(norne_dir: Path, langid_train_dir: Path, out_dir: Path, seed: int = 0,
         "dev_metrics": {k: v for k, v in metrics.items() if k != "train_seconds"},
     })
     return metrics
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Train the nb/nn/da/sv/en language model.")
-    ap.add_argument("--norne", type=Path, required=True, help="NorNE folder with nob/ and nno/")
-    ap.add_argument("--langid", type=Path, required=True, help="langid/train folder")
-    ap.add_argument("--out", type=Path, default=Path("models/langid"))
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--norne-dev", action="store_true",
-                    help="also train on NorNE dev (for the final model, after tuning on it)")
-    args = ap.parse_args(argv)
-    metrics = train(args.norne, args.langid, args.out, args.seed, norne_dev=args.norne_dev)
-    print(json.dumps(metrics, indent=2))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -90,6 +90,8 @@ class LanguageEntry(RuleModel):
     name: str
     pipeline: str
     fallback: list[str] = []
+    aliases: list[str] = []  # other identifiers' codes for it ("no" for nb and nn)
+    wordlist: str | None = None  # a training backoff for klynge train-langid
 
 
 class OtherLanguages(RuleModel):
@@ -125,6 +127,23 @@ class LanguageRegistry(RuleModel):
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(e.code for e in self.languages)
+
+    @property
+    def undetermined(self) -> str:
+        """The code of text whose language cannot be told ("und")."""
+        return self.other.undetermined
+
+    @property
+    def known_codes(self) -> frozenset[str]:
+        """Every code that means one of the registered languages, other identifiers'
+        aliases included (langdetect's "no")."""
+        return frozenset(self.codes) | {a for e in self.languages for a in e.aliases}
+
+    def preference(self, code: str) -> tuple[int, str]:
+        """A total order on any codes: registered languages first, in registry order,
+        then every other code alphabetically (ties in a vote are broken by it)."""
+        order = self.codes
+        return (order.index(code), "") if code in order else (len(order), code)
 
     def entry(self, code: str) -> LanguageEntry | None:
         return self._by_code.get(code)

@@ -20,8 +20,7 @@ from klynge.schema import DocumentRecord
 from klynge.entities import EntityItem, EntityStage
 from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
-from klynge.language import (LanguageDetector, LanguageResult, detect_document,
-                               detect_sections)
+from klynge.language import LanguageDetector, decide_language
 from klynge.normalisers.dates import find_published, parse_date
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
@@ -30,7 +29,6 @@ from klynge.sections import NO_ENTITY_KINDS, split_sections
 
 log = logging.getLogger(__name__)
 
-FIRST_GUESS_CHARS = 3000
 # An ISO 639-1/639-3 code as an input may give it ("de", "sme"); anything else is no code.
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
@@ -49,7 +47,7 @@ def document_id(raw: RawDocument) -> str:
 def error_record(raw: RawDocument, code: str, message: str) -> DocumentRecord:
     return DocumentRecord(
         id=document_id(raw), status="error", error={"code": code, "message": message},
-        source=raw.source, language={"code": "und", "confidence": 0.0},
+        source=raw.source, language={"code": registry().undetermined, "confidence": 0.0},
         text="", flags=list(raw.flags))
 
 
@@ -192,32 +190,25 @@ class Processor:
             flags.append("lang_not_supported" if LANGUAGE_CODE.fullmatch(given)
                          else "lang_invalid")
             given = given if LANGUAGE_CODE.fullmatch(given) else None
-        if given is not None:
-            doc_lang, lang_conf = given, 1.0
-        else:
-            # A first guess picks the section rules; the sections then give the real vote.
-            first = self.detector.detect_whole(text[:FIRST_GUESS_CHARS])
-            doc_lang, lang_conf = first.code, first.confidence
-        rule_lang = reg.rules_language(doc_lang)
-        sections, meta = split_sections(text, rule_lang)
-        spans = [(s.start, s.end) for s in sections]
-        if not reg.is_supported(doc_lang):
-            # A text in a language we do not support: its short sections would each look
-            # like one of ours, and must not be read with that language's model.
-            section_results = [LanguageResult(doc_lang, lang_conf)] * len(spans)
-        elif given is not None:
-            # The input's language stands; sections are judged against it.
-            section_results = detect_sections(self.detector, text, spans,
-                                              LanguageResult(doc_lang, lang_conf))
-        else:
-            whole, section_results = detect_document(self.detector, text, spans)
-            if sections:
-                doc_lang, lang_conf = whole.code, whole.confidence
-                rule_lang = reg.rules_language(doc_lang)
-        section_langs = [r.code if r.code != "und" else doc_lang for r in section_results]
+        # Split per rule language at most once: the decision may ask for a second split
+        # when the section vote changes the rule language.
+        splits: dict[str, tuple] = {}
+
+        def split(rules: str) -> list[tuple[int, int]]:
+            if rules not in splits:
+                splits[rules] = split_sections(text, rules)
+            return [(s.start, s.end) for s in splits[rules][0]]
+
+        decision = decide_language(self.detector, text, split, given)
+        doc_lang, lang_conf = decision.document.code, decision.document.confidence
+        rule_lang = decision.rules
+        sections, meta = splits[rule_lang]
+        section_results = decision.sections
+        und = reg.undetermined
+        section_langs = [r.code if r.code != und else doc_lang for r in section_results]
         published, base = self._published(raw, text, meta, rule_lang)
         foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
-                   if lang != "und" and self.entity_stage.pipeline_for(lang)
+                   if lang != und and self.entity_stage.pipeline_for(lang)
                    != self.entity_stage.pipeline_for(rule_lang)]
         skip = skipped_builders(rule_lang, self.entity_stage.has_ner(rule_lang))
         flags += [f"skipped:{name}" for name in sorted(
