@@ -22,30 +22,21 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, SupportsIndex
 
-from klynge.runner.batch import DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, LocalPool, RunOptions
-from klynge.schema import DocumentRecord
 from klynge.ingest import RawDocument, jsonl_line_reader
-from klynge.runner.process import Processor, iter_batches
+from klynge.options import DEFAULTS, PipelineOptions
 from klynge.rules import registry
+from klynge.runner.batch import DEFAULT_BATCH_SIZE, LocalPool, RunOptions
+from klynge.runner.process import Processor, iter_batches
+from klynge.schema import DocumentRecord
 
-__all__ = ["Extractor", "extract", "extract_html", "extract_many", "DEFAULT_MAX_CHARS",
+__all__ = ["Extractor", "PipelineOptions", "extract", "extract_html", "extract_many",
            "DEFAULT_BATCH_SIZE", "SOURCE_PATH"]
 
 # source.path of every record made here, as "<stdin>" is for standard input.
 SOURCE_PATH = "<python>"
 
+# The models are shared by every Extractor of a process, which take turns on them.
 _LOCK = threading.RLock()
-_PROCESSOR: Processor | None = None
-
-
-def _shared_processor() -> Processor:
-    """The models, loaded once per process however many Extractors there are (and
-    however many are unpickled on a worker)."""
-    global _PROCESSOR
-    with _LOCK:
-        if _PROCESSOR is None:
-            _PROCESSOR = Processor.load()
-        return _PROCESSOR
 
 
 def _check_positive(name: str, value: object) -> int:
@@ -139,32 +130,47 @@ class Extractor:
     cheap; each worker process loads the models once, on its first document.
     Threads share one copy of the models and take turns; use processes for parallelism.
 
-    ``max_chars``: longer texts are cut, flagged ``truncated_max_chars`` (default: the
-    command line's 2,000,000; None for no limit). ``batch_size``: documents per batch
-    in :meth:`extract_many` (default 16, as ``klynge run``).
+    ``options``: a :class:`~klynge.options.PipelineOptions` (merge and lexicon policy,
+    ``max_chars``, ``time_budget``), the same object ``klynge run`` builds from its
+    options, so the same settings give the same records; its fields may also be given
+    as keywords (``Extractor(max_chars=1000)``). ``batch_size``: documents per batch in
+    :meth:`extract_many` (default as ``klynge run``).
     """
 
-    def __init__(self, *, max_chars: int | None = DEFAULT_MAX_CHARS,
-                 batch_size: int = DEFAULT_BATCH_SIZE) -> None:
-        self.max_chars = None if max_chars is None else _check_positive("max_chars", max_chars)
+    def __init__(self, options: PipelineOptions | None = None, *,
+                 batch_size: int = DEFAULT_BATCH_SIZE, **changes: Any) -> None:
+        if options is not None and not isinstance(options, PipelineOptions):
+            raise TypeError(f"options must be a PipelineOptions or None, got "
+                            f"{type(options).__name__}")
+        unknown = sorted(set(changes) - set(PipelineOptions.field_names()))
+        if unknown:
+            raise TypeError(f"unknown option(s) {', '.join(unknown)}; known: "
+                            f"{', '.join(PipelineOptions.field_names())}, batch_size")
+        self.options = (options or DEFAULTS).replace(**changes)
         self.batch_size = _check_positive("batch_size", batch_size)
         self._processor: Processor | None = None
 
+    @property
+    def max_chars(self) -> int | None:
+        return self.options.max_chars
+
     def __repr__(self) -> str:
-        return f"Extractor(max_chars={self.max_chars!r}, batch_size={self.batch_size!r})"
+        return f"Extractor({self.options!r}, batch_size={self.batch_size!r})"
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"max_chars": self.max_chars, "batch_size": self.batch_size}
+        return {"options": self.options, "batch_size": self.batch_size}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.max_chars = state["max_chars"]
+        self.options = state["options"]
         self.batch_size = state["batch_size"]
         self._processor = None
 
     def load(self) -> Extractor:
-        """Load the models now rather than on the first document; returns ``self``."""
+        """Load the models now rather than on the first document (once per process,
+        however many Extractors there are); returns ``self``."""
         if self._processor is None:
-            self._processor = _shared_processor()
+            with _LOCK:
+                self._processor = Processor.load(self.options)
         return self
 
     def extract(self, text: str, *, id: str | int | None = None, lang: str | None = None,
@@ -261,8 +267,8 @@ class Extractor:
             return
         # The worker pool of ``klynge run --workers`` (models once per worker process,
         # a bounded number of batches in flight); it hands back the emitted lines.
-        pool = LocalPool(RunOptions(workers=workers, max_chars=self.max_chars,
-                                    batch_size=size), workers)
+        pool = LocalPool(RunOptions(workers=workers, batch_size=size, pipeline=self.options),
+                         workers)
         try:
             for result in pool.map(batches):
                 for line in result.lines:

@@ -18,23 +18,66 @@ from pathlib import Path
 
 from klynge import __version__
 from klynge.schema import SCHEMA_VERSION
-from klynge.runner.batch import (DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, EXIT_CANNOT_RUN, EXIT_OK,
-                          MERGE_POLICIES, RunOptions, run_batch)
+from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
+from klynge.runner.batch import DEFAULT_BATCH_SIZE, EXIT_CANNOT_RUN, EXIT_OK, RunOptions, run_batch
 
 
+# argparse names the type function in its message unless it raises ArgumentTypeError, so
+# each says what it wants in words.
 def _positive_int(value: str) -> int:
-    n = int(value)
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
     if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
+
+
+def _seconds(value: str) -> float:
+    """A time budget: positive seconds, or 0 for none."""
+    try:
+        n = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
+    if not n >= 0 or n == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds (0: no "
+                                         f"budget), got {value}")
+    return n
+
+
+def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
+    """The options that change a record (klynge.options.PipelineOptions), for every
+    command that runs the pipeline."""
+    p.add_argument("--merge-policy", choices=MERGE_POLICY_NAMES, default=DEFAULTS.merge_policy,
+                     help="how rule spans and model entities that overlap are settled "
+                          f"(default: {DEFAULTS.merge_policy})")
+    p.add_argument("--lexicon-policy", choices=LEXICON_POLICY_NAMES,
+                     default=DEFAULTS.lexicon_policy,
+                     help="names the document's lexicon knows against the model's label: "
+                          "the lexicon's label at every mention (names_first), or only where "
+                          f"it covers the model's span (cover) (default: {DEFAULTS.lexicon_policy})")
+    p.add_argument("--timeout", type=_seconds, default=DEFAULTS.time_budget, metavar="SECONDS",
+                     help="time budget per document, per 100,000 characters; a document "
+                          "over it becomes a 'timeout' error record "
+                          f"(default: {DEFAULTS.time_budget:g}; 0: none)")
+    p.add_argument("--max-chars", type=_positive_int, default=DEFAULTS.max_chars, metavar="N",
+                     help="truncate longer documents to N characters, flagged "
+                          f"'truncated_max_chars' (default: {DEFAULTS.max_chars:,})")
+
+
+def pipeline_options(args) -> PipelineOptions:
+    return PipelineOptions(merge_policy=args.merge_policy, lexicon_policy=args.lexicon_policy,
+                           max_chars=args.max_chars, time_budget=args.timeout or None)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="klynge",
         description="Extract sections, entities, people, organisations, amounts, dates "
-                    "and business-cluster records from press releases (nb, nn, en) "
-                    "into JSON Lines.")
+                    "and business-cluster records from Nordic press releases (Bokmål, "
+                    "Nynorsk, English, Danish, Swedish; other languages in part) into "
+                    "JSON Lines.")
     parser.add_argument("--version", action="version",
                         version=f"klynge {__version__} (schema {SCHEMA_VERSION})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -65,20 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--errors", metavar="ERRORS.jsonl",
                      help="also write every error record to this file (a dead-letter file; "
                           "appended to with --resume)")
-    run.add_argument("--merge-policy", choices=MERGE_POLICIES, default="rules_first",
-                     help="how rule spans and model entities that overlap are settled "
-                          "(default: rules_first)")
-    run.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                     help="time budget per document, per 100,000 characters; a document "
-                          "over it becomes a 'timeout' error record (default: 120; 0: none)")
-    run.add_argument("--max-chars", type=_positive_int, default=DEFAULT_MAX_CHARS, metavar="N",
-                     help="truncate longer documents to N characters, flagged "
-                          "'truncated_max_chars' (default: 2,000,000)")
+    _add_pipeline_options(run)
     run.add_argument("--emit", choices=("documents", "clusters"), default="documents",
                      help="one line per document (default), or one line per cluster record "
                           "with its document's id, title, published date and URL")
     run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
-                     help="documents per batch handed to a worker (default: 16)")
+                     help=f"documents per batch handed to a worker (default: {DEFAULT_BATCH_SIZE})")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bar (it only shows on a terminal anyway)")
 
@@ -106,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                          "(../shared/press-releases/web, .../nordic); repeatable; without "
                          "it they are skipped")
     ev.add_argument("--html", metavar="REPORT.html", help="also write an HTML report")
+    _add_pipeline_options(ev)
     ev.add_argument("--compare", metavar="OTHER.json",
                     help="print the difference to an earlier scores.json")
     ev.add_argument("--check-baseline", metavar="BASELINE.json",
@@ -187,9 +223,9 @@ def run_options(args) -> RunOptions:
     return RunOptions(
         inputs=tuple(args.inputs), output=args.output, errors=args.errors,
         workers=args.workers, engine=args.engine, scheduler=args.scheduler,
-        resume=args.resume, retry_errors=args.retry_errors, max_chars=args.max_chars,
-        emit=args.emit, batch_size=args.batch_size, merge_policy=args.merge_policy,
-        timeout=args.timeout or None, quiet=args.quiet)
+        resume=args.resume, retry_errors=args.retry_errors, emit=args.emit,
+        batch_size=args.batch_size, quiet=args.quiet,
+        pipeline=pipeline_options(args))
 
 
 def _cmd_run(args) -> int:
@@ -251,7 +287,7 @@ def _cmd_language(args) -> int:
 
 def _cmd_evaluate(args) -> int:
     from klynge.maintain.evaluate import main_evaluate
-    return main_evaluate(args)
+    return main_evaluate(args, pipeline_options(args))
 
 
 def _cmd_rules(args) -> int:

@@ -27,6 +27,7 @@ from klynge.normalisers.amounts import find_amounts
 from klynge.normalisers.contacts import find_contacts
 from klynge.normalisers.dates import find_dates
 from klynge.lexicon import find_gazetteer_names
+from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.resources import model_dir
 from klynge.rules import RuleModel, load_rules, registry
 
@@ -224,7 +225,8 @@ def _char_span(doc: Doc, start: int, end: int, label: str, data: dict) -> Span |
 @Language.factory(
     "klynge_merge_entities",
     assigns=["doc.spans"],
-    default_config={"policy": "rules_first", "lexicon": "names_first", "labels": "norne",
+    default_config={"policy": DEFAULTS.merge_policy, "lexicon": DEFAULTS.lexicon_policy,
+                    "labels": "norne",
                     "rules_key": "rules", "out_key": "entities"},
 )
 def make_merge_entities(nlp: Language, name: str, policy: str, lexicon: str, labels: str,
@@ -351,6 +353,9 @@ MERGE_POLICIES: dict[str, Callable[[list[Span], list[Span]], list[Span]]] = {
     "rules_first": _policy_rules_first,
     "longest": _policy_longest,
 }
+# The names are the options' (klynge.options, the leaf every face validates against).
+if tuple(MERGE_POLICIES) != MERGE_POLICY_NAMES or tuple(LEXICON_POLICIES) != LEXICON_POLICY_NAMES:
+    raise ImportError("klynge.entities' policies differ from klynge.options' policy names")
 
 
 class MergeEntities:
@@ -429,7 +434,7 @@ class EntityResult:
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
-def load_pipeline(name: str, spec: PipelineSpec, policy: str = "rules_first") -> Language:
+def load_pipeline(name: str, spec: PipelineSpec, options: PipelineOptions = DEFAULTS) -> Language:
     kind, _, ref = spec.source.partition(":")
     if kind == "model":
         nlp = spacy.load(model_dir(ref))
@@ -446,7 +451,9 @@ def load_pipeline(name: str, spec: PipelineSpec, policy: str = "rules_first") ->
                                      "phrase_matcher_attr": "ORTH"})
         ruler.add_patterns(entity_patterns(served_languages(name)))
     nlp.add_pipe("klynge_rule_spans", config={"gazetteer": spec.lexical})
-    nlp.add_pipe("klynge_merge_entities", config={"policy": policy, "labels": spec.labels})
+    nlp.add_pipe("klynge_merge_entities", config={"policy": options.merge_policy,
+                                                  "lexicon": options.lexicon_policy,
+                                                  "labels": spec.labels})
     return nlp
 
 
@@ -493,9 +500,9 @@ class EntityStage:
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, policy: str = "rules_first", batch_size: int = 32) -> "EntityStage":
+    def load(cls, options: PipelineOptions = DEFAULTS, batch_size: int = 32) -> "EntityStage":
         spec = load_rules("shared", "models.yaml", ModelsFile)
-        pipelines = {name: load_pipeline(name, p, policy) for name, p in spec.pipelines.items()}
+        pipelines = {name: load_pipeline(name, p, options) for name, p in spec.pipelines.items()}
         return cls(pipelines, batch_size)
 
     def has_ner(self, lang: str) -> bool:

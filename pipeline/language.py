@@ -522,12 +522,17 @@ def decide_language(
     spans = split(rules)
     if not spans:
         return LanguageDecision(first, [], rules)
-    results = detector.detect_many(text[s:e] for s, e in spans)
-    doc = _document_from_results(detector, text, spans, results)
+    # When the opening is in none of our languages (or cannot be told), its sections are asked of
+    # langdetect from as few letters as a whole document is: a one-line German release
+    # is German, though a line of it alone would look Norwegian to our model.
+    veto_from = (None if reg.is_supported(first.code)
+                 else int(detector.thresholds["document_veto_min_letters"]))
+    results = detector.detect_many((text[s:e] for s, e in spans), veto_from)
+    doc = _document_from_results(detector, text, spans, results, first)
     if reg.rules_language(doc.code) != rules:
         rules = reg.rules_language(doc.code)
         spans = split(rules)
-        results = detector.detect_many(text[s:e] for s, e in spans)
+        results = detector.detect_many((text[s:e] for s, e in spans), veto_from)
     return LanguageDecision(doc, _sections_from_results(detector, text, spans, results, doc),
                             rules)
 
@@ -569,9 +574,11 @@ def _document_from_results(
     text: str,
     spans: Sequence[tuple[int, int]],
     results: list[LanguageResult],
+    fallback: LanguageResult | None = None,
 ) -> LanguageResult:
     """The language of most of the letters of the sections that could be told, whatever
-    its code (a section may be "de" or "fr" as well as one of ours).
+    its code (a section may be "de" or "fr" as well as one of ours); when none could be,
+    ``fallback`` (the judgement of the whole opening), else the whole text judged at once.
 
     Voting by letters rather than by section count keeps a release with many short
     English boilerplate lines (contact, links) Norwegian when its body is Norwegian.
@@ -586,8 +593,8 @@ def _document_from_results(
             weight[res.code] = weight.get(res.code, 0.0) + n * res.confidence
             total += n
     if not total:
-        # No section could be told on its own: judge the whole text at once.
-        return detector.detect(text)
+        # No section could be told on its own: the text as a whole decides.
+        return fallback if fallback is not None else detector.detect(text)
     # The winner's confidence is its letter-weighted mean confidence over every section
     # that voted: agreeing, sure sections give about their own confidence; sections in
     # other languages or unsure ones lower it (a share of the votes would give 1.0 to a

@@ -26,7 +26,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans, registry
 
-from klynge.api import DEFAULT_MAX_CHARS, Extractor, _check_lang
+from klynge.api import Extractor, _check_lang
+from klynge.options import DEFAULTS, PipelineOptions
 from klynge.schema import DocumentRecord, dumps
 
 __all__ = ["nlp", "NormalisingTokenizer", "RecordComponent", "record_of"]
@@ -86,7 +87,7 @@ class NormalisingTokenizer:
         return self
 
 
-def create_normalising_tokenizer(max_chars: int | None = DEFAULT_MAX_CHARS
+def create_normalising_tokenizer(max_chars: int | None = DEFAULTS.max_chars
                                  ) -> Callable[[Language], NormalisingTokenizer]:
     """``[nlp.tokenizer] @tokenizers = "klynge.NormalisingTokenizer.v1"``."""
     base = registry.tokenizers.get("spacy.Tokenizer.v1")()
@@ -104,12 +105,20 @@ registry.tokenizers.register("klynge.NormalisingTokenizer.v1",
 @Language.factory(
     "klynge_record",
     assigns=["doc.ents", "doc.spans", "doc._.klynge"],
-    default_config={"lang": None, "max_chars": DEFAULT_MAX_CHARS,
+    # The pipeline options (klynge.options.PipelineOptions) are the component's config,
+    # with their one set of defaults.
+    default_config={"lang": None, "max_chars": DEFAULTS.max_chars,
+                    "merge_policy": DEFAULTS.merge_policy,
+                    "lexicon_policy": DEFAULTS.lexicon_policy,
+                    "time_budget": DEFAULTS.time_budget,
                     "spans_key": "entities", "sections_key": "sections"},
 )
 def make_record(nlp: Language, name: str, lang: str | None, max_chars: int | None,
+                merge_policy: str, lexicon_policy: str, time_budget: float | None,
                 spans_key: str, sections_key: str) -> RecordComponent:
-    return RecordComponent(nlp, name, lang=lang, max_chars=max_chars, spans_key=spans_key,
+    options = PipelineOptions(merge_policy=merge_policy, lexicon_policy=lexicon_policy,
+                              max_chars=max_chars, time_budget=time_budget)
+    return RecordComponent(nlp, name, lang=lang, options=options, spans_key=spans_key,
                            sections_key=sections_key)
 
 
@@ -120,10 +129,10 @@ class RecordComponent:
     them, ``doc.spans[sections_key]`` the sections labelled with their kind."""
 
     def __init__(self, nlp: Language, name: str, *, lang: str | None,
-                 max_chars: int | None, spans_key: str, sections_key: str) -> None:
+                 options: PipelineOptions, spans_key: str, sections_key: str) -> None:
         self.name = name
         self.lang = _check_lang(lang)
-        self.extractor = Extractor(max_chars=max_chars)
+        self.extractor = Extractor(options)
         self.spans_key = spans_key
         self.sections_key = sections_key
 
@@ -167,18 +176,21 @@ def _sections(doc: Doc, record: DocumentRecord) -> list[Span]:
     return out
 
 
-def nlp(lang: str | None = "nb", *, max_chars: int | None = DEFAULT_MAX_CHARS) -> Language:
-    """A spaCy pipeline for texts in ``lang`` (``nb nn en da sv``; None: detected per
-    text, as ``klynge run`` does): ``nlp(text)._.klynge == klynge.extract(text, lang=lang)``
-    and ``doc.ents`` are that record's entities, so ``displacy.render(doc)`` shows them.
+def nlp(lang: str | None = None, *, options: PipelineOptions | None = None,
+        **changes: Any) -> Language:
+    """A spaCy pipeline for texts in ``lang`` (``nb nn en da sv``; None, the default:
+    detected per text, as ``klynge run`` and :func:`klynge.extract` do):
+    ``nlp(text)._.klynge == klynge.extract(text, lang=lang)`` and ``doc.ents`` are that
+    record's entities, so ``displacy.render(doc)`` shows them. ``options`` (or its fields
+    as keywords, ``max_chars=1000``) as for :class:`klynge.Extractor`.
 
     The models load on the first text, once per process.
     """
     code = _check_lang(lang)
-    if max_chars is not None and (isinstance(max_chars, bool) or not isinstance(max_chars, int)
-                                  or max_chars < 1):
-        raise ValueError(f"max_chars must be a positive int or None, got {max_chars!r}")
+    opts = Extractor(options, **changes).options
     pipeline = spacy.blank(code or "xx", config={"nlp": {"tokenizer": {
-        "@tokenizers": "klynge.NormalisingTokenizer.v1", "max_chars": max_chars}}})
-    pipeline.add_pipe("klynge_record", config={"lang": code, "max_chars": max_chars})
+        "@tokenizers": "klynge.NormalisingTokenizer.v1", "max_chars": opts.max_chars}}})
+    pipeline.add_pipe("klynge_record", config={
+        "lang": code, "max_chars": opts.max_chars, "merge_policy": opts.merge_policy,
+        "lexicon_policy": opts.lexicon_policy, "time_budget": opts.time_budget})
     return pipeline

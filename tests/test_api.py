@@ -15,7 +15,8 @@ import sys
 import pytest
 
 import klynge
-from klynge.api import DEFAULT_BATCH_SIZE, DEFAULT_MAX_CHARS, Extractor
+from klynge.api import DEFAULT_BATCH_SIZE, Extractor
+from klynge.options import DEFAULTS, PipelineOptions
 from klynge.schema import DocumentRecord, dumps
 
 from .conftest import CORPUS, ROOT, SEED
@@ -59,8 +60,10 @@ def test_api_import_is_light_and_exports(tmp_path):
 
 def test_api_defaults_are_the_cli_defaults():
     from klynge.cli import build_parser
+    from klynge.cli import run_options
     args = build_parser().parse_args(["run"])
-    assert (args.max_chars, args.batch_size) == (DEFAULT_MAX_CHARS, DEFAULT_BATCH_SIZE)
+    assert run_options(args).pipeline == DEFAULTS == Extractor().options
+    assert args.batch_size == DEFAULT_BATCH_SIZE == Extractor().batch_size
 
 
 def test_api_extract_is_byte_identical_to_klynge_run_on_the_gold_corpus(cli_lines):
@@ -177,7 +180,7 @@ def test_api_extractor_pickles_as_its_settings():
     data = pickle.dumps(extractor)
     assert len(data) < 300  # settings only: no model travels
     copy = pickle.loads(data)
-    assert repr(copy) == "Extractor(max_chars=1000, batch_size=4)"
+    assert copy.options == PipelineOptions(max_chars=1000) and copy.batch_size == 4
     text = SEED.read_text(encoding="utf-8")
     short = copy.extract(text)
     assert len(short.text) == 1000 and "truncated_max_chars" in short.flags
@@ -219,3 +222,21 @@ def test_api_public_modules_are_mypy_strict_clean(tmp_path):
         cwd=tmp_path, env={**os.environ, "MYPYPATH": str(tmp_path)},
         capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_api_extract_many_keeps_the_time_budget_at_every_worker_count(workers):
+    """Issue #20: extract_many(workers=1) ran without the time budget workers=2 had. A
+    budget too small for any document gives the same timeout record either way."""
+    extractor = Extractor(time_budget=1e-6)
+    (record,) = extractor.extract_many([SEED.read_text(encoding="utf-8")], workers=workers)
+    assert record.status == "error" and record.error.code == "timeout"
+
+
+def test_api_options_are_validated_naming_the_field():
+    with pytest.raises(ValueError, match="merge_policy"):
+        Extractor(merge_policy="nosuch")
+    with pytest.raises(ValueError, match="time_budget"):
+        Extractor(time_budget=-5)
+    with pytest.raises(TypeError, match="unknown option"):
+        Extractor(max_char=10)

@@ -103,9 +103,9 @@ def test_cli_run_options_carry_every_setting():
                                       "--retry-errors", "--errors", "e.jsonl",
                                       "--timeout", "0"])
     opts = run_options(args)
-    assert (opts.inputs, opts.output, opts.workers, opts.merge_policy, opts.errors) == \
+    assert (opts.inputs, opts.output, opts.workers, opts.pipeline.merge_policy, opts.errors) == \
         (("a.txt",), "o.jsonl", 3, "longest", "e.jsonl")
-    assert opts.resume and opts.retry_errors and opts.timeout is None
+    assert opts.resume and opts.retry_errors and opts.pipeline.time_budget is None
     import pickle
     assert pickle.loads(pickle.dumps(opts)) == opts  # it travels to worker processes
 
@@ -122,3 +122,16 @@ def test_cli_run_level_failure_exit_2_with_message_and_summary(tmp_path, capsys)
 
 def test_cli_retry_errors_needs_resume(tmp_path, capsys):
     assert main(["run", str(SEED), "-o", str(tmp_path / "o.jsonl"), "--retry-errors"]) == 2
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["run", "--timeout", "-5"], "must be a positive number of seconds"),
+    (["run", "--workers", "abc"], "expected a whole number, got 'abc'"),
+    (["run", "--max-chars", "0"], "must be at least 1, got 0"),
+])
+def test_cli_refuses_bad_option_values_in_words(argv, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "_positive_int" not in err and "_seconds" not in err

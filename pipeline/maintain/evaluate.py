@@ -20,6 +20,7 @@ from klynge.maintain.corpus import (GoldDocument, corpus_fingerprint, iter_gold,
 from klynge.ingest import iter_documents
 from klynge.lexicon import name_key
 from klynge.normalisers.numbers import decimal_str
+from klynge.options import PipelineOptions
 from klynge.runner.process import Processor
 
 CONTEXT = 40
@@ -267,21 +268,24 @@ def _quote_key(start: int, end: int, speaker: str | None, gold_quotes) -> tuple:
 
 
 def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = None,
-             texts_dirs: Sequence[Path] = ()
+             texts_dirs: Sequence[Path] = (), options: PipelineOptions | None = None
              ) -> tuple[dict, list[dict], list[tuple[GoldDocument, dict]]]:
     """Run the pipeline over the split; returns (scores, errors, [(gold, predicted)]).
 
     Documents under their publisher's copyright are in the corpus as annotations and a
     hash only; their texts are read from ``texts_dirs`` and skipped (counted in
     ``scores["skipped"]``) when it is not given or lacks them."""
-    processor = processor or Processor.load()
+    # Exactly the pipeline of `klynge run` under the same options (defaults: its defaults).
+    processor = processor or Processor.load(options)
+    options = processor.options
     scorer = _Scorer()
     hits: list[tuple[str, bool]] = []
     pairs = []
     golds, skipped = with_texts(corpus, iter_gold(corpus, split), texts_dirs)
     raws = []
     for doc in golds:
-        raw = next(iter_documents([str(text_path(corpus, doc, texts_dirs))]))
+        raw = next(iter_documents([str(text_path(corpus, doc, texts_dirs))],
+                                  max_chars=options.max_chars))
         raw.id = doc.meta.id
         raws.append(raw)
     records = processor.process_batch(raws)
@@ -486,10 +490,10 @@ def _non_overlapping(ents: list[dict]) -> list[dict]:
     return out
 
 
-def main_evaluate(args) -> int:
+def main_evaluate(args, options: PipelineOptions | None = None) -> int:
     corpus = Path(args.corpus)
     texts = [Path(t) for t in args.texts or ()]
-    scores, errors, pairs = evaluate(corpus, args.split, texts_dirs=texts)
+    scores, errors, pairs = evaluate(corpus, args.split, texts_dirs=texts, options=options)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n",

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterable, Iterator, Sequence
 
-from klynge import entities
+from klynge.options import DEFAULTS, PipelineOptions
 from klynge.schema import dumps
 from klynge.runner.guards import budget_for, hard_limit
 from klynge.ingest import (OutputPathError, RawDocument, check_output_path, estimate_total,
@@ -49,11 +49,8 @@ WORKER_MEMORY_MB = 420
 PARENT_MEMORY_MB = 300
 FIRST_FAILURES_SHOWN = 3
 
-# The entity stage's merge policies, by name (its registry is the one list of them).
-MERGE_POLICIES = tuple(entities.MERGE_POLICIES)
-# The defaults of ``klynge run --max-chars`` and ``--batch-size``, which the Python API
-# shares: "the same record as the CLI" depends on max_chars.
-DEFAULT_MAX_CHARS = 2_000_000
+# Documents per batch (``klynge run --batch-size``, the API's too); records do not depend
+# on it.
 DEFAULT_BATCH_SIZE = 16
 
 
@@ -69,12 +66,11 @@ class RunOptions:
     scheduler: str | None = None       # dask: an existing scheduler's address
     resume: bool = False
     retry_errors: bool = False         # with resume: process error records again
-    max_chars: int | None = DEFAULT_MAX_CHARS
     emit: str = "documents"            # or "clusters"
     batch_size: int = DEFAULT_BATCH_SIZE
-    merge_policy: str = "rules_first"  # entity merge policy (klynge.entities)
-    timeout: float | None = 120.0      # seconds per 100,000 characters (klynge.runner.guards)
     quiet: bool = False
+    # What changes a record (policies, max_chars, time budget): the same for every face.
+    pipeline: PipelineOptions = DEFAULTS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", tuple(self.inputs))
@@ -96,15 +92,9 @@ class Interrupted(Exception):
 
 # --------------------------------------------------------------------------- worker side
 
-_PROCESSORS: dict[str, Processor] = {}  # one per process and merge policy, loaded once
-
-
 def _processor(options: RunOptions) -> Processor:
-    proc = _PROCESSORS.get(options.merge_policy)
-    if proc is None:
-        proc = _PROCESSORS[options.merge_policy] = Processor.load(policy=options.merge_policy)
-    proc.time_budget = options.timeout
-    return proc
+    # Processor.load loads the models once per process.
+    return Processor.load(options.pipeline)
 
 
 @dataclass
@@ -458,7 +448,7 @@ class LocalPool:
 
     def _assign(self, worker: _Worker, task: _Task) -> None:
         worker.task = task
-        limit = hard_limit([budget_for(len(d.text or ""), self.options.timeout)
+        limit = hard_limit([budget_for(len(d.text or ""), self.options.pipeline.time_budget)
                             for d in task.docs])
         worker.deadline = None if limit is None else time.monotonic() + limit
         try:
@@ -749,8 +739,6 @@ def _check_run(options: RunOptions) -> None:
     """Everything that can be known before any file is touched."""
     if options.engine not in ("local", "dask"):
         raise RunError(f"unknown engine {options.engine!r}")
-    if options.merge_policy not in MERGE_POLICIES:
-        raise RunError(f"unknown merge policy {options.merge_policy!r}")
     for path, what in ((options.output, "output"), (options.errors, "errors file")):
         if path is None:
             continue
@@ -783,7 +771,7 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
     done: set[str] = set()
 
     def wanted() -> Iterator[RawDocument]:
-        for raw in iter_documents(list(options.inputs), max_chars=options.max_chars,
+        for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
                                   stdin=stdin):
             summary.read += 1
             if done and document_id(raw) in done:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import re
 import time
+import threading
 import traceback
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -24,10 +25,15 @@ from klynge.language import LanguageDetector, decide_language
 from klynge.normalisers.dates import find_published, parse_date
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
+from klynge.options import DEFAULTS, PipelineOptions
 from klynge.rules import registry
 from klynge.sections import NO_ENTITY_KINDS, split_sections
 
 log = logging.getLogger(__name__)
+
+# What Processor.load has loaded in this process (models are loaded once per process).
+_LOADED: dict[Any, Any] = {}
+_LOAD_LOCK = threading.Lock()
 
 # An ISO 639-1/639-3 code as an input may give it ("de", "sme"); anything else is no code.
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
@@ -54,15 +60,29 @@ def error_record(raw: RawDocument, code: str, message: str) -> DocumentRecord:
 class Processor:
     """Loads every model once (per process) and turns raw documents into records."""
 
-    def __init__(self, detector: LanguageDetector, entity_stage: EntityStage) -> None:
+    def __init__(self, detector: LanguageDetector, entity_stage: EntityStage,
+                 options: PipelineOptions = DEFAULTS) -> None:
         self.detector = detector
         self.entity_stage = entity_stage
-        # Seconds per 100,000 characters a document may take (klynge.runner.guards); None: no limit.
-        self.time_budget: float | None = None
+        self.options = options
 
     @classmethod
-    def load(cls, policy: str = "rules_first") -> "Processor":
-        return cls(LanguageDetector.load(), EntityStage.load(policy=policy))
+    def load(cls, options: PipelineOptions | None = None) -> "Processor":
+        """A processor for ``options`` (default: the defaults). The models are loaded
+        once per process: once for the detector, once per pair of entity policies."""
+        options = options or DEFAULTS
+        key = (options.merge_policy, options.lexicon_policy)
+        with _LOAD_LOCK:
+            if "detector" not in _LOADED:
+                _LOADED["detector"] = LanguageDetector.load()
+            if key not in _LOADED:
+                _LOADED[key] = EntityStage.load(options)
+        return cls(_LOADED["detector"], _LOADED[key], options)
+
+    @property
+    def time_budget(self) -> float | None:
+        """Seconds per 100,000 characters a document may take (klynge.runner.guards)."""
+        return self.options.time_budget
 
     def process_batch(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
         """Records for ``raws`` in order; a failing document becomes an error record."""

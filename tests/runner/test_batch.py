@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from klynge.options import PipelineOptions
+
 from klynge.runner.batch import RunOptions, repair_and_read_ids, run_batch
 from tests.conftest import CORPUS
 
@@ -274,12 +276,13 @@ def test_batch_merge_policy_reaches_the_workers(tmp_path):
     outs = {}
     for policy in ("rules_first", "longest"):
         out = tmp_path / f"{policy}.jsonl"
-        _run(TEXTS[:3], str(out), workers=2, batch_size=1, merge_policy=policy)
+        _run(TEXTS[:3], str(out), workers=2, batch_size=1,
+             pipeline=PipelineOptions(merge_policy=policy))
         outs[policy] = out.read_bytes()
         assert out.read_bytes().count(b"\n") == 3
     from klynge.runner.process import Processor
     from klynge.ingest import iter_documents
-    proc = Processor.load(policy="longest")
+    proc = Processor.load(PipelineOptions(merge_policy="longest"))
     expected = [r.model_dump_json() for r in proc.process_batch(list(iter_documents(TEXTS[:3])))]
     got = [json.dumps(json.loads(l), ensure_ascii=False) for l in outs["longest"].decode().splitlines()]
     assert got == [json.dumps(json.loads(e), ensure_ascii=False) for e in expected]

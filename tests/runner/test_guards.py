@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
 from klynge.runner.pieces import split_pieces
-from klynge.runner.process import bounded_sentences
+from klynge.runner.process import Processor, bounded_sentences
 from tests.conftest import CORPUS
 
 
@@ -23,12 +23,10 @@ def _raw(text: str, doc_id: str = "x") -> RawDocument:
 
 @pytest.fixture
 def budgeted(processor):
-    """The session processor with a time budget, reset afterwards."""
+    """A processor with a time budget (the session's models: Processor.load loads once)."""
     def set_budget(seconds):
-        processor.time_budget = seconds
-        return processor
-    yield set_budget
-    processor.time_budget = None
+        return Processor.load(processor.options.replace(time_budget=seconds))
+    return set_budget
 
 
 def test_guards_budget_grows_with_length():
