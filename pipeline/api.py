@@ -25,7 +25,8 @@ from typing import Any, SupportsIndex
 from klynge.ingest import RawDocument, jsonl_line_reader
 from klynge.options import DEFAULTS, PipelineOptions
 from klynge.rules import registry
-from klynge.runner.batch import DEFAULT_BATCH_SIZE, LocalPool, RunOptions
+from klynge.runner.pool import LocalPool
+from klynge.runner.run_options import DEFAULT_BATCH_SIZE, RunOptions
 from klynge.runner.process import Processor, iter_batches
 from klynge.schema import DocumentRecord
 

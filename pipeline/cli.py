@@ -19,7 +19,8 @@ from pathlib import Path
 from klynge import __version__
 from klynge.schema import SCHEMA_VERSION
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
-from klynge.runner.batch import DEFAULT_BATCH_SIZE, EXIT_CANNOT_RUN, EXIT_OK, RunOptions, run_batch
+from klynge.runner.batch import run_batch
+from klynge.runner.run_options import DEFAULT_BATCH_SIZE, EXIT_CANNOT_RUN, EXIT_OK, RunOptions
 
 
 # argparse names the type function in its message unless it raises ArgumentTypeError, so

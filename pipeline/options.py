@@ -5,7 +5,7 @@ Python API's :class:`~klynge.api.Extractor`, the spaCy component) to the runner'
 :meth:`~klynge.runner.process.Processor.load` and on to every worker process, so the same
 input gives the same record whichever face and whichever worker count made it. What only
 steers a run (inputs, outputs, workers, engine, resume) is the runner's
-:class:`~klynge.runner.batch.RunOptions`, which contains one of these.
+:class:`~klynge.runner.run_options.RunOptions`, which contains one of these.
 
 This module is a leaf: it imports nothing of klynge, so the stages' spaCy factories can
 take their defaults from it.

@@ -18,13 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klynge import ingest
 from klynge.ingest import (
     ERROR_CODES,
     INGEST_FLAGS,
-    OutputPathError,
     RawDocument,
-    check_output_path,
     iter_documents,
 )
 from klynge.normalise import NORMALISE_FLAGS, normalise_text
@@ -503,7 +500,7 @@ def test_unlistable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr(ingest.os, "scandir", fake_scandir)
+    monkeypatch.setattr(os, "scandir", fake_scandir)
     result = docs(tmp_path / "corpus")
     assert [outcome(d) for d in result] == ["unreadable", "ok"]
 
@@ -591,40 +588,6 @@ def test_streaming_is_lazy() -> None:
     first = next(gen)
     assert first.id == "0" and stream.pulled <= 2
     assert sum(1 for _ in gen) == 999
-
-
-# --------------------------------------------------------------------------- output path
-
-
-def test_check_output_path_ok(tmp_path: Path) -> None:
-    check_output_path("-")
-    check_output_path(str(tmp_path / "new.jsonl"))
-    existing = write(tmp_path, "old.jsonl", "")
-    check_output_path(str(existing))
-    assert not (tmp_path / "new.jsonl").exists()  # checking creates nothing
-
-
-@pytest.mark.parametrize(
-    ("make", "words"),
-    [
-        (lambda p: str(p), "directory"),
-        (lambda p: str(p / "missing" / "out.jsonl"), "does not exist"),
-        (lambda p: str(write(p, "file", "x") / "out.jsonl"), "not a folder"),
-        (lambda p: "", "empty"),
-    ],
-)
-def test_check_output_path_errors(tmp_path: Path, make: object, words: str) -> None:
-    with pytest.raises(OutputPathError, match=words):
-        check_output_path(make(tmp_path))  # type: ignore[operator]
-
-
-def test_check_output_path_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    existing = write(tmp_path, "ro.jsonl", "")
-    monkeypatch.setattr(ingest.os, "access", lambda *a, **k: False)
-    with pytest.raises(OutputPathError, match="permission"):
-        check_output_path(str(existing))
-    with pytest.raises(OutputPathError, match="permission"):
-        check_output_path(str(tmp_path / "new.jsonl"))
 
 
 def test_error_codes_documented() -> None:

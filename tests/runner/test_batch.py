@@ -12,7 +12,9 @@ import pytest
 
 from klynge.options import PipelineOptions
 
-from klynge.runner.batch import RunOptions, repair_and_read_ids, run_batch
+from klynge.runner.batch import run_batch
+from klynge.runner.outputs import repair_and_read_ids
+from klynge.runner.run_options import RunOptions
 from tests.conftest import CORPUS
 
 TEXTS = sorted(str(p) for p in (CORPUS / "texts").glob("*.txt"))[:8]
@@ -142,8 +144,11 @@ def test_batch_progress_with_eta_on_a_terminal(tmp_path):
 
 # --------------------------------------------------------------------------- issue #17
 
-from klynge.runner.batch import (BatchResult, LocalPool, RunError, Summary,  # noqa: E402
-                          _check_not_an_input, plan_workers)
+from klynge.runner.batch import Summary  # noqa: E402
+from klynge.runner.outputs import _check_not_an_input  # noqa: E402
+from klynge.runner.pool import LocalPool, plan_workers  # noqa: E402
+from klynge.runner.run_options import RunError  # noqa: E402
+from klynge.runner.work import BatchResult  # noqa: E402
 from klynge.ingest import RawDocument  # noqa: E402
 from tests.conftest import SEED  # noqa: E402
 
@@ -259,7 +264,7 @@ def test_batch_summary_names_first_failing_inputs():
 
 
 def test_batch_workers_fit_memory(monkeypatch):
-    import klynge.runner.batch as kb
+    import klynge.runner.pool as kb
     monkeypatch.setattr(kb, "available_memory_mb", lambda: 300 + 2 * 420)
     monkeypatch.setattr(kb, "cpu_count", lambda: 8)
     assert plan_workers(None) == (2, None)
@@ -309,7 +314,7 @@ def _fake_worker(conn, options):
 
 class _FakePool(LocalPool):
     def _start_worker(self):
-        from klynge.runner.batch import _Worker
+        from klynge.runner.pool import _Worker
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_fake_worker, args=(child, self.options), daemon=True)
         proc.start()
@@ -334,7 +339,7 @@ def test_batch_dead_worker_costs_one_document_not_the_run():
 
 
 def test_batch_document_past_its_budget_is_stopped(monkeypatch):
-    import klynge.runner.batch as kb
+    import klynge.runner.pool as kb
     monkeypatch.setattr(kb, "hard_limit", lambda budgets: 3)
     results = list(_FakePool(RunOptions(), 2).map(iter([_docs("a", "HANG"), _docs("b")])))
     assert BatchResult.concat(results).statuses == ["ok", "timeout", "ok"]

@@ -1,7 +1,6 @@
 """The whole chain on the seed release: the record the project started from must be right."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

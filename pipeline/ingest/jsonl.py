@@ -1,0 +1,166 @@
+"""JSON Lines: one record per line, judged line by line."""
+from __future__ import annotations
+
+import codecs
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+from klynge.ingest.decode import (
+    _binary_reason,
+    _bom,
+    _decode,
+    _fix_mojibake,
+    _utf16_nobom,
+)
+from klynge.ingest.documents import (
+    _SNIFF_BYTES,
+    RawDocument,
+    _display_path,
+    _error,
+    _finish,
+    _Run,
+    _source,
+)
+from klynge.ingest.html import _html_document
+
+
+_META_FIELDS = ("url", "title", "published", "lang")
+
+
+def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument | None:
+    """One JSONL line -> RawDocument, or None for a blank line."""
+    source = _source(path, line_no)
+    where = f"{source['path']}:{line_no}"
+    if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    if not raw.strip():
+        return None
+    flags: list[str] = []
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        line, flags = _decode(raw)
+    try:
+        # strict=False: raw tabs inside strings are a common producer slip, not worth an error.
+        obj = json.loads(line, strict=False)
+    except (ValueError, RecursionError) as exc:
+        return _error("jsonl_malformed", f"{where}: invalid JSON ({exc})", source, flags=flags)
+    if not isinstance(obj, dict):
+        return _error("jsonl_not_object", f"{where}: expected an object, got {type(obj).__name__}",
+                      source, flags=flags)
+
+    given: dict[str, str | None] = {}
+    for name in _META_FIELDS:
+        value = obj.get(name)
+        if value is None or isinstance(value, str):
+            given[name] = value or None
+        else:
+            given[name] = None
+            flags.append(f"ignored_bad_{name}")
+    if given["url"] is not None:
+        source["url"] = given["url"]
+
+    raw_id = obj.get("id")
+    doc_id: str | None = None
+    if raw_id is not None:
+        if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+            doc_id = str(raw_id)
+        elif isinstance(raw_id, str) and raw_id.strip():
+            doc_id = raw_id
+        else:
+            return _error("jsonl_bad_id", f"{where}: id must be a non-empty string or an integer, "
+                          f"got {json.dumps(raw_id)[:80]}", source, flags=flags)
+        first = run.claim_id(doc_id, where)
+        if first is not None:
+            # id=None: the runner uses RawDocument.id as the record id, and two output
+            # records with one id would break joins and --resume; the message keeps it.
+            return _error("duplicate_id", f"{where}: id {doc_id!r} already used at {first}",
+                          source, None, flags)
+
+    text, html = obj.get("text"), obj.get("html")
+    if text is None and html is None:
+        return _error("jsonl_no_text", f"{where}: object has no \"text\" or \"html\" field",
+                      source, doc_id, flags)
+    if text is not None:
+        if not isinstance(text, str):
+            return _error("jsonl_bad_text", f"{where}: \"text\" must be a string, got "
+                          f"{type(text).__name__}", source, doc_id, flags)
+        if html is not None:
+            flags.append("text_over_html")
+        text, mojibake_flags = _fix_mojibake(text)
+        return _finish(text, source, run, flags=flags + mojibake_flags, doc_id=doc_id,
+                       title=given["title"], published=given["published"], lang=given["lang"])
+    if not isinstance(html, str):
+        return _error("jsonl_bad_text", f"{where}: \"html\" must be a string, got "
+                      f"{type(html).__name__}", source, doc_id, flags)
+    return _html_document(html, source, run, flags=flags, doc_id=doc_id, given=given)
+
+
+def _iter_jsonl_lines(lines: Iterable[bytes], path: str, run: _Run) -> Iterator[RawDocument]:
+    count = 0
+    for line_no, raw in enumerate(lines, 1):
+        doc = _jsonl_record(raw, path, line_no, run)
+        if doc is not None:
+            count += 1
+            yield doc
+    if count == 0:
+        yield _error("empty", f"{_display_path(path)}: no JSONL records", _source(path))
+
+
+def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument]:
+    sample = f.read(_SNIFF_BYTES)
+    reason = _binary_reason(sample)
+    if reason is not None:
+        # One record for the file, not one jsonl_malformed per "line" of a PDF.
+        yield _error("binary", f"{_display_path(path)}: not a text file ({reason})", _source(path))
+        return
+    f.seek(0)
+    wide = _wide_encoding(sample)
+    if wide is None:
+        yield from _iter_jsonl_lines(f, path, run)
+        return
+    # UTF-16/32: split into lines after decoding; splitting the bytes at b"\n" cut every
+    # character after the first line in half.
+    encoding, flag = wide
+    text = io.TextIOWrapper(f, encoding=encoding, errors="replace", newline="")
+    lines = (line.encode("utf-8", "surrogatepass") for line in text)
+    for doc in _iter_jsonl_lines(lines, path, run):
+        if doc.error is None or doc.error[0] != "empty":
+            doc.flags.insert(0, flag)
+        yield doc
+
+
+def _wide_encoding(sample: bytes) -> tuple[str, str] | None:
+    """(codec, flag) for UTF-16/32 text, by its byte order mark or its NUL pattern."""
+    found = _bom(sample)
+    if found is not None and found[1] != "utf-8":
+        # The codecs without an explicit byte order read and drop the BOM themselves.
+        return found[1].rsplit("-", 1)[0], found[2]
+    if b"\x00" in sample:
+        encoding16 = _utf16_nobom(sample)
+        if encoding16 is not None:
+            return encoding16, "decoded_utf16_nobom"
+    return None
+
+
+def jsonl_line_reader(path: str, *, max_chars: int | None = None
+                      ) -> Callable[[bytes, int], RawDocument | None]:
+    """A function ``read(line, line_no)`` that reads one JSONL line exactly as a line of a
+    .jsonl file is read (None for a blank line), ids unique across its calls.
+
+    For callers that hold their records in memory (``klynge.api``): they go through this
+    very code, so they cannot drift from what ``klynge run`` makes of a JSONL file.
+    """
+    if max_chars is not None and max_chars < 1:
+        raise ValueError(f"max_chars must be a positive integer, got {max_chars!r}")
+    run = _Run(max_chars)
+
+    def read(line: bytes, line_no: int) -> RawDocument | None:
+        doc = _jsonl_record(line, path, line_no, run)
+        if doc is not None and doc.id is None:
+            doc.derived_id = run.derive_id(doc)
+        return doc
+
+    return read

@@ -1,0 +1,210 @@
+"""The files a run writes: checked before anything is opened, locked, whole lines only, resumable."""
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import signal
+import stat
+import sys
+import tempfile
+from klynge.runner.run_options import RunError
+from pathlib import Path
+from typing import IO, Sequence
+
+class OutputPathError(Exception):
+    """The output path cannot be written; raised before any document is processed."""
+
+
+def check_output_path(path: str) -> None:
+    """Raise :class:`OutputPathError` if ``path`` cannot be written; ``"-"`` is stdout.
+
+    Checks without creating or truncating anything, so a failed run leaves no stray file.
+    """
+    if path == "-":
+        return
+    if not path:
+        raise OutputPathError("output path is empty")
+    if os.path.isdir(path):
+        raise OutputPathError(f"output path {path!r} is a directory, not a file")
+    parent = os.path.dirname(os.path.abspath(path))
+    if not os.path.exists(parent):
+        raise OutputPathError(f"cannot write {path!r}: folder {parent!r} does not exist")
+    if not os.path.isdir(parent):
+        raise OutputPathError(f"cannot write {path!r}: {parent!r} is not a folder")
+    if os.path.exists(path):
+        if not os.access(path, os.W_OK):
+            raise OutputPathError(f"cannot write {path!r}: permission denied")
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputPathError(f"cannot create {path!r}: no write permission in {parent!r}")
+
+
+def repair_and_read_ids(path: Path, retry_errors: bool = False) -> set[str]:
+    """Ids already in an output file; a partial last line (a killed run) is cut off first.
+
+    With ``retry_errors`` the ids of error records are left out, so they are processed
+    again; the caller removes their lines (:func:`_drop_error_lines`).
+    """
+    if not path.exists():
+        return set()
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if data and not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            fh.truncate(cut)
+            data = data[:cut]
+    ids = set()
+    for line in data.decode("utf-8", "replace").splitlines():
+        ident, is_error = _line_id(line)
+        if ident is not None and not (retry_errors and is_error):
+            ids.add(ident)
+    return ids
+
+
+def _line_id(line: str) -> tuple[str | None, bool]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        return None, False
+    if not isinstance(obj, dict):
+        return None, False
+    # Document lines carry "id"; cluster lines (--emit clusters) "document": {"id"}.
+    doc = obj.get("document") if isinstance(obj.get("document"), dict) else {}
+    ident = doc.get("id", obj.get("id"))
+    return (None if ident is None else str(ident)), obj.get("status") == "error"
+
+
+def _check_not_an_input(path: str, inputs: Sequence[str], what: str) -> None:
+    """Refuse an output that is one of the inputs or lies inside an input folder: it
+    would be destroyed before it is read, or read back as input without end."""
+    real = os.path.realpath(path)
+    for item in inputs:
+        if item == "-" or not os.path.exists(item):
+            continue
+        if os.path.exists(path) and os.path.samefile(path, item):
+            raise RunError(f"{what} {path!r} is also an input; it would be overwritten "
+                           "before it is read")
+        if os.path.isdir(item):
+            folder = os.path.realpath(item)
+            if os.path.commonpath([folder, real]) == folder:
+                raise RunError(f"{what} {path!r} is inside the input folder {item!r}; it "
+                               "would be read back as input")
+
+
+class _Sink:
+    """An output file: locked, opened without truncating until the run starts, written
+    in whole lines (one write per batch, with SIGINT/SIGTERM held back meanwhile)."""
+
+    def __init__(self, path: str | None, stream: IO | None = None) -> None:
+        self.path = path
+        self.stream = stream
+        self.fd: int | None = None
+        self.lines = 0
+        self.broken = False
+
+    def open(self, *, append: bool, retry_errors: bool = False) -> set[str]:
+        """Lock the file, then resume it (ids to skip) or empty it."""
+        if self.path is None:
+            return set()
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o666)
+        except OSError as exc:
+            raise RunError(f"cannot open {self.path!r}: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN):
+                raise RunError(f"{self.path!r} is being written by another klynge run") \
+                    from None
+            raise RunError(f"cannot lock {self.path!r}: {exc.strerror}") from None
+        self.fd = fd
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        if not append:
+            if regular:
+                os.ftruncate(fd, 0)
+            return set()
+        if not regular:
+            return set()
+        done = repair_and_read_ids(Path(self.path), retry_errors)
+        if retry_errors:
+            self._drop_error_lines()
+        return done
+
+    def _drop_error_lines(self) -> None:
+        """Remove error records (they are processed again) by writing the rest to a locked
+        temporary file and renaming it over the output: never a half-rewritten file."""
+        path = Path(self.path)
+        data = path.read_bytes()
+        kept = [l for l in data.splitlines(keepends=True)
+                if not _line_id(l.decode("utf-8", "replace"))[1]]
+        if len(kept) == data.count(b"\n"):
+            return
+        fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.write(fd, b"".join(kept))
+            os.fsync(fd)
+            os.chmod(tmp, stat.S_IMODE(os.fstat(self.fd).st_mode))
+            os.replace(tmp, path)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        os.close(self.fd)
+        # The temporary file was opened without O_APPEND; every later write goes to its end.
+        os.lseek(fd, 0, os.SEEK_END)
+        self.fd = fd
+
+    def write(self, lines: Sequence[str]) -> None:
+        if not lines:
+            return
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        held = {signal.SIGINT, signal.SIGTERM}
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            if self.fd is None:
+                self._write_stream(data)
+            else:
+                self._write_fd(data)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        self.lines += len(lines)
+
+    def _write_stream(self, data: bytes) -> None:
+        stream = self.stream or sys.stdout
+        try:
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None:
+                buffer.write(data)
+                buffer.flush()
+            else:
+                stream.write(data.decode("utf-8"))
+                stream.flush()
+        except BrokenPipeError:
+            self.broken = True
+            raise RunError("the output pipe was closed (broken pipe)") from None
+
+    def _write_fd(self, data: bytes) -> None:
+        assert self.fd is not None
+        regular = stat.S_ISREG(os.fstat(self.fd).st_mode)
+        size = os.fstat(self.fd).st_size if regular else 0
+        view = memoryview(data)
+        try:
+            while view:
+                n = os.write(self.fd, view)
+                view = view[n:]
+        except OSError as exc:
+            if regular:
+                # Take back the part of the batch that got in: whole lines only.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, size)
+            raise RunError(f"cannot write {self.path!r}: {exc.strerror}") from None
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

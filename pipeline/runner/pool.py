@@ -1,0 +1,265 @@
+"""The local engines: in this process, or klynge's own pool of worker processes (a dead or stalled worker costs its document, not the run), and how many workers a run gets."""
+from __future__ import annotations
+
+import collections
+import contextlib
+import logging
+import os
+import signal
+import time
+from dataclasses import dataclass
+from klynge.ingest import RawDocument
+from klynge.runner.guards import budget_for, hard_limit
+from klynge.runner.run_options import PARENT_MEMORY_MB, RunError, RunOptions, WORKER_MEMORY_MB
+from klynge.runner.work import BatchResult, _error_lines, _processor, process_to_lines
+from pathlib import Path
+from typing import Iterable, Iterator
+
+def _in_process(batches: Iterable, options: RunOptions) -> Iterator[BatchResult]:
+    for batch in batches:
+        yield process_to_lines(batch, options)
+
+
+def _worker_main(conn, options: RunOptions) -> None:
+    """A local worker process: load the models, then process batches until told to stop."""
+    # Ctrl-C reaches the whole process group; the parent alone handles it, and SIGTERM
+    # just ends a worker. No tracebacks from workers on the terminal.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    logging.disable(logging.CRITICAL)
+    try:
+        _processor(options)
+        conn.send(("ready",))
+        while True:
+            msg = conn.recv()
+            if msg is None:
+                return
+            key, docs = msg
+            try:
+                conn.send(("done", key, process_to_lines(docs, options)))
+            except Exception as exc:  # noqa: BLE001 - the batch's documents say so
+                conn.send(("failed", key, f"{type(exc).__name__}: {exc}"))
+    except (EOFError, OSError, KeyboardInterrupt):
+        return
+
+
+@dataclass
+class _Task:
+    seq: int                # the batch's place in the output
+    part: int | None        # None: the whole batch; else the index of its one document
+    docs: list[RawDocument]
+
+
+@dataclass
+class _Worker:
+    proc: object
+    conn: object
+    ready: bool = False
+    task: _Task | None = None
+    deadline: float | None = None
+    killed_for_time: bool = False
+
+
+class LocalPool:
+    """Worker processes managed one by one, so that the death of one (out of memory,
+    kill -9) is seen at once and pinned on its batch; a plain multiprocessing.Pool waits
+    for that batch forever. A batch whose worker died is run again one document at a
+    time; a document that kills its worker on its own becomes a ``worker_died`` record,
+    one that runs far past its time budget a ``timeout`` record."""
+
+    def __init__(self, options: RunOptions, size: int) -> None:
+        import multiprocessing as mp
+        self.options = options
+        self.size = size
+        self.ctx = mp.get_context("forkserver")
+        self.workers: list[_Worker] = []
+        self.failed_starts = 0
+
+    def _start_worker(self) -> None:
+        parent, child = self.ctx.Pipe()
+        proc = self.ctx.Process(target=_worker_main, args=(child, self.options), daemon=True)
+        proc.start()
+        child.close()
+        self.workers.append(_Worker(proc, parent))
+
+    def _assign(self, worker: _Worker, task: _Task) -> None:
+        worker.task = task
+        limit = hard_limit([budget_for(len(d.text or ""), self.options.pipeline.time_budget)
+                            for d in task.docs])
+        worker.deadline = None if limit is None else time.monotonic() + limit
+        try:
+            worker.conn.send((task.seq, task.docs))
+        except (OSError, BrokenPipeError):
+            pass  # it died meanwhile; its sentinel says so next
+
+    def map(self, batches: Iterable[list[RawDocument]]) -> Iterator[BatchResult]:
+        from multiprocessing.connection import wait
+        batches = iter(batches)
+        window = 2 * self.size
+        queue: collections.deque[_Task] = collections.deque()
+        results: dict[int, BatchResult] = {}
+        parts: dict[int, list[BatchResult | None]] = {}
+        submitted = emitted = 0
+        exhausted = False
+
+        def finish(task: _Task, res: BatchResult) -> None:
+            if task.part is None:
+                results[task.seq] = res
+                return
+            slots = parts[task.seq]
+            slots[task.part] = res
+            if all(s is not None for s in slots):
+                results[task.seq] = BatchResult.concat(slots)  # type: ignore[arg-type]
+                del parts[task.seq]
+
+        def lost(worker: _Worker) -> None:
+            """The worker is gone: settle its task and forget it."""
+            self.workers.remove(worker)
+            worker.proc.join(timeout=5)  # type: ignore[attr-defined]
+            if not worker.ready:
+                # Dying before the models are loaded is not a document's fault.
+                self.failed_starts += 1
+                if self.failed_starts >= 3:
+                    raise RunError("worker processes die while loading the models (exit "
+                                   f"status {worker.proc.exitcode})")  # type: ignore
+            task = worker.task
+            if task is None:
+                return
+            if len(task.docs) > 1:
+                # Which document did it? Run each alone, before anything else.
+                parts[task.seq] = [None] * len(task.docs)
+                for i in reversed(range(len(task.docs))):
+                    queue.appendleft(_Task(task.seq, i, [task.docs[i]]))
+                return
+            raw = task.docs[0]
+            if worker.killed_for_time:
+                finish(task, _error_lines(raw, "timeout", "the document ran far past its "
+                                          "time budget; its worker process was stopped",
+                                          self.options))
+                return
+            code = worker.proc.exitcode  # type: ignore[attr-defined]
+            how = (f"killed by {signal.Signals(-code).name}" if code is not None and code < 0
+                   and -code in signal.valid_signals() else f"exit status {code}")
+            finish(task, _error_lines(raw, "worker_died", f"the worker process died while "
+                                      f"processing this document ({how}; out of memory?)",
+                                      self.options))
+
+        try:
+            while True:
+                while not exhausted and submitted - emitted < window:
+                    batch = next(batches, None)
+                    if batch is None:
+                        exhausted = True
+                        break
+                    queue.append(_Task(submitted, None, batch))
+                    submitted += 1
+                while emitted in results:
+                    yield results.pop(emitted)
+                    emitted += 1
+                if exhausted and emitted == submitted:
+                    return
+                if emitted in results or (not exhausted and submitted - emitted < window):
+                    continue
+                for worker in self.workers:
+                    if queue and worker.ready and worker.task is None:
+                        self._assign(worker, queue.popleft())
+                starting = sum(1 for w in self.workers if not w.ready)
+                while len(self.workers) < self.size and len(queue) > starting:
+                    self._start_worker()
+                    starting += 1
+                now = time.monotonic()
+                deadlines = [w.deadline for w in self.workers if w.deadline is not None]
+                timeout = max(0.0, min(deadlines) - now) if deadlines else None
+                ready = wait([w.conn for w in self.workers]
+                             + [w.proc.sentinel for w in self.workers],  # type: ignore[attr-defined]
+                             timeout=timeout)
+                for worker in list(self.workers):
+                    if worker.conn in ready:
+                        try:
+                            msg = worker.conn.recv()  # type: ignore[attr-defined]
+                        except (EOFError, OSError):
+                            lost(worker)
+                            continue
+                        if msg[0] == "ready":
+                            worker.ready = True
+                            self.failed_starts = 0
+                            continue
+                        task, worker.task, worker.deadline = worker.task, None, None
+                        if msg[0] == "done":
+                            finish(task, msg[2])
+                        else:
+                            finish(task, BatchResult.concat([
+                                _error_lines(d, "internal_error", msg[2], self.options)
+                                for d in task.docs]))
+                    elif worker.proc.sentinel in ready:  # type: ignore[attr-defined]
+                        lost(worker)
+                    elif worker.deadline is not None and time.monotonic() > worker.deadline:
+                        worker.killed_for_time = True
+                        worker.proc.kill()  # type: ignore[attr-defined]
+                        lost(worker)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError, BrokenPipeError):
+                worker.conn.send(None)  # type: ignore[attr-defined]
+        end = time.monotonic() + 5
+        for worker in self.workers:
+            worker.proc.join(timeout=max(0.0, end - time.monotonic()))  # type: ignore
+            if worker.proc.is_alive():  # type: ignore[attr-defined]
+                worker.proc.kill()  # type: ignore[attr-defined]
+                worker.proc.join()  # type: ignore[attr-defined]
+        self.workers = []
+
+
+def available_memory_mb() -> int | None:
+    """Memory available to new processes (MemAvailable, within a cgroup limit if any)."""
+    found = None
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    found = int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        used = int(Path("/sys/fs/cgroup/memory.current").read_text())
+        if limit != "max":
+            left = (int(limit) - used) // 2**20
+            found = left if found is None else min(found, left)
+    except (OSError, ValueError):
+        pass
+    return found
+
+
+def cpu_count() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+def memory_workers() -> int | None:
+    """How many workers' models fit in the available memory (None: unknown)."""
+    mem = available_memory_mb()
+    if mem is None:
+        return None
+    return max(1, (mem - PARENT_MEMORY_MB) // WORKER_MEMORY_MB)
+
+
+def plan_workers(requested: int | None) -> tuple[int, str | None]:
+    """The worker count to aim for, and a warning when an explicit one does not fit.
+
+    Default: the cores, but no more than memory holds. An explicit count above what memory
+    holds is lowered to it, with a warning (each worker holds about 420 MB of models).
+    The runner further lowers it to the number of batches there are.
+    """
+    fit = memory_workers()
+    if requested is None:
+        return min(cpu_count(), fit or cpu_count()), None
+    if fit is not None and requested > fit:
+        return fit, (f"klynge: --workers {requested} needs about "
+                     f"{requested * WORKER_MEMORY_MB / 1024:.1f} GB for the models "
+                     f"({WORKER_MEMORY_MB} MB each), only {available_memory_mb()} MB is "
+                     f"available; using {fit} workers")
+    return requested, None
