@@ -90,8 +90,23 @@ def _doc_rows(rec: dict, cluster_line_pos: dict[str, int]
     return doc_id, source, mentions, events
 
 
+_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
 def connect(db_path: str | os.PathLike, read_only: bool = False):
+    """A connection to the registry at ``db_path`` with its tables created; a file that is
+    not a DuckDB database is refused, never touched (DuckDB itself would attach some,
+    a .jsonl one for instance, as data)."""
     import duckdb
+    try:
+        with open(db_path, "rb") as fh:
+            head = fh.read(12)
+    except FileNotFoundError:
+        head = b""
+    except OSError as exc:
+        raise RegistryError(f"{db_path}: cannot read ({exc.strerror or exc})") from exc
+    if head and head[8:12] != _MAGIC:
+        raise RegistryError(f"{db_path}: exists and is not a DuckDB database")
     try:
         con = duckdb.connect(str(db_path), read_only=read_only)
     except (duckdb.Error, OSError) as exc:

@@ -323,3 +323,19 @@ def describe_tables() -> dict:
     """What ``klynge schema --tables`` prints."""
     return {"export": [t.describe() for t in EXPORT_TABLES],
             "registry": [t.describe() for t in REGISTRY_TABLES]}
+
+
+def tables_text() -> str:
+    """What ``klynge schema --tables`` prints: every table, its key and its columns."""
+    lines: list[str] = []
+    for kind, tables, where in (
+            ("export", EXPORT_TABLES, "klynge export: DIR/<table>.parquet or .csv"),
+            ("registry", REGISTRY_TABLES, "klynge clusters merge --db: DuckDB tables")):
+        lines.append(f"# {kind} tables ({where})")
+        for t in tables:
+            lines.append(f"\n{t.name}: {t.description}; key ({', '.join(t.key)})")
+            width = max(len(c.name) for c in t.columns)
+            for c in t.columns:
+                lines.append(f"  {c.name:<{width}}  {c.type.value:<14} {c.description}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
