@@ -174,7 +174,7 @@ def merge_into_db(paths: Iterable[str], db_path: str | os.PathLike,
         con.execute("COMMIT")
         summary.documents = len(sources)
         summary.mentions = sum(len(v) for v in mentions.values())
-        summary.clusters = con.execute('SELECT count(*) FROM "clusters"').fetchone()[0]
+        summary.clusters = con.execute('SELECT count(*) FROM "clusters"').fetchall()[0][0]
     except duckdb.Error as exc:
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")

@@ -338,4 +338,4 @@ def tables_text() -> str:
             for c in t.columns:
                 lines.append(f"  {c.name:<{width}}  {c.type.value:<14} {c.description}")
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join(lines).rstrip()
