@@ -19,6 +19,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from klynge.lexicon import name_key
 from klynge.views.facts import cluster_id, county_of
 from klynge.views.read import BadLine, Line, iter_records
 from klynge.views.tables import REGISTRY_TABLES, Table, registry_table
@@ -212,11 +213,7 @@ def _rebuild_clusters(con) -> None:
         # newest first; undated last; then by document id and position
         rows.sort(key=lambda r: (r["published"] is None, _neg_date(r["published"]),
                                  r["document_id"], r["position"]))
-        votes: dict[str, list[int]] = {}
-        for i, r in enumerate(rows):
-            if r["name"]:
-                votes.setdefault(r["name"], []).append(i)
-        name = sorted(votes, key=lambda n: (-len(votes[n]), votes[n][0], n))[0] if votes else cid
+        name = _canonical_name([r["name"] for r in rows if r["name"]]) or cid
         dates = [r["published"] for r in rows if r["published"] is not None]
         out.append({"cluster_id": cid, "name": name,
                     "status": event_status.get(cid) or _latest(rows, "status"),
@@ -229,6 +226,21 @@ def _rebuild_clusters(con) -> None:
     con.register("rebuilt", _rows(registry_table("clusters"), out))
     con.execute('INSERT INTO "clusters" BY NAME SELECT * FROM rebuilt')
     con.unregister("rebuilt")
+
+
+def _canonical_name(names: list[str]) -> str | None:
+    """As the JSONL registry chooses it: the name (up to case and hyphens) most mentions
+    use, ties to the newest; its spelling the most used, not all lower-case, the newest.
+    ``names`` come newest first."""
+    if not names:
+        return None
+    votes: dict[str, list[int]] = {}
+    for i, n in enumerate(names):
+        votes.setdefault(name_key(n), []).append(i)
+    best = sorted(votes, key=lambda k: (-len(votes[k]), votes[k][0], k))[0]
+    spellings = [names[i] for i in votes[best]]
+    return sorted(dict.fromkeys(spellings),
+                  key=lambda n: (-spellings.count(n), n == n.lower(), spellings.index(n)))[0]
 
 
 def _neg_date(d) -> int:

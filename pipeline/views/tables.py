@@ -266,8 +266,8 @@ REGISTRY_TABLES: tuple[Table, ...] = (
     Table("clusters", "one row per cluster over every merged document, rebuilt from the "
                       "mentions at each merge", ("cluster_id",), (
         _c("cluster_id", S, "stable id (see the clusters export table)"),
-        _c("name", S, "the name most mentions use (ties: the latest, then the first in "
-                      "sort order)"),
+        _c("name", S, "the name (up to case and hyphens) most mentions use, ties to the "
+                      "newest; in its most used spelling"),
         _c("status", S, "the status of the latest status event, else of the latest mention"),
         _c("location", S, "the latest location stated"),
         _c("county", S, "its county"),
