@@ -56,7 +56,7 @@ article.doc h2{font-size:1.1em;margin:.2em 0}
 .meta code{font-size:.95em}
 .cols{display:grid;grid-template-columns:minmax(0,3fr) minmax(16em,2fr);gap:1.2em}
 @media (max-width:900px){.cols{grid-template-columns:1fr}}
-.text{white-space:pre-wrap;line-height:2.3;font-size:.95em;max-height:40em;overflow:auto;border-right:1px solid #eee;padding-right:.8em}
+.text{white-space:pre-wrap;line-height:2.3;font-size:.95em;max-height:48em;overflow:auto;border-right:1px solid #eee;padding-right:.8em}
 mark.entity{padding:.25em .45em;margin:0 .15em;line-height:1;border-radius:.35em;color:#000}
 mark.entity .label{font-size:.65em;font-weight:bold;line-height:1;border-radius:.35em;text-transform:uppercase;vertical-align:middle;margin-left:.4rem}
 .ev{border-bottom:2px dotted #888}
