@@ -370,21 +370,16 @@ def _cmd_export(args) -> int:
 
 def _cmd_render(args) -> int:
     from klynge.views.read import check_inputs, check_output_file
-    from klynge.views.render import read_documents, render_page
+    from klynge.views.render import render
     why = check_inputs(args.inputs) or check_output_file(args.output)
     if why:
         return _fail("render", why)
-    records, problems = read_documents(args.inputs, report=_report("render"))
-    page = render_page(records, title=args.title)
-    out = Path(args.output)
-    tmp = out.with_name(f".{out.name}.tmp")
     try:
-        tmp.write_text(page, encoding="utf-8")
-        os.replace(tmp, out)
+        count, problems = render(args.inputs, args.output, title=args.title,
+                                 report=_report("render"))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         return _fail("render", f"{args.output}: {exc.strerror or exc}")
-    print(f"klynge render: {len(records)} documents into {args.output}", file=sys.stderr)
+    print(f"klynge render: {count} documents into {args.output}", file=sys.stderr)
     return 1 if problems else EXIT_OK
 
 

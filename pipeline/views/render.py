@@ -334,8 +334,15 @@ def read_documents(paths: Iterable[str], report: Callable[[str], None] | None = 
 
 
 def render(paths: Iterable[str], out: str | os.PathLike, title: str = "klynge report",
-           report: Callable[[str], None] | None = None) -> list[str]:
-    """Write the page of the records in ``paths`` to ``out``; the lines skipped."""
+           report: Callable[[str], None] | None = None) -> tuple[int, list[str]]:
+    """Write the page of the document records in ``paths`` to ``out`` (under a temporary
+    name, renamed when complete): the number of documents and the lines skipped."""
     records, problems = read_documents(paths, report)
-    Path(out).write_text(render_page(records, title), encoding="utf-8")
-    return problems
+    target = Path(out)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_text(render_page(records, title), encoding="utf-8")
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(records), problems
