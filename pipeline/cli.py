@@ -250,6 +250,8 @@ def _fail(command: str, why: str) -> int:
 
 
 def _cmd_schema(args) -> int:
+    if args.json and not args.tables:
+        return _fail("schema", "--json needs --tables")
     if args.tables:
         from klynge.views.tables import describe_tables, tables_text
         text = (json.dumps(describe_tables(), ensure_ascii=False, indent=2) if args.json
@@ -316,8 +318,9 @@ def _cmd_clusters(args) -> int:
 
     from klynge.records.clusters.registry import merge_registry
     from klynge.views.read import Line, check_inputs, check_output_file, iter_records
-    why = check_inputs(args.inputs) or (args.output and check_output_file(args.output)) or \
-        (args.db and check_output_file(args.db))
+    why = check_inputs(args.inputs) or \
+        (args.output and check_output_file(args.output, args.inputs)) or \
+        (args.db and check_output_file(args.db, args.inputs))
     if why:
         return _fail("clusters merge", why)
     code = EXIT_OK
@@ -371,7 +374,7 @@ def _cmd_export(args) -> int:
 def _cmd_render(args) -> int:
     from klynge.views.read import check_inputs, check_output_file
     from klynge.views.render import render
-    why = check_inputs(args.inputs) or check_output_file(args.output)
+    why = check_inputs(args.inputs) or check_output_file(args.output, args.inputs)
     if why:
         return _fail("render", why)
     try:

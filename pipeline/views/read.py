@@ -45,9 +45,12 @@ def check_inputs(paths: Iterable[str]) -> str | None:
     return None
 
 
-def check_output_file(p: str) -> str | None:
-    """Why ``p`` cannot be written as a file, or None."""
+def check_output_file(p: str, inputs: Iterable[str] = ()) -> str | None:
+    """Why ``p`` cannot be written as a file (one of ``inputs`` among the reasons), or None."""
     path = Path(p)
+    for i in inputs:
+        if path.exists() and Path(i).exists() and os.path.samefile(path, i):
+            return f"{p}: is one of the inputs"
     if path.is_dir():
         return f"{p}: is a folder"
     parent = path.parent if str(path.parent) else Path(".")

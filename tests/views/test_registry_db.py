@@ -174,7 +174,8 @@ def test_registry_db_cli_bad_lines_exit_1(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", ["missing input", "input is a folder", "db is a folder",
-                                  "db is not a database", "db folder missing"])
+                                  "db is not a database", "db folder missing", "db is the input",
+                                  "jsonl registry is the input"])
 def test_registry_db_cli_cannot_run_exit_2_one_line(tmp_path, case, capsys):
     good = write(tmp_path / "a.jsonl", BATCH_1)
     text = tmp_path / "notes.txt"
@@ -183,11 +184,15 @@ def test_registry_db_cli_cannot_run_exit_2_one_line(tmp_path, case, capsys):
             "input is a folder": [str(tmp_path), "--db", str(tmp_path / "c.duckdb")],
             "db is a folder": [good, "--db", str(tmp_path)],
             "db is not a database": [good, "--db", str(text)],
-            "db folder missing": [good, "--db", str(tmp_path / "no" / "c.duckdb")]}[case]
+            "db folder missing": [good, "--db", str(tmp_path / "no" / "c.duckdb")],
+            "db is the input": [good, "--db", good],
+            "jsonl registry is the input": [good, "-o", good]}[case]
+    before = (tmp_path / "a.jsonl").read_bytes()
     assert main(["clusters", "merge", *args]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and err.startswith("klynge clusters merge: error: ")
     assert text.read_text(encoding="utf-8") == "my notes\n" * 20
+    assert (tmp_path / "a.jsonl").read_bytes() == before
 
 
 def test_registry_db_held_by_another_process_exit_2(tmp_path):

@@ -146,17 +146,20 @@ def test_render_cli(tmp_path, sample_jsonl, capsys):
 
 
 @pytest.mark.parametrize("case", ["missing input", "input is a folder", "output is a folder",
-                                  "output folder missing"])
+                                  "output folder missing", "output is the input"])
 def test_render_cli_cannot_run_exit_2_one_line(tmp_path, sample_jsonl, capsys, case):
     args = {"missing input": [str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "r.html")],
             "input is a folder": [str(tmp_path), "-o", str(tmp_path / "r.html")],
             "output is a folder": [str(sample_jsonl), "-o", str(tmp_path)],
-            "output folder missing": [str(sample_jsonl), "-o", str(tmp_path / "x" / "r.html")]
+            "output folder missing": [str(sample_jsonl), "-o", str(tmp_path / "x" / "r.html")],
+            "output is the input": [str(sample_jsonl), "-o", str(sample_jsonl)],
             }[case]
+    before = sample_jsonl.read_bytes()
     assert main(["render", *args]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and err.startswith("klynge render: error: ")
     assert not (tmp_path / "r.html").exists()
+    assert sample_jsonl.read_bytes() == before
 
 
 def test_render_cli_bad_lines_exit_1(tmp_path, capsys):
