@@ -9,7 +9,6 @@ import sys
 import pytest
 
 from klynge.cli import main
-from klynge.views.facts import cluster_id, county_of
 from klynge.views.registry_db import RegistryError, connect, merge_into_db
 from klynge.views.tables import REGISTRY_TABLES
 
@@ -57,28 +56,6 @@ def dump(db):
                 for t in REGISTRY_TABLES}
     finally:
         con.close()
-
-
-@pytest.mark.parametrize("name, expected", [
-    ("NODE", "key:node"), ("NCE NODE", "key:node"), ("GCE NODE", "key:node"),
-    ("gce-node", "key:node"), ("Arena Heidner", "key:heidner"), ("NCE Heidner", "key:heidner"),
-    ("The Norwegian Hydrogen Cluster", "key:norwegianhydrogencluster"),
-    ("H2-Cluster", "key:h2cluster"), ("Arena-programmet", "arena"),  # a gazetteer id
-])
-def test_registry_db_cluster_id_is_stable_across_spellings(name, expected):
-    assert cluster_id({"name": name}) == expected
-
-
-def test_registry_db_cluster_id_prefers_the_record_id():
-    assert cluster_id({"name": "NODE", "id": "gce-node"}) == "gce-node"
-    assert cluster_id({"name": "  "}) is None
-
-
-@pytest.mark.parametrize("location, county", [
-    ("Bergen", "Vestland"), ("Stord", "Vestland"), ("Vestland", "Vestland"),
-    ("Halden", "Viken"), ("Sørlandet", None), ("Boston", None), (None, None)])
-def test_registry_db_county_of(location, county):
-    assert county_of(location) == county
 
 
 def test_registry_db_merge_same_output_twice_changes_nothing(tmp_path, sample_jsonl):
