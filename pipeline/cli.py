@@ -121,6 +121,36 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print the JSON Schema of an output line",
                             description="Print the JSON Schema of one output line.")
     schema.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead")
+    schema.add_argument("--tables", action="store_true",
+                        help="describe the tables of 'klynge export' and of the cluster "
+                             "registry ('klynge clusters merge --db') instead")
+    schema.add_argument("--json", action="store_true",
+                        help="with --tables: as JSON (columns, types, SQL and CSV forms)")
+
+    export = sub.add_parser("export", help="klynge's JSON Lines as flat tables (Parquet, CSV)",
+                            description="Write one table per kind (documents, clusters, "
+                                        "cluster_evidence, people, organisations, amounts, "
+                                        "dates, quotes, entities) with declared types "
+                                        "('klynge schema --tables'). Exit 1 when some input "
+                                        "lines were skipped (each named on stderr), 2 when "
+                                        "it cannot run.")
+    export.add_argument("inputs", nargs="+", metavar="OUT.jsonl", help="output of 'klynge run'")
+    export.add_argument("-o", "--output", required=True, metavar="DIR",
+                        help="folder for the table files (created if missing)")
+    export.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                        help="parquet (default; amounts as decimal128) or csv (UTF-8, "
+                             "lists as JSON arrays, amounts as exact strings)")
+
+    render = sub.add_parser("render", help="one self-contained HTML page of an output",
+                            description="Write one HTML page (no network, inline CSS and JS): "
+                                        "each document's text with entities and cluster "
+                                        "evidence marked, cluster cards, people, amounts, "
+                                        "quotes; filters by cluster and language. Exit 1 when "
+                                        "some input lines were skipped, 2 when it cannot run.")
+    render.add_argument("inputs", nargs="+", metavar="OUT.jsonl", help="output of 'klynge run'")
+    render.add_argument("-o", "--output", required=True, metavar="REPORT.html",
+                        help="the page to write")
+    render.add_argument("--title", default="klynge report", help="the page's title")
 
     lang = sub.add_parser("language", help="detect the language of texts",
                           description="One JSON line per input text: "
@@ -164,9 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
     merge = clusters_sub.add_parser("merge", help="merge a batch's clusters into a registry",
                                     description="Merge the cluster records of a 'klynge run' "
                                                 "output into one registry entry per cluster.")
-    merge.add_argument("input", metavar="OUT.jsonl", help="output of 'klynge run'")
+    merge.add_argument("inputs", nargs="+", metavar="OUT.jsonl", help="output of 'klynge run'")
     merge.add_argument("-o", "--output", metavar="REGISTRY.jsonl",
-                       help="write here (default: stdout)")
+                       help="write here (default: stdout, unless --db is given)")
+    merge.add_argument("--db", metavar="CLUSTERS.duckdb",
+                       help="also build or update the registry in this DuckDB database "
+                            "(created if missing; merging the same output again changes "
+                            "nothing)")
 
     corpus = sub.add_parser("corpus", help="gold corpus",
                             description="Build and validate the gold corpus.")
@@ -249,9 +283,21 @@ def _cmd_run(args) -> int:
     return summary.exit_code
 
 
+def _fail(command: str, why: str) -> int:
+    print(f"klynge {command}: error: {why}", file=sys.stderr)
+    return EXIT_CANNOT_RUN
+
+
 def _cmd_schema(args) -> int:
-    from klynge.schema import json_schema
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
+    if args.json and not args.tables:
+        return _fail("schema", "--json needs --tables")
+    if args.tables:
+        from klynge.views.tables import describe_tables, tables_text
+        text = (json.dumps(describe_tables(), ensure_ascii=False, indent=2) if args.json
+                else tables_text())
+    else:
+        from klynge.schema import json_schema
+        text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if args.output:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     else:
@@ -300,14 +346,43 @@ def _cmd_rules(args) -> int:
     return 1 if errors else 0
 
 
+def _report(command: str):
+    return lambda line: print(f"klynge {command}: {line}", file=sys.stderr)
+
+
 def _cmd_clusters(args) -> int:
     import functools
 
     import jsonlines
 
     from klynge.records.clusters.registry import merge_registry
-    with jsonlines.open(args.input) as reader:
-        registry = merge_registry(reader.iter(type=dict, skip_empty=True))
+    from klynge.views.read import Line, check_inputs, check_output_file, iter_records
+    why = check_inputs(args.inputs) or \
+        (args.output and check_output_file(args.output, args.inputs)) or \
+        (args.db and check_output_file(args.db, args.inputs))
+    if why:
+        return _fail("clusters merge", why)
+    code = EXIT_OK
+    if args.db:
+        from klynge.views.registry_db import RegistryError, merge_into_db
+        try:
+            summary = merge_into_db(args.inputs, args.db, report=_report("clusters merge"))
+        except RegistryError as exc:
+            return _fail("clusters merge", str(exc))
+        print(f"klynge clusters merge: {summary.documents} documents, {summary.mentions} "
+              f"cluster mentions merged into {args.db}; {summary.clusters} clusters in the "
+              "registry", file=sys.stderr)
+        code = summary.exit_code
+        if not args.output:
+            return code
+    lines = []
+    for item in iter_records(args.inputs):
+        if isinstance(item, Line):
+            lines.append(item.record)
+        elif not args.db:  # already reported by the database merge
+            print(f"klynge clusters merge: {item}", file=sys.stderr)
+            code = 1
+    registry = merge_registry(lines)
     dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
@@ -316,7 +391,38 @@ def _cmd_clusters(args) -> int:
     finally:
         if args.output:
             out.close()
-    return EXIT_OK
+    return code
+
+
+def _cmd_export(args) -> int:
+    from klynge.views.export import export
+    from klynge.views.read import check_inputs, check_output_dir
+    why = check_inputs(args.inputs) or check_output_dir(args.output)
+    if why:
+        return _fail("export", why)
+    try:
+        summary = export(args.inputs, args.output, args.format, report=_report("export"))
+    except OSError as exc:
+        return _fail("export", f"{args.output}: {exc.strerror or exc}")
+    counts = ", ".join(f"{n} {name}" for name, n in summary.rows.items())
+    print(f"klynge export: {summary.documents} documents into {args.output} "
+          f"({args.format}): {counts}", file=sys.stderr)
+    return summary.exit_code
+
+
+def _cmd_render(args) -> int:
+    from klynge.views.read import check_inputs, check_output_file
+    from klynge.views.render import render
+    why = check_inputs(args.inputs) or check_output_file(args.output, args.inputs)
+    if why:
+        return _fail("render", why)
+    try:
+        count, problems = render(args.inputs, args.output, title=args.title,
+                                 report=_report("render"))
+    except OSError as exc:
+        return _fail("render", f"{args.output}: {exc.strerror or exc}")
+    print(f"klynge render: {count} documents into {args.output}", file=sys.stderr)
+    return 1 if problems else EXIT_OK
 
 
 def _cmd_corpus(args) -> int:
@@ -354,6 +460,7 @@ _COMMANDS = {
     "run": _cmd_run, "schema": _cmd_schema, "language": _cmd_language,
     "evaluate": _cmd_evaluate, "rules": _cmd_rules, "clusters": _cmd_clusters,
     "corpus": _cmd_corpus, "train-ner": _cmd_train_ner, "train-langid": _cmd_train_langid,
+    "export": _cmd_export, "render": _cmd_render,
 }
 
 if __name__ == "__main__":  # pragma: no cover

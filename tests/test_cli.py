@@ -13,7 +13,7 @@ from tests.conftest import CORPUS, SEED
 
 COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"],
             ["clusters", "merge"], ["corpus", "build"], ["corpus", "check"], ["train-ner"],
-            ["train-langid"]]
+            ["train-langid"], ["export"], ["render"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
