@@ -33,11 +33,11 @@ import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from klynge.rules import RuleModel, load_rules
+from klynge.rules import RuleModel, load_rules, registry
 
 # The classes the language model (models/langid) is trained on, in its column order: what
 # the detector can say, not what klynge supports (rules/shared/languages.yaml says that;
@@ -421,6 +421,78 @@ class LanguageDetector:
                 for t, p, n, f in zip(batch, probs, letters, fit)
             )
         return out
+
+
+# The first guess, which picks the rules the sections are split with, reads this much.
+FIRST_GUESS_CHARS = 3000
+# An ISO 639-1/639-3 code as an input may give it ("de", "sme"); anything else is no code.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The language of a document, the rules that read it, and each section's language."""
+
+    code: str
+    confidence: float
+    # The registry's rules language for ``code`` ("xx" for a language without rules).
+    rule_lang: str
+    # The section spans the decision was made on: the split with ``rule_lang``'s rules.
+    spans: tuple[tuple[int, int], ...]
+    # One code per span; a section too short or unsure to tell has the document's.
+    section_codes: tuple[str, ...]
+    # "lang_not_supported" / "lang_invalid" for an input language klynge cannot use.
+    flags: tuple[str, ...] = ()
+
+
+def decide_language(
+    detector: LanguageDetector,
+    text: str,
+    given: str | None,
+    split: Callable[[str], Sequence[tuple[int, int]]],
+) -> LanguageDecision:
+    """The language decision for one document: the input's language or a first guess on
+    its opening, the sections split with that language's rules (``split(rule_lang)`` gives
+    their spans), then the sections' vote.
+
+    * A ``given`` language outside the registry stands (a German release stays "de") and
+      is flagged ``lang_not_supported``; a value that is no language code is flagged
+      ``lang_invalid`` and the language is detected.
+    * A language klynge does not support gives every section its own code: its short
+      sections would each look like one of ours, and must not be read with that
+      language's model.
+    * A given language stands; the sections are judged against it.
+    * Otherwise the sections vote (``detect_document``). When the vote changes the rules
+      language, the text is split again with the new language's rules and the new
+      sections are judged against the vote, so sections and records are read with one
+      language's rules.
+    """
+    reg = registry()
+    flags: list[str] = []
+    if given is not None and not reg.is_supported(given):
+        flags.append("lang_not_supported" if LANGUAGE_CODE.fullmatch(given) else "lang_invalid")
+        given = given if LANGUAGE_CODE.fullmatch(given) else None
+    if given is not None:
+        doc = LanguageResult(given, 1.0)
+    else:
+        doc = detector.detect_whole(text[:FIRST_GUESS_CHARS])
+    rule_lang = reg.rules_language(doc.code)
+    spans = list(split(rule_lang))
+    if not reg.is_supported(doc.code):
+        sections = [doc] * len(spans)
+    elif given is not None:
+        sections = detect_sections(detector, text, spans, doc)
+    else:
+        whole, sections = detect_document(detector, text, spans)
+        if spans:
+            doc = whole
+            if reg.rules_language(doc.code) != rule_lang:
+                rule_lang = reg.rules_language(doc.code)
+                spans = list(split(rule_lang))
+                sections = detect_sections(detector, text, spans, doc)
+    codes = tuple(r.code if r.code != UND else doc.code for r in sections)
+    return LanguageDecision(doc.code, doc.confidence, rule_lang, tuple(spans), codes,
+                            tuple(flags))
 
 
 def detect_sections(

@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
+from klynge.document import AnnotatedDocument
 from klynge.lexicon import is_generic, lookup, place_name
 from klynge.records.organisations import find_organisation, resolve_organisations
 from klynge.records.roles import (
@@ -45,7 +47,7 @@ class _Person:
     mentions: list[_Mention] = field(default_factory=list)
 
 
-def _sentence_start(sentences: list[tuple[int, int]], pos: int, text: str, pats: RolePatterns) -> int:
+def _sentence_start(sentences: Sequence[Span], pos: int, text: str, pats: RolePatterns) -> int:
     floor = max(0, pos - _WINDOW)
     nl = text.rfind("\n", floor, pos)
     if nl >= 0:
@@ -180,67 +182,142 @@ def _extend_left(text: str, m: _Mention, pats: RolePatterns, lang: str, blocked:
         m.start = k
 
 
-def extract_people(text: str, entities: list[dict], sentences: list[tuple[int, int]], lang: str,
-                   organisations: list[dict] | None = None,
-                   section_langs: SectionLangs | None = None) -> list[dict]:
+def extract_people(doc: AnnotatedDocument, organisations: list[dict] | None = None) -> list[dict]:
     """One record per person, in order of first mention."""
     if organisations is None:
-        organisations = resolve_organisations(text, entities, lang)
-    org_spans = _org_mention_spans(organisations)
-    org_only = [(s, e) for s, e, _ in org_spans]
+        organisations = resolve_organisations(doc)
+    scan = _Scan(doc, organisations)
+    scan.model_mentions()
+    scan.announced_mentions()
+    people = _group(scan.mentions, doc.text)
+    scan.surname_mentions(people)
+    scan.read_contexts(people)
+    return scan.records(people)
 
-    def code_at(pos: int) -> str:
-        return lang_at(pos, lang, section_langs)
 
-    mentions: list[_Mention] = []
+class _Scan:
+    """The mentions of people in one document, found in passes that each add to them;
+    a span already taken (by a mention or an organisation) is never taken again."""
 
-    def free(span: Span) -> bool:
-        return not any(_overlaps(span, (m.start, m.end)) for m in mentions) and \
-            not any(_overlaps(span, o) for o in org_only)
+    def __init__(self, doc: AnnotatedDocument, organisations: list[dict]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lang = doc.rule_lang
+        self.section_langs = doc.other_language_sections
+        self.organisations = organisations
+        self.org_spans = _org_mention_spans(organisations)
+        self.org_only = [(s, e) for s, e, _ in self.org_spans]
+        self.mentions: list[_Mention] = []
 
-    for ent in entities:
-        if ent.get("label") not in ("PER", "PERSON"):
-            continue
-        start = int(ent["start"])
-        pats = role_patterns(code_at(start))
-        cleaned = _clean_person_span(text, start, int(ent["end"]), pats, code_at(start))
-        if cleaned is None:
-            continue
-        s, e, role, honorific = cleaned
-        # "[Enova] Nils Kristian Nakstad" as one PER span: the organisation is not part of the name
-        for os_, oe in org_only:
-            if os_ <= s < oe < e:
-                s = oe
-            elif s < os_ < e <= oe:
-                e = os_
-        while s < e and not text[s].isalnum():
-            s += 1
-        while e > s and not text[e - 1].isalnum():
-            e -= 1
-        if s >= e or not looks_like_name(text[s:e], pats):
-            continue
-        if lookup(text[s:e]) or not free((s, e)):
-            continue  # an organisation the model took for a person, or a duplicate span
-        m = _Mention(s, e, honorific=honorific)
-        if role:
-            m.roles.append((s, role))
-        if len(m.tokens(text)) == 1:
-            _extend_left(text, m, pats, code_at(start), org_only + [(x.start, x.end) for x in mentions])
-        mentions.append(m)
+    def code_at(self, pos: int) -> str:
+        return lang_at(pos, self.lang, self.section_langs)
 
-    # Names the model missed but a role word or a photo credit announces.
-    for code in {lang, *(sl for _, _, sl in section_langs or ())}:
-        if not registry().is_supported(code):
-            continue
-        pats = role_patterns(code)
-        for rx in (pats.role_then_name, pats.photo_credit):
-            for m in rx.finditer(text):
-                span = (m.start("name"), m.end("name"))
-                if code_at(span[0]) == code and free(span) and not lookup(m.group("name")) \
-                        and looks_like_name(m.group("name"), pats):
-                    mentions.append(_Mention(*span))
+    def free(self, span: Span) -> bool:
+        return not any(_overlaps(span, (m.start, m.end)) for m in self.mentions) and \
+            not any(_overlaps(span, o) for o in self.org_only)
 
-    # Full names first, so that "Kleppa" finds "Magnhild Meltveit Kleppa".
+    def model_mentions(self) -> None:
+        """The model's PER spans, cleaned of roles, honorifics and organisations."""
+        text = self.text
+        for ent in self.doc.entities:
+            if ent.get("label") not in ("PER", "PERSON"):
+                continue
+            start = int(ent["start"])
+            pats = role_patterns(self.code_at(start))
+            cleaned = _clean_person_span(text, start, int(ent["end"]), pats, self.code_at(start))
+            if cleaned is None:
+                continue
+            s, e, role, honorific = cleaned
+            # "[Enova] Nils Kristian Nakstad" as one PER span: the organisation is not part of the name
+            for os_, oe in self.org_only:
+                if os_ <= s < oe < e:
+                    s = oe
+                elif s < os_ < e <= oe:
+                    e = os_
+            while s < e and not text[s].isalnum():
+                s += 1
+            while e > s and not text[e - 1].isalnum():
+                e -= 1
+            if s >= e or not looks_like_name(text[s:e], pats):
+                continue
+            if lookup(text[s:e]) or not self.free((s, e)):
+                continue  # an organisation the model took for a person, or a duplicate span
+            m = _Mention(s, e, honorific=honorific)
+            if role:
+                m.roles.append((s, role))
+            if len(m.tokens(text)) == 1:
+                _extend_left(text, m, pats, self.code_at(start),
+                             self.org_only + [(x.start, x.end) for x in self.mentions])
+            self.mentions.append(m)
+
+    def announced_mentions(self) -> None:
+        """Names the model missed but a role word or a photo credit announces."""
+        for code in {self.lang, *(sl for _, _, sl in self.section_langs)}:
+            if not registry().is_supported(code):
+                continue
+            pats = role_patterns(code)
+            for rx in (pats.role_then_name, pats.photo_credit):
+                for m in rx.finditer(self.text):
+                    span = (m.start("name"), m.end("name"))
+                    if self.code_at(span[0]) == code and self.free(span) \
+                            and not lookup(m.group("name")) and looks_like_name(m.group("name"), pats):
+                        self.mentions.append(_Mention(*span))
+
+    def surname_mentions(self, people: list[_Person]) -> None:
+        """Later surname-only mentions the model did not tag ("sier Kleppa")."""
+        text = self.text
+        genitive = role_patterns(self.lang).genitive
+        forms = {form for p in people if len(p.tokens) >= 2 and len(p.tokens[-1]) >= 3
+                 for form in (" ".join(p.tokens), p.tokens[-1])}
+        for form in sorted(forms, key=len, reverse=True):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?={genitive}(?![\w]))", text):
+                if self.free((m.start(), m.end())):
+                    owner = _nearest_owner(people, form.split(), m.start())
+                    if owner:
+                        mm = _Mention(m.start(), m.end())
+                        owner.mentions.append(mm)
+                        self.mentions.append(mm)
+
+    def read_contexts(self, people: list[_Person]) -> None:
+        """Roles and organisations from the words around every mention."""
+        person_starts = {m.start for m in self.mentions}
+        places = [(int(e["start"]), int(e["end"])) for e in self.doc.entities
+                  if e.get("label") in ("GPE", "LOC") and not lookup(e["text"])]
+        for p in people:
+            for m in p.mentions:
+                code = self.code_at(m.start)
+                _read_context(self.text, m, self.doc.sentences, self.org_spans,
+                              self.organisations, role_patterns(code), code, person_starts,
+                              places)
+
+    def records(self, people: list[_Person]) -> list[dict]:
+        text = self.text
+        records = []
+        for p in people:
+            p.mentions.sort(key=lambda m: m.start)
+            name = " ".join(p.tokens)
+            roles = [r for _, r in sorted(r for m in p.mentions for r in m.roles)]
+            if len(p.tokens) == 1 and not roles and not any(m.honorific for m in p.mentions) \
+                    and not any(speech_verb_before(text, m.start, self.code_at(m.start))
+                                for m in p.mentions):
+                continue  # a lone capitalised word ("Publisert", "Syria") with nothing saying it is a person
+            first_full = next((m for m in p.mentions if text[m.start:m.end] == name), p.mentions[0])
+            orgs = sorted(m.org for m in p.mentions if m.org)
+            records.append({
+                "name": name,
+                "roles": _dedupe_roles(roles),
+                "organisation": orgs[0][2] if orgs else None,
+                "start": first_full.start,
+                "end": first_full.end,
+                "mentions": [(m.start, m.end) for m in p.mentions],
+            })
+        records.sort(key=lambda r: r["mentions"][0])
+        return records
+
+
+def _group(mentions: list[_Mention], text: str) -> list[_Person]:
+    """Mentions grouped by person; full names first, so that "Kleppa" finds "Magnhild
+    Meltveit Kleppa"."""
     people: list[_Person] = []
     for m in sorted(mentions, key=lambda m: (-len(m.tokens(text)), m.start)):
         toks = m.tokens(text)
@@ -249,48 +326,7 @@ def extract_people(text: str, entities: list[dict], sentences: list[tuple[int, i
             owner.mentions.append(m)
         else:
             people.append(_Person(toks, [m]))
-
-    # Later surname-only mentions the model did not tag ("sier Kleppa").
-    genitive = role_patterns(lang).genitive
-    forms = {form for p in people if len(p.tokens) >= 2 and len(p.tokens[-1]) >= 3
-             for form in (" ".join(p.tokens), p.tokens[-1])}
-    for form in sorted(forms, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?={genitive}(?![\w]))", text):
-            if free((m.start(), m.end())):
-                owner = _nearest_owner(people, form.split(), m.start())
-                if owner:
-                    mm = _Mention(m.start(), m.end())
-                    owner.mentions.append(mm)
-                    mentions.append(mm)
-
-    person_starts = {m.start for m in mentions}
-    places = [(int(e["start"]), int(e["end"])) for e in entities
-              if e.get("label") in ("GPE", "LOC") and not lookup(e["text"])]
-    for p in people:
-        for m in p.mentions:
-            _read_context(text, m, sentences, org_spans, organisations, role_patterns(code_at(m.start)),
-                          code_at(m.start), person_starts, places)
-
-    records = []
-    for p in people:
-        p.mentions.sort(key=lambda m: m.start)
-        name = " ".join(p.tokens)
-        roles = [r for _, r in sorted(r for m in p.mentions for r in m.roles)]
-        if len(p.tokens) == 1 and not roles and not any(m.honorific for m in p.mentions) \
-                and not any(speech_verb_before(text, m.start, code_at(m.start)) for m in p.mentions):
-            continue  # a lone capitalised word ("Publisert", "Syria") with nothing saying it is a person
-        first_full = next((m for m in p.mentions if text[m.start:m.end] == name), p.mentions[0])
-        orgs = sorted(m.org for m in p.mentions if m.org)
-        records.append({
-            "name": name,
-            "roles": _dedupe_roles(roles),
-            "organisation": orgs[0][2] if orgs else None,
-            "start": first_full.start,
-            "end": first_full.end,
-            "mentions": [(m.start, m.end) for m in p.mentions],
-        })
-    records.sort(key=lambda r: r["mentions"][0])
-    return records
+    return people
 
 
 def _nearest_owner(people: list[_Person], toks: list[str], pos: int) -> _Person | None:
