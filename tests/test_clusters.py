@@ -786,3 +786,18 @@ def test_clusters_no_fragments_people_or_programme_words(text, lang, names):
         ents = [_ent(text, "DATE", "June 2007", value="2007-06")]
     clusters, _ = run(text, lang=lang, entities=ents)
     assert [c.name for c in clusters] == names
+
+
+def test_adjacent_dash_quotes_are_no_list_items():
+    # Regression: the cluster code found list items of its own in bullet lines, and took
+    # two dash-quote lines in a row (m24-nce-media-50-bedrifter, a web capture) for a
+    # list. Its items now are the sections stage's, which reads them as quotes.
+    from klynge.records.clusters.document import Doc
+    text = ("- Dette hadde man aldri fått til i Oslo. Aldri i verden.\n"
+            "- Men ja, dette er unikt for Bergen, sier Anne Jacobsen muntert.\n"
+            "Jacobsen er leder for NCE Media, som har 50 medlemmer.\n")
+    doc = document(text, published="2019-06-01")
+    assert not doc.list_items
+    assert Doc(doc, [], []).items == []
+    clusters, _ = extract_clusters(text, published="2019-06-01")
+    assert [(c.name, c.members) for c in clusters] == [("NCE Media", 50)]
