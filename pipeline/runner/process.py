@@ -2,6 +2,10 @@
 calls :meth:`Processor.process_batch`, so they cannot drift apart.
 
 ingest -> normalise (done by ingest) -> language -> sections -> entities -> records -> emit
+
+Between the stages one :class:`klynge.document.AnnotatedDocument` travels: ``_prepare``
+builds it from the language decision and the sections, the entity stage returns it with
+entities and sentences, and ``_record`` hands it to the records stage and the schema.
 """
 from __future__ import annotations
 
