@@ -1,7 +1,8 @@
 """Stage 4, entities: spaCy NER plus rule spans, merged by a named policy.
 
 Entry point: :class:`EntityStage` (``EntityStage.load()`` once per process, then
-``stage.annotate(items)`` over a batch). Each language group has its own spaCy pipeline
+``stage.annotate(docs)`` over a batch of :class:`klynge.document.AnnotatedDocument`, which
+it returns with their entities and sentences). Each language group has its own spaCy pipeline
 (``pipeline/rules/shared/models.yaml``): the model gives PER/ORG/LOC/GPE/PROD/EVT,
 the registered component ``klynge_rule_spans`` adds MONEY/DATE/URL/EMAIL/PHONE from the
 normalisers' data-file patterns into ``doc.spans["rules"]``, and ``klynge_merge_entities``
@@ -11,9 +12,9 @@ are annotated again with that language's pipeline and rules.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Iterator, Literal, Sequence
 
 import numpy
@@ -23,6 +24,7 @@ from spacy.tokens import Doc, Span
 from pydantic import field_validator
 from spacy.util import filter_spans
 
+from klynge.document import AnnotatedDocument
 from klynge.normalisers.amounts import find_amounts
 from klynge.normalisers.contacts import find_contacts
 from klynge.normalisers.dates import find_dates
@@ -30,6 +32,7 @@ from klynge.lexicon import find_gazetteer_names
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.resources import model_dir
 from klynge.rules import RuleModel, load_rules, registry
+from klynge.sections import NO_ENTITY_KINDS
 
 
 for _name, _default in (("klynge_lang", None), ("klynge_base_date", None)):
@@ -417,23 +420,6 @@ class MergeEntities:
 # --------------------------------------------------------------------------- the stage
 
 
-@dataclass
-class EntityItem:
-    """One document's input to the entity stage."""
-
-    text: str
-    lang: str
-    base_date: dt.date | None = None
-    # (start, end, lang) of sections whose language differs from the document's.
-    foreign: Sequence[tuple[int, int, str]] = ()
-
-
-@dataclass
-class EntityResult:
-    entities: list[dict] = field(default_factory=list)
-    sentences: list[tuple[int, int]] = field(default_factory=list)
-
-
 def load_pipeline(name: str, spec: PipelineSpec, options: PipelineOptions = DEFAULTS) -> Language:
     kind, _, ref = spec.source.partition(":")
     if kind == "model":
@@ -513,29 +499,40 @@ class EntityStage:
         """Name of the pipeline that serves ``lang`` (the language registry says)."""
         return registry().pipeline(lang)
 
-    def annotate(self, items: Sequence[EntityItem]) -> list[EntityResult]:
-        """Entities and sentences for each item, in order."""
-        results = [EntityResult() for _ in items]
+    def foreign_sections(self, doc: AnnotatedDocument) -> list[tuple[int, int, str]]:
+        """(start, end, lang) of the sections another pipeline than the document's reads."""
+        own = self.pipeline_for(doc.rule_lang)
+        return [(s.start, s.end, lang) for s, lang in zip(doc.sections, doc.section_langs)
+                if lang != "und" and self.pipeline_for(lang) != own]
+
+    def annotate(self, docs: Sequence[AnnotatedDocument]) -> list[AnnotatedDocument]:
+        """Each document with its entities and sentences, in order.
+
+        The whole text is read with the pipeline of the document's rule language, the
+        sections in a language another pipeline serves again with that one; entities in
+        entity-free sections (``NO_ENTITY_KINDS``: navigation, boilerplate) are dropped."""
+        entities: list[list[dict]] = [[] for _ in docs]
+        sentences: list[list[tuple[int, int]] | None] = [None for _ in docs]
         # Pass 1: whole documents, batched per pipeline so nlp.pipe can batch them.
         jobs: list[tuple[int, int, str, str, dt.date | None]] = [
-            (i, 0, it.text, it.lang, it.base_date) for i, it in enumerate(items)]
+            (i, 0, d.text, d.rule_lang, d.base_date) for i, d in enumerate(docs)]
         # Pass 2: foreign-language sections, re-read with their own pipeline and rules.
-        for i, it in enumerate(items):
-            for start, end, lang in it.foreign:
-                jobs.append((i, start, it.text[start:end], lang, it.base_date))
+        for i, d in enumerate(docs):
+            for start, end, lang in self.foreign_sections(d):
+                jobs.append((i, start, d.text[start:end], lang, d.base_date))
         for offset_job, doc in self._run(jobs):
             i, offset, job_text, _, _ = offset_job
             ents = [_span_dict(s, offset, job_text) for s in doc.spans["entities"]]
-            if offset == 0 and not results[i].sentences:
-                results[i].entities = ents
-                results[i].sentences = list(doc.user_data["klynge.sentences"])
+            if offset == 0 and not sentences[i]:
+                entities[i] = ents
+                sentences[i] = list(doc.user_data["klynge.sentences"])
             else:
                 end = offset + len(job_text)
-                results[i].entities = sorted(
-                    [e for e in results[i].entities
-                     if not (e["start"] < end and offset < e["end"])] + ents,
-                    key=lambda e: (e["start"], e["end"]))
-        return results
+                entities[i] = sorted(
+                    [e for e in entities[i] if not (e["start"] < end and offset < e["end"])]
+                    + ents, key=lambda e: (e["start"], e["end"]))
+        return [d.with_annotations(_outside_silent(d, ents), sents or [])
+                for d, ents, sents in zip(docs, entities, sentences)]
 
     def _run(self, jobs) -> Iterator[tuple[tuple, Doc]]:
         by_group: dict[str, list[tuple]] = {}
@@ -559,6 +556,21 @@ class EntityStage:
         doc._.klynge_lang = lang
         doc._.klynge_base_date = base
         return doc
+
+
+def _outside_silent(doc: AnnotatedDocument, entities: list[dict]) -> list[dict]:
+    """The entities that lie outside entity-free sections (page furniture and junk)."""
+    # Sections partition the text, so the one section an entity could lie in is the last
+    # one starting at or before it (a scan of all sections per entity was quadratic on
+    # long documents).
+    starts = [s.start for s in doc.sections]
+    silent = [s.kind in NO_ENTITY_KINDS for s in doc.sections]
+
+    def in_silent(e: dict) -> bool:
+        i = bisect.bisect_right(starts, e["start"]) - 1
+        return i >= 0 and silent[i] and e["end"] <= doc.sections[i].end
+
+    return [e for e in entities if not in_silent(e)]
 
 
 def _span_dict(span: Span, offset: int, doc_text: str) -> dict:

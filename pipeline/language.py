@@ -454,6 +454,93 @@ class LanguageDetector:
         return out
 
 
+# The first guess, which picks the rules the sections are split with, reads this much.
+FIRST_GUESS_CHARS = 3000
+# An ISO 639-1/639-3 code as an input may give it ("de", "sme"); anything else is no code.
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+@dataclass(frozen=True)
+class LanguageDecision:
+    """The language of a document, the rules that read it, and each section's language."""
+
+    code: str
+    confidence: float
+    # The registry's rules language for ``code`` ("xx" for a language without rules).
+    rule_lang: str
+    # The section spans the decision was made on: the split with ``rule_lang``'s rules.
+    spans: tuple[tuple[int, int], ...]
+    # One code per span; a section too short or unsure to tell has the document's.
+    section_codes: tuple[str, ...]
+    # "lang_not_supported" / "lang_invalid" for an input language klynge cannot use.
+    flags: tuple[str, ...] = ()
+
+
+def decide_language(
+    detector: LanguageDetector,
+    text: str,
+    given: str | None,
+    split: Callable[[str], Sequence[tuple[int, int]]],
+) -> LanguageDecision:
+    """The language decision for one document, in one place.
+
+    ``split(rule_lang)`` gives the section spans of ``text`` under a rules language's
+    section rules (the runner passes the sections stage, which stays below us).
+
+    * A ``given`` language outside the registry stands (a German release stays "de") and
+      is flagged ``lang_not_supported``, and every section takes it, so none is read with
+      another language's model; a value that is no language code is flagged
+      ``lang_invalid`` and the language is detected. A registered ``given`` language
+      stands and the sections are judged against it.
+    * Otherwise a first guess on the opening picks the section rules, each section is
+      detected, and the document is the language of most letters of the sections that
+      could be told, whatever its code (:func:`_document_from_results`): a Nynorsk release
+      with a shorter French paragraph is Nynorsk, the paragraph French. When the opening
+      is in none of our languages (or cannot be told), the sections are asked of
+      langdetect from as few letters as a whole document is, so a one-line German release
+      stays German.
+    * When the vote changes the rules language, the text is split again with the new
+      language's rules and its sections are detected again, so sections and records are
+      read with one language's rules.
+    """
+    reg = registry()
+    flags: list[str] = []
+    if given is not None and not reg.is_supported(given):
+        flags.append("lang_not_supported" if LANGUAGE_CODE.fullmatch(given) else "lang_invalid")
+        given = given if LANGUAGE_CODE.fullmatch(given) else None
+    if given is not None:
+        doc = LanguageResult(given, 1.0)
+        rule_lang = reg.rules_language(given)
+        spans = list(split(rule_lang))
+        sections = (detect_sections(detector, text, spans, doc) if reg.is_supported(given)
+                    else [doc] * len(spans))
+        return _decision(detector, doc, rule_lang, spans, sections, flags)
+    first = detector.detect_whole(text[:FIRST_GUESS_CHARS])
+    rule_lang = reg.rules_language(first.code)
+    spans = list(split(rule_lang))
+    if not spans:
+        return _decision(detector, first, rule_lang, spans, [], flags)
+    veto_from = (None if reg.is_supported(first.code)
+                 else int(detector.thresholds["document_veto_min_letters"]))
+    results = detector.detect_many((text[s:e] for s, e in spans), veto_from)
+    doc = _document_from_results(detector, text, spans, results, first)
+    if reg.rules_language(doc.code) != rule_lang:
+        rule_lang = reg.rules_language(doc.code)
+        spans = list(split(rule_lang))
+        results = detector.detect_many((text[s:e] for s, e in spans), veto_from)
+    sections = _sections_from_results(detector, text, spans, results, doc)
+    return _decision(detector, doc, rule_lang, spans, sections, flags)
+
+
+def _decision(detector: LanguageDetector, doc: LanguageResult, rule_lang: str,
+              spans: Sequence[tuple[int, int]], sections: Sequence[LanguageResult],
+              flags: Sequence[str]) -> LanguageDecision:
+    # A section that cannot be told (und) is read as the document.
+    codes = tuple(r.code if r.code != detector.und else doc.code for r in sections)
+    return LanguageDecision(doc.code, doc.confidence, rule_lang, tuple(spans), codes,
+                            tuple(flags))
+
+
 def detect_sections(
     detector: LanguageDetector,
     text: str,
@@ -473,68 +560,6 @@ def detect_sections(
     if doc_result is None:
         doc_result = _document_from_results(detector, text, spans, results)
     return _sections_from_results(detector, text, spans, results, doc_result)
-
-
-@dataclass(frozen=True)
-class LanguageDecision:
-    """The language stage's answer for one document."""
-
-    document: LanguageResult  # the language of most of its letters (any ISO code, or und)
-    sections: list[LanguageResult]  # one per section span, each keeping its own language
-    rules: str  # the rule folder (and so the model) that reads the document
-
-
-# The first guess reads the opening of a document only: it picks the section rules the
-# document is split with, and the sections then give the real vote.
-FIRST_GUESS_CHARS = 3000
-
-
-def decide_language(
-    detector: LanguageDetector,
-    text: str,
-    split: Callable[[str], Sequence[tuple[int, int]]],
-    given: str | None = None,
-) -> LanguageDecision:
-    """The language of a document and of each of its sections, in one named decision.
-
-    ``split(rules)`` gives the section spans of ``text`` under a rule folder's section
-    rules (the runner passes the sections stage, which stays below us in the chain).
-    ``given`` is a language code the input states (already validated): it stands, and the
-    sections are judged against it; a language klynge does not support stands for every
-    section too, so none is read with another language's model.
-
-    Otherwise: a first guess on the opening picks the section rules; each section is
-    detected; the document is the language of most letters of the sections that could be
-    told (:func:`_document_from_results`); when that changes the rule language, the text
-    is split again with the new language's rules and its sections are detected again, so
-    a Nynorsk release that opens with a French paragraph is split by Nynorsk rules.
-    """
-    reg = registry()
-    if given is not None:
-        doc = LanguageResult(given, 1.0)
-        rules = reg.rules_language(given)
-        spans = split(rules)
-        if not reg.is_supported(given):
-            return LanguageDecision(doc, [doc] * len(spans), rules)
-        return LanguageDecision(doc, detect_sections(detector, text, spans, doc), rules)
-    first = detector.detect_whole(text[:FIRST_GUESS_CHARS])
-    rules = reg.rules_language(first.code)
-    spans = split(rules)
-    if not spans:
-        return LanguageDecision(first, [], rules)
-    # When the opening is in none of our languages (or cannot be told), its sections are asked of
-    # langdetect from as few letters as a whole document is: a one-line German release
-    # is German, though a line of it alone would look Norwegian to our model.
-    veto_from = (None if reg.is_supported(first.code)
-                 else int(detector.thresholds["document_veto_min_letters"]))
-    results = detector.detect_many((text[s:e] for s, e in spans), veto_from)
-    doc = _document_from_results(detector, text, spans, results, first)
-    if reg.rules_language(doc.code) != rules:
-        rules = reg.rules_language(doc.code)
-        spans = split(rules)
-        results = detector.detect_many((text[s:e] for s, e in spans), veto_from)
-    return LanguageDecision(doc, _sections_from_results(detector, text, spans, results, doc),
-                            rules)
 
 
 def _sections_from_results(

@@ -7,7 +7,7 @@ into ``text``; the model refuses a record whose offsets do not match its text.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -158,13 +158,23 @@ class Cluster(_Out):
     location: str | None = None
     sectors: list[str] = []
     organisations: list[str] = []
-    people: list[dict] = []
+    people: list[PersonOut] = Field([], description="The cluster's people (leaders, staff), "
+                                    "as in the document's top-level people.")
     evidence: list[Evidence] = []
+
+
+class Budget(_Out):
+    """A cluster programme's budget, from one sentence."""
+
+    value: str = Field(description="Exact decimal in whole currency units.")
+    currency: str = Field(description="ISO 4217 code.")
+    year: int | None = Field(None, description="The year the budget is for, when the sentence says.")
+    evidence: Evidence
 
 
 class Programme(_Out):
     name: str | None = None
-    budget: dict | None = None
+    budget: Budget | None = None
     clusters_total: int | None = None
     clusters_new: int | None = None
     applicants: int | None = None
@@ -212,14 +222,22 @@ class DocumentRecord(_Out):
                 raise ValueError(f"{name}: text[{span.start}:{span.end}] != {span.text!r}")
         return self
 
-    def iter_spans(self):
+    def iter_spans(self) -> Iterator[tuple[str, Any]]:
+        """Every part of the record that points into ``text``, with the field it is in."""
         for field_name in ("entities", "people", "amounts", "dates", "urls", "emails",
                            "phones", "quotes", "sections", "contacts"):
             for span in getattr(self, field_name):
                 yield field_name, span
         for cluster in self.clusters:
+            for person in cluster.people:
+                yield "clusters.people", person
             for ev in cluster.evidence:
                 yield "clusters.evidence", ev
+        if self.programme is not None:
+            for ev in self.programme.evidence:
+                yield "programme.evidence", ev
+            if self.programme.budget is not None:
+                yield "programme.budget.evidence", self.programme.budget.evidence
 
 
 def json_schema() -> dict:

@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import re
+from typing import Sequence
+
+from klynge.document import AnnotatedDocument
+from klynge.rules import registry
+from klynge.sections import Section, split_sections
 
 
 def ents(text: str, *specs: tuple) -> list[dict]:
@@ -25,3 +30,28 @@ def sentences(text: str) -> list[tuple[int, int]]:
         start = m.end()
     out.append((start, len(text)))
     return [s for s in out if s[0] < s[1]]
+
+
+_sentences = sentences
+
+
+def document(text: str, entities: Sequence[dict] = (), lang: str = "nb", *,
+             sentences: Sequence[tuple[int, int]] | None = None,
+             sections: Sequence[Section] | None = None,
+             section_langs: Sequence[tuple[int, int, str]] = (),
+             published: str | None = None) -> AnnotatedDocument:
+    """An annotated document as the chain hands it to the records stage.
+
+    ``sections``: the sections stage's own split when not given. ``section_langs``:
+    (start, end, lang) of sections in another language, which become paragraph sections
+    of their own (the hand-made spans need not partition the text)."""
+    if section_langs:
+        secs = [Section("paragraph", s, e) for s, e, _ in section_langs]
+        langs = [code for _, _, code in section_langs]
+    else:
+        secs = list(split_sections(text, lang)[0]) if sections is None else list(sections)
+        langs = [lang] * len(secs)
+    return AnnotatedDocument(
+        text=text, lang=lang, rule_lang=registry().rules_language(lang), sections=tuple(secs),
+        section_langs=tuple(langs), published=published, entities=tuple(entities),
+        sentences=tuple(_sentences(text) if sentences is None else sentences))

@@ -15,19 +15,27 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from pydantic import ValidationError
 
-from klynge.schema import Cluster, Evidence, Programme, StatusEvent
+from klynge.schema import Cluster, Evidence, PersonOut, Programme, StatusEvent
+from klynge.records import person_out
 from klynge.records.clusters import extract_clusters as build_clusters
+from klynge.sections import Section
+from tests.helpers import document
 from klynge.records.clusters import lang_rules, shared_rules
 
 
-def extract_clusters(text: str, **kwargs):
-    """The builder's plain dicts, validated the way the emit schema reads them."""
-    clusters, programme = build_clusters(text, **kwargs)
+def extract_clusters(text: str, *, lang: str = "nb", entities=(), sentences=None,
+                     sections=None, people=(), organisations=(), published=None):
+    """The builder's plain dicts for an annotated document of ``text`` (sections: the
+    sections stage's when not given), validated the way the emit schema reads them."""
+    doc = document(text, entities, lang, sentences=sentences, sections=sections,
+                   published=published)
+    clusters, programme = build_clusters(doc, people, organisations)
+    # the records stage writes a cluster's people in the shape of the top-level people
+    clusters = [dict(c, people=[person_out(p, text) for p in c["people"]]) for c in clusters]
     assert all(isinstance(c, dict) for c in clusters) and (programme is None or isinstance(programme, dict))
     return ([Cluster.model_validate(c) for c in clusters],
             Programme.model_validate(programme) if programme is not None else None)
@@ -185,7 +193,7 @@ Pressetelefonen i Kommunal- og regionaldepartementet: 22 24 25 00."""
 _SENT = re.compile(r"\S[^\n]*?(?:[.!?:](?=\s+[A-ZÆØÅ–•-])|[.!?](?=\s*$)|(?=\n)|\Z)")
 
 
-def _sections(text: str) -> list[SimpleNamespace]:
+def _sections(text: str) -> list[Section]:
     """Blank-line blocks: the first is the title; bullet blocks are lists (one item per
     line); short lines without a full stop are headings; the rest paragraphs."""
     out = []
@@ -205,7 +213,7 @@ def _sections(text: str) -> list[SimpleNamespace]:
             kind = "heading"
         else:
             kind = "paragraph"
-        out.append(SimpleNamespace(kind=kind, start=s, end=e, heading=None, items=items))
+        out.append(Section(kind, s, e, None, items))
     return out
 
 
@@ -248,8 +256,8 @@ def assert_evidence(text: str, clusters, programme=None) -> None:
         for ev in programme.evidence:
             assert text[ev.start:ev.end] == ev.text
         if programme.budget:
-            ev = programme.budget["evidence"]
-            assert text[ev["start"]:ev["end"]] == ev["text"]
+            ev = programme.budget.evidence
+            assert text[ev.start:ev.end] == ev.text
 
 
 def seed_entities(text: str) -> list[dict]:
@@ -364,10 +372,10 @@ def test_seed_programme():
     text = SEED
     _, programme = run(text, entities=seed_entities(text), published="2020-11-19")
     assert programme is not None
-    assert programme.budget["value"] == "217000000"
-    assert programme.budget["currency"] == "NOK"
-    assert programme.budget["year"] == 2021
-    assert programme.budget["evidence"]["text"] == \
+    assert programme.budget.value == "217000000"
+    assert programme.budget.currency == "NOK"
+    assert programme.budget.year == 2021
+    assert programme.budget.evidence.text == \
         "For 2021 er det budsjettert med 217 millioner kroner til klyngeprogrammet."
     assert (programme.clusters_total, programme.clusters_new, programme.applicants) == (39, 9, 24)
     assert programme.name == "Norwegian Innovation Clusters"
@@ -375,7 +383,7 @@ def test_seed_programme():
 
 def test_seed_programme_without_money_entities():
     _, programme = run(SEED, published="2020-11-19")
-    assert programme.budget["value"] == "217000000" and programme.budget["year"] == 2021
+    assert programme.budget.value == "217000000" and programme.budget.year == 2021
 
 
 def test_seed_without_published_date_has_no_event_date():
@@ -402,8 +410,8 @@ def test_three_new_nce_clusters_from_a_bullet_list():
         assert cl.status == "NCE"
         assert cl.event == StatusEvent(type="new_status", status="NCE", date="2009-06-19")
     assert programme.name == "Norwegian Centres of Expertise"
-    assert programme.budget == {"value": "70000000", "currency": "NOK", "year": 2009,
-                                "evidence": programme.budget["evidence"]}
+    assert (programme.budget.value, programme.budget.currency, programme.budget.year) == (
+        "70000000", "NOK", 2009)
     assert programme.clusters_new == 3
     assert_evidence(text, clusters, programme)
 
@@ -453,8 +461,8 @@ def test_programme_only_release_in_nynorsk():
     clusters, programme = run(text, lang="nn", published="2005-10-14")
     assert clusters == []  # "Norwegian Centres of Expertise" is the programme here
     assert programme.name == "Norwegian Centres of Expertise"
-    assert programme.budget["value"] == "34500000"
-    assert programme.budget["year"] == 2006  # "neste år"
+    assert programme.budget.value == "34500000"
+    assert programme.budget.year == 2006  # "neste år"
     assert_evidence(text, clusters, programme)
 
 
@@ -518,14 +526,14 @@ def test_lone_quote_dash_lines_are_not_list_items():
     assert clusters == []
 
 
-def test_dash_bullet_list_without_sections_gives_clusters():
+def test_dash_bullet_list_of_the_sections_stage_gives_clusters():
+    # The items are the sections stage's (two dash lines are a list), not found again here.
     text = ("Tre nye NCE-klynger\n\n"
             "Disse klyngene blir NCE:\n"
             "- Blue Planet Valley\n"
             "- Energy and Emissions Trading\n")
     clusters, _ = extract_clusters(text, lang="nb", entities=[], sentences=_sentences(text),
-                                   sections=[], people=[], organisations=[],
-                                   published="2009-06-19")
+                                   people=[], organisations=[], published="2009-06-19")
     assert [c.name for c in clusters] == ["Blue Planet Valley", "Energy and Emissions Trading"]
     assert all(c.status == "NCE" for c in clusters)
 
@@ -541,8 +549,12 @@ def test_people_linked_by_organisation_and_role():
     clusters, _ = run(text, people=people, published="2021-01-01")
     assert [c.name for c in clusters] == ["Tequity Cluster"]
     t = clusters[0]
-    assert {"name": "Kari Nordmann", "role": "klyngeleder"} in t.people
-    assert {"name": "Ola Nordmann", "role": "daglig leder"} in t.people
+    # the people records themselves, in the shape of the top-level people
+    assert [(p.name, p.roles, p.organisation) for p in t.people] == [
+        ("Kari Nordmann", ["klyngeleder"], None),
+        ("Ola Nordmann", ["daglig leder"], "Tequity Cluster")]
+    assert all(isinstance(p, PersonOut) for p in t.people)
+    assert t.people[0].text == "Kari Nordmann" and (t.people[0].start, t.people[0].end) == (s, e)
     assert t.event == StatusEvent(type="new_status", status="Arena", date="2021-01-01")
 
 
@@ -558,7 +570,7 @@ def test_nynorsk_klynga():
     h = clusters[0]
     assert (h.members, h.partners, h.location, h.status) == (39, 25, "Stavanger", "Arena")
     assert programme.clusters_new == 9
-    assert programme.budget["value"] == "34500000" and programme.budget["year"] == 2022
+    assert programme.budget.value == "34500000" and programme.budget.year == 2022
 
 
 def test_english_release():
@@ -579,7 +591,7 @@ def test_english_release():
     mct = c["NCE Maritime CleanTech"]
     assert (mct.status, mct.partners, mct.location) == ("NCE", 40, "Stord")
     assert "maritime" in mct.sectors
-    assert programme.budget["value"] == "200000000" and programme.budget["year"] == 2022
+    assert programme.budget.value == "200000000" and programme.budget.year == 2022
     assert programme.clusters_new == 3
     assert_evidence(text, clusters, programme)
 
@@ -612,15 +624,14 @@ def test_event_types(sentence, event, status):
     assert clusters[0].status == status
 
 
-def test_section_items_as_dicts():
+def test_sections_are_the_sections_stage_objects_never_dicts():
     text = ("Tre nye NCE-klynger\n\nDisse klyngene blir NCE:\n\n"
             "• Blue Planet Valley\n• Energy and Emissions Trading\n")
-    sections = _sections(text)
-    for sec in sections:
-        sec.items = [{"start": s, "end": e} for s, e in sec.items]
-    clusters, _ = extract_clusters(text, lang="nb", entities=[], sentences=_sentences(text),
-                                   sections=sections, people=[], organisations=[],
-                                   published=None)
+    as_dicts = [{"kind": s.kind, "start": s.start, "end": s.end, "items": s.items}
+                for s in _sections(text)]
+    with pytest.raises(TypeError):
+        extract_clusters(text, sections=as_dicts)
+    clusters, _ = extract_clusters(text, sections=_sections(text))
     assert [c.name for c in clusters] == ["Blue Planet Valley", "Energy and Emissions Trading"]
 
 
@@ -666,8 +677,8 @@ def test_clusters_h2_spellings_are_one_cluster_in_one_document():
     text = ("H2Cluster får Arena-status. H2-Cluster har 37 partnere. "
             "Klyngeleder i H2 Cluster er glad.")
     entities = ents(text, ("H2Cluster", "ORG"), ("H2-Cluster", "ORG"), ("H2 Cluster", "ORG"))
-    records = build_records(text=text, lang="nb", entities=entities,
-                            sentences=_sentences(text), sections=[], published="2020-11-19")
+    records = build_records(document(text, entities, "nb", sentences=_sentences(text),
+                                     published="2020-11-19"))
     assert [(c["name"], c["partners"], c["status"]) for c in records["clusters"]] == [
         ("H2Cluster", 37, "Arena")]
     assert len(records["organisations"]) == 1
@@ -775,3 +786,18 @@ def test_clusters_no_fragments_people_or_programme_words(text, lang, names):
         ents = [_ent(text, "DATE", "June 2007", value="2007-06")]
     clusters, _ = run(text, lang=lang, entities=ents)
     assert [c.name for c in clusters] == names
+
+
+def test_adjacent_dash_quotes_are_no_list_items():
+    # Regression: the cluster code found list items of its own in bullet lines, and took
+    # two dash-quote lines in a row (m24-nce-media-50-bedrifter, a web capture) for a
+    # list. Its items now are the sections stage's, which reads them as quotes.
+    from klynge.records.clusters.document import Doc
+    text = ("- Dette hadde man aldri fått til i Oslo. Aldri i verden.\n"
+            "- Men ja, dette er unikt for Bergen, sier Anne Jacobsen muntert.\n"
+            "Jacobsen er leder for NCE Media, som har 50 medlemmer.\n")
+    doc = document(text, published="2019-06-01")
+    assert not doc.list_items
+    assert Doc(doc, [], []).items == []
+    clusters, _ = extract_clusters(text, published="2019-06-01")
+    assert [(c.name, c.members) for c in clusters] == [("NCE Media", 50)]

@@ -9,7 +9,9 @@ import spacy
 from spacy.tokens import Span
 
 import klynge.entities  # noqa: F401  (registers the components)
-from klynge.entities import EntityItem, MERGE_POLICIES, payload as entity_payload
+from klynge.document import AnnotatedDocument
+from klynge.entities import MERGE_POLICIES, payload as entity_payload
+from klynge.sections import Section
 from klynge.entities import LEXICON_POLICIES, entity_patterns, payload
 
 
@@ -81,7 +83,7 @@ def test_entities_unknown_policy_is_an_error():
     ("Foreign Minister Børge Brende said Norway will help Liberia.", "en", ("Børge Brende", "PER")),
 ])
 def test_entities_model_finds_people(entity_stage, text, lang, expected):
-    res = entity_stage.annotate([EntityItem(text=text, lang=lang)])[0]
+    res = entity_stage.annotate([AnnotatedDocument(text=text, lang=lang)])[0]
     assert expected in [(e["text"], e["label"]) for e in res.entities]
 
 
@@ -89,8 +91,11 @@ def test_entities_english_section_in_norwegian_text_uses_english_pipeline(entity
     nb = "Utenriksminister Børge Brende besøkte Liberia i dag.\n"
     en = "Foreign Minister Børge Brende said the Government will give NOK 75 million.\n"
     text = nb + en
-    item = EntityItem(text=text, lang="nb", foreign=[(len(nb), len(text), "en")])
-    res = entity_stage.annotate([item])[0]
+    doc = AnnotatedDocument(text=text, lang="nb", sections=(
+        Section("paragraph", 0, len(nb)), Section("paragraph", len(nb), len(text))),
+        section_langs=("nb", "en"))
+    assert entity_stage.foreign_sections(doc) == [(len(nb), len(text), "en")]
+    res = entity_stage.annotate([doc])[0]
     for e in res.entities:
         assert text[e["start"]:e["end"]] == e["text"]
     money = [e for e in res.entities if e["label"] == "MONEY"]
@@ -98,9 +103,22 @@ def test_entities_english_section_in_norwegian_text_uses_english_pipeline(entity
     assert money[0]["currency"] == "NOK"
 
 
+def test_entities_none_in_navigation_or_boilerplate_sections(entity_stage):
+    nav = "Forsiden > Aktuelt > Innovasjon Norge\n"
+    body = "Innovasjon Norge støtter klyngen.\n"
+    text = nav + body
+    doc = AnnotatedDocument(text=text, lang="nb", sections=(
+        Section("navigation", 0, len(nav)), Section("paragraph", len(nav), len(text))),
+        section_langs=("nb", "nb"))
+    res = entity_stage.annotate([doc])[0]
+    assert res.entities and all(e["start"] >= len(nav) for e in res.entities)
+    # the document comes back whole, with what the entity stage added
+    assert (res.text, res.sections, res.section_langs) == (doc.text, doc.sections, doc.section_langs)
+
+
 def test_entities_sentences_break_at_lines(entity_stage):
     text = "Høy kvalitet\nEkspertene har vurdert 24 kandidater."
-    res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
+    res = entity_stage.annotate([AnnotatedDocument(text=text, lang="nb")])[0]
     start, end = res.sentences[0]
     assert text[start:end].strip() == "Høy kvalitet"
 
@@ -113,7 +131,7 @@ def test_entities_sentences_break_at_lines(entity_stage):
     ("– Vi er glade, sier Nybø. – Det er viktig.", ["– Vi er glade, sier Nybø.", "– Det er viktig."]),
 ])
 def test_entities_sentence_starts(entity_stage, text, expected):
-    res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
+    res = entity_stage.annotate([AnnotatedDocument(text=text, lang="nb")])[0]
     assert [text[a:b] for a, b in res.sentences] == expected
 
 
@@ -124,7 +142,7 @@ def test_entities_sentence_starts(entity_stage, text, expected):
 ])
 def test_entities_lexical_spans_name_their_rule(entity_stage, text, surface, rule_id):
     # Regression: SpanRuler spans were emitted with source "model".
-    res = entity_stage.annotate([EntityItem(text=text, lang="nb")])[0]
+    res = entity_stage.annotate([AnnotatedDocument(text=text, lang="nb")])[0]
     hit = [e for e in res.entities if e["text"] == surface]
     assert hit, res.entities
     assert hit[0]["source"].startswith("rule:")

@@ -29,7 +29,8 @@ UND = registry().undetermined
 
 def document_language(detector: LanguageDetector, text: str, spans) -> LanguageResult:
     """The language stage's document decision over given section spans."""
-    return decide_language(detector, text, lambda rules: spans).document
+    decision = decide_language(detector, text, None, lambda rules: spans)
+    return LanguageResult(decision.code, decision.confidence)
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "langid"
 
@@ -315,3 +316,70 @@ def test_detector_classes_are_registered_languages(detector: LanguageDetector) -
 def _raw(text: str):
     from klynge.ingest import RawDocument
     return RawDocument(text=text, id=None, source={"path": None, "line": None, "url": None})
+
+
+# ---- the language decision (first guess, section vote, rule language) as one function
+
+
+class _ScriptedDetector:
+    """A detector whose first guess and section answers are fixed: the decision's steps
+    are what is tested, not the model."""
+
+    def __init__(self, first: str, sections: str) -> None:
+        from klynge.language import load_thresholds
+        self.first, self.sections = first, sections
+        self.thresholds = load_thresholds()
+        self.und = registry().undetermined
+
+    def detect_whole(self, text: str) -> LanguageResult:
+        return LanguageResult(self.first, 0.9)
+
+    def detect(self, text: str, veto_min_letters: int | None = None) -> LanguageResult:
+        return LanguageResult(self.sections, 0.99)
+
+    def detect_many(self, texts, veto_min_letters: int | None = None) -> list[LanguageResult]:
+        return [LanguageResult(self.sections, 0.99) for _ in texts]
+
+
+def _splitter(spans_by_lang):
+    asked: list[str] = []
+
+    def split(rule_lang: str):
+        asked.append(rule_lang)
+        return spans_by_lang[rule_lang]
+    return split, asked
+
+
+def test_decision_resplits_when_the_vote_changes_the_rule_language() -> None:
+    from klynge.language import decide_language
+    text = "A release in English.\n\nIt has two paragraphs of English.\n"
+    split, asked = _splitter({"nb": [(0, len(text))], "en": [(0, 23), (23, len(text))]})
+    got = decide_language(_ScriptedDetector("nb", "en"), text, None, split)
+    assert asked == ["nb", "en"]  # the first guess's rules, then the vote's
+    assert (got.code, got.rule_lang) == ("en", "en")
+    assert got.spans == ((0, 23), (23, len(text))) and got.section_codes == ("en", "en")
+
+
+def test_decision_splits_once_when_the_vote_agrees() -> None:
+    from klynge.language import decide_language
+    text = "Regjeringen satser på klynger.\n"
+    split, asked = _splitter({"nb": [(0, len(text))]})
+    got = decide_language(_ScriptedDetector("nb", "nb"), text, None, split)
+    assert asked == ["nb"] and (got.code, got.rule_lang, got.flags) == ("nb", "nb", ())
+
+
+@pytest.mark.parametrize("given,code,flags", [
+    ("nn", "nn", ()),                          # a registered language stands
+    ("de", "de", ("lang_not_supported",)),     # outside the registry: stands, flagged
+    ("German", "nb", ("lang_invalid",)),       # no language code: detected, flagged
+])
+def test_decision_input_language(given, code, flags) -> None:
+    from klynge.language import decide_language
+    from klynge.rules import registry
+    text = "Regjeringen satser på klynger.\n"
+    rule = registry().rules_language(code)
+    split, asked = _splitter({rule: [(0, len(text))]})
+    got = decide_language(_ScriptedDetector("nb", "nb"), text, given, split)
+    assert (got.code, got.flags, asked) == (code, flags, [rule])
+    if code == "de":  # sections of an unsupported language are never read as ours
+        assert got.section_codes == ("de",)

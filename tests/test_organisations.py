@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from klynge.records.organisations import resolve_organisations
-from tests.helpers import ents
+from tests.helpers import document, ents
 
 
 def by_name(orgs: list[dict]) -> dict[str, dict]:
@@ -40,7 +40,7 @@ SEED_ENTS = ents(
 
 @pytest.fixture(scope="module")
 def seed_orgs() -> list[dict]:
-    return resolve_organisations(SEED, SEED_ENTS, "nb")
+    return resolve_organisations(document(SEED, SEED_ENTS, "nb"))
 
 
 @pytest.mark.parametrize("name", [
@@ -88,7 +88,7 @@ def test_seed_mentions_are_exact_and_in_order(seed_orgs):
     ("Det forvaltes av Noregs forskingsråd.", "Noregs forskingsråd", "nn", "Noregs forskingsråd"),
 ])
 def test_genitive_and_name_endings(text, span, lang, expected):
-    orgs = resolve_organisations(text, ents(text, (span, "ORG")), lang)
+    orgs = resolve_organisations(document(text, ents(text, (span, "ORG")), lang))
     assert expected in by_name(orgs)
 
 
@@ -110,7 +110,7 @@ def test_genitive_and_name_endings(text, span, lang, expected):
     ("Den europeiske union (EU) og the European Union.", "eu"),
 ])
 def test_gazetteer_merges_names(text, gid):
-    orgs = resolve_organisations(text, [], "nb")
+    orgs = resolve_organisations(document(text, [], "nb"))
     matching = [o for o in orgs if o["gazetteer_id"] == gid]
     assert len(matching) == 1
     assert len(matching[0]["mentions"]) >= 2
@@ -132,18 +132,18 @@ def test_gazetteer_merges_names(text, gid):
     ("strategi for kunstig intelligens (KI). Vi trenger KI.", "KI", "nb"),
 ])
 def test_non_organisations_dropped(text, span, lang):
-    assert resolve_organisations(text, ents(text, (span, "ORG")), lang) == []
+    assert resolve_organisations(document(text, ents(text, (span, "ORG")), lang)) == []
 
 
 def test_person_tagged_as_org_after_role_is_dropped():
     text = "Olje- og energiminister Tord Lien åpnet årsmøtet."
-    assert resolve_organisations(text, ents(text, ("Tord Lien", "ORG")), "nb") == []
+    assert resolve_organisations(document(text, ents(text, ("Tord Lien", "ORG")), "nb")) == []
 
 
 def test_bracket_abbreviation_becomes_alias_and_mention():
     text = ("Norsk senter for havvind (NSH) ble etablert i 2020. "
             "NSH skal samle næringen, og NSHs styre møtes i morgen.")
-    orgs = resolve_organisations(text, ents(text, ("Norsk senter for havvind", "ORG")), "nb")
+    orgs = resolve_organisations(document(text, ents(text, ("Norsk senter for havvind", "ORG")), "nb"))
     assert len(orgs) == 1
     assert orgs[0]["name"] == "Norsk senter for havvind"
     assert orgs[0]["aliases"] == ["NSH"]
@@ -152,7 +152,7 @@ def test_bracket_abbreviation_becomes_alias_and_mention():
 
 def test_gazetteer_bracket_abbreviation():
     text = "Institutt for energiteknikk (IFE) er partner. IFE har 600 ansatte."
-    orgs = resolve_organisations(text, ents(text, ("Institutt for energiteknikk", "ORG")), "nb")
+    orgs = resolve_organisations(document(text, ents(text, ("Institutt for energiteknikk", "ORG")), "nb"))
     assert [o["name"] for o in orgs] == ["Institutt for energiteknikk"]
     assert orgs[0]["aliases"] == ["IFE"]
     assert orgs[0]["gazetteer_id"] == "ife"
@@ -160,7 +160,7 @@ def test_gazetteer_bracket_abbreviation():
 
 def test_gazetteer_names_found_without_model():
     text = "Representanter fra Innovasjon Norge, Siva og Forskningsrådet har gjennomført en grundig vurdering."
-    orgs = resolve_organisations(text, [], "nb")
+    orgs = resolve_organisations(document(text, [], "nb"))
     assert [o["name"] for o in orgs] == ["Innovasjon Norge", "Siva", "Forskningsrådet"]
     assert all(text[s:e] == o["name"] for o in orgs for s, e in o["mentions"])
 
@@ -168,7 +168,7 @@ def test_gazetteer_names_found_without_model():
 def test_two_ministries_in_one_model_span_split():
     text = "Kommunal- og regionalministeren og statssekretæren i Nærings- og handelsdepartementet og Kommunal- og regionaldepartementet kunngjør."
     span = "Nærings- og handelsdepartementet og Kommunal- og regionaldepartementet"
-    orgs = resolve_organisations(text, ents(text, (span, "ORG")), "nb")
+    orgs = resolve_organisations(document(text, ents(text, (span, "ORG")), "nb"))
     assert [o["gazetteer_id"] for o in orgs] == ["nhd", "krd"]
 
 
@@ -177,35 +177,35 @@ def test_two_ministries_in_one_model_span_split():
     "Det gjelder også lo og ud i teksten.",  # lower case: not LO or UD
 ])
 def test_no_false_gazetteer_hits(text):
-    ids = [o["gazetteer_id"] for o in resolve_organisations(text, [], "nb")]
+    ids = [o["gazetteer_id"] for o in resolve_organisations(document(text, [], "nb"))]
     assert "eu" not in ids and "lo" not in ids and "ud" not in ids
 
 
 def test_model_span_over_line_break_is_cut():
     text = "Publisher: Ministry of Petroleum and Energy\n\nPress Release\n\nNo: 1"
     span = "Ministry of Petroleum and Energy\n\nPress Release\n\nNo"
-    orgs = resolve_organisations(text, ents(text, (span, "ORG")), "en")
+    orgs = resolve_organisations(document(text, ents(text, (span, "ORG")), "en"))
     assert [o["name"] for o in orgs] == ["Ministry of Petroleum and Energy"]
 
 
 def test_first_name_swallowed_by_org_span():
     text = "sier administrerende direktør i Enova Nils Kristian Nakstad."
-    orgs = resolve_organisations(text, ents(text, ("Enova Nils", "ORG"), ("Nakstad", "PER")), "nb")
+    orgs = resolve_organisations(document(text, ents(text, ("Enova Nils", "ORG"), ("Nakstad", "PER")), "nb"))
     assert [o["name"] for o in orgs] == ["Enova"]
 
 
 def test_partial_model_span_extended_and_found_again():
     text = ("– Vi er svært glade over at både Cluster for Applied AI i Halden og H2Cluster får Arena-status.\n\n"
             "  • Cluster for Applied AI med 39 medlemmer og 25 samarbeidspartnere har utgangspunkt i Halden.")
-    orgs = resolve_organisations(text, ents(text, ("Applied AI", "ORG"), ("H2Cluster", "ORG"),
-                                            ("• Cluster", "ORG"), ("Applied AI", "ORG", 1)), "nb")
+    orgs = resolve_organisations(document(text, ents(text, ("Applied AI", "ORG"), ("H2Cluster", "ORG"),
+                                                     ("• Cluster", "ORG"), ("Applied AI", "ORG", 1)), "nb"))
     assert [o["name"] for o in orgs] == ["Cluster for Applied AI", "H2Cluster"]
     assert len(orgs[0]["mentions"]) == 2
 
 
 def test_sentence_initial_head_not_taken():
     text = "Representanter for Siva og Innovasjon Norge var til stede."
-    assert [o["name"] for o in resolve_organisations(text, ents(text, ("Siva", "ORG")), "nb")] == ["Siva", "Innovasjon Norge"]
+    assert [o["name"] for o in resolve_organisations(document(text, ents(text, ("Siva", "ORG")), "nb"))] == ["Siva", "Innovasjon Norge"]
 
 
 # ---- issue 14: one record per body across languages, ids, no programmes, statuses,
@@ -217,8 +217,7 @@ from klynge.records import build_records  # noqa: E402
 
 
 def _records(text: str, entities: list[dict], lang: str = "nb") -> dict:
-    return build_records(text=text, lang=lang, entities=entities, sentences=[(0, len(text))],
-                         sections=[], published=None)
+    return build_records(document(text, entities, lang, sentences=[(0, len(text))]))
 
 
 def _org(text: str, surface: str, label: str = "ORG") -> dict:

@@ -11,7 +11,7 @@ import pytest
 
 from klynge.records.organisations import resolve_organisations
 from klynge.records.people import extract_people
-from tests.helpers import ents, sentences
+from tests.helpers import document, ents
 
 
 
@@ -19,8 +19,8 @@ from tests.helpers import ents, sentences
 
 
 def people_of(text: str, entities: list[dict], lang: str) -> list[dict]:
-    orgs = resolve_organisations(text, entities, lang)
-    return extract_people(text, entities, sentences(text), lang, orgs)
+    doc = document(text, entities, lang)
+    return extract_people(doc, resolve_organisations(doc))
 
 
 def one(people: list[dict], name: str) -> dict:
@@ -228,8 +228,8 @@ def test_first_name_taken_back_from_org_span():
 def test_section_language_switches_role_lexicon():
     text = "Klyngen fikk Arena-status. The results were presented by Jane Doe, CEO of Hydrogen Partners."
     start = text.index("The results")
-    people = extract_people(text, ents(text, ("Jane Doe", "PER")), sentences(text), "nb", [],
-                            section_langs=[(start, len(text), "en")])
+    people = extract_people(document(text, ents(text, ("Jane Doe", "PER")), "nb",
+                                     section_langs=[(start, len(text), "en")]), [])
     assert people[0]["roles"] == ["CEO"] and people[0]["organisation"] == "Hydrogen Partners"
 
 
@@ -267,8 +267,8 @@ def test_shared_surname_goes_to_the_nearest_full_name():
 # short constructed sentences in the style of cluster secretariats and the trade press.
 def person(text: str, specs: list[tuple], lang: str, name: str) -> dict:
     entities = ents(text, *specs)
-    orgs = resolve_organisations(text, entities, lang)
-    found = [p for p in extract_people(text, entities, sentences(text), lang, orgs)
+    doc = document(text, entities, lang)
+    found = [p for p in extract_people(doc, resolve_organisations(doc))
              if p["name"] == name]
     assert len(found) == 1
     return found[0]

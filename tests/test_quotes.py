@@ -11,7 +11,7 @@ import pytest
 from klynge.records.organisations import resolve_organisations
 from klynge.records.people import extract_people
 from klynge.records.quotes import extract_quotes
-from tests.helpers import ents, sentences
+from tests.helpers import document, ents
 
 
 
@@ -20,10 +20,9 @@ from tests.helpers import ents, sentences
 
 def quotes_of(text: str, pers: list, lang: str, section_langs=None) -> list[dict]:
     entities = ents(text, *[(p, "PER") if isinstance(p, str) else (p[0], "PER", p[1]) for p in pers])
-    sents = sentences(text)
-    orgs = resolve_organisations(text, entities, lang)
-    people = extract_people(text, entities, sents, lang, orgs, section_langs=section_langs)
-    quotes = extract_quotes(text, people, sents, lang, section_langs=section_langs)
+    doc = document(text, entities, lang, section_langs=section_langs or ())
+    people = extract_people(doc, resolve_organisations(doc))
+    quotes = extract_quotes(doc, people)
     for q in quotes:  # the offsets contract
         assert text[q["start"]:q["end"]] == q["text"]
     return quotes

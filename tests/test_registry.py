@@ -7,6 +7,7 @@ import random
 from klynge.schema import Cluster, StatusEvent
 from klynge.records.clusters import extract_clusters
 from klynge.records.clusters.registry import iter_cluster_lines, merge_registry, name_keys
+from tests.helpers import document
 
 
 def doc(id_, published, clusters, title=None, url=None):
@@ -34,7 +35,9 @@ NODE_2014 = doc("gce-2014", "2014-06-25", [
             organisations=["University of Agder"]),
 ])
 NODE_2016 = doc("node-2016", "2016-03-01", [
-    Cluster(name="gce-node", members=48, people=[{"name": "Kari Nordmann", "role": "klyngeleder"}]),
+    Cluster(name="gce-node", members=48, people=[
+        {"name": "Kari Nordmann", "roles": ["klyngeleder"], "start": 0, "end": 13,
+         "text": "Kari Nordmann"}]),
 ])
 H2_2020 = doc("ife-2020", "2020-11-19", [
     Cluster(name="H2Cluster", aliases=["The Norwegian Hydrogen Cluster"], status="Arena",
@@ -83,7 +86,8 @@ def test_node_merged_across_names_with_history():
     assert [s["value"] for s in node["statuses"]] == ["NCE", "GCE"]
     assert node["sectors"] == ["drilling", "oil and gas"]
     assert node["organisations"] == ["University of Agder"]
-    assert node["people"] == [{"name": "Kari Nordmann", "role": "klyngeleder"}]
+    assert node["people"] == [{"name": "Kari Nordmann", "roles": ["klyngeleder"],
+                               "organisation": None}]
     assert node["documents"] == [ref(NODE_2009), ref(NODE_2014), ref(NODE_2016)]
 
 
@@ -132,8 +136,8 @@ def test_end_to_end_from_texts():
     b = "GCE NODE\n\nGCE NODE er oppgradert til GCE. Klyngen har 60 medlemmer.\n"
     records = []
     for i, (text, pub) in enumerate([(a, "2009-06-19"), (b, "2014-06-25")]):
-        clusters, _ = extract_clusters(text, lang="nb", entities=[], sentences=[],
-                                       sections=[], people=[], organisations=[], published=pub)
+        clusters, _ = extract_clusters(document(text, lang="nb", sentences=[], sections=[],
+                                                published=pub))
         records.append({"id": f"d{i}", "title": text.splitlines()[0], "published": pub,
                         "source": {"url": None},
                         "clusters": clusters})

@@ -46,3 +46,30 @@ def test_emit_published_is_iso_or_null(published):
 def test_emit_published_rejects_other_formats():
     with pytest.raises(ValidationError):
         DocumentRecord.model_validate(dict(BASE, published="19.11.2020"))
+
+
+def test_emit_cluster_people_are_the_people_model_and_the_budget_is_typed():
+    defs = json_schema()["$defs"]
+    people = defs["Cluster"]["properties"]["people"]
+    assert people["items"] == {"$ref": "#/$defs/PersonOut"}
+    assert json_schema()["properties"]["people"]["items"] == {"$ref": "#/$defs/PersonOut"}
+    budget = defs["Programme"]["properties"]["budget"]
+    assert {"$ref": "#/$defs/Budget"} in budget["anyOf"]
+    assert set(defs["Budget"]["properties"]) == {"value", "currency", "year", "evidence"}
+
+
+def test_emit_cluster_people_and_budget_offsets_are_checked():
+    person = {"name": "IFE", "roles": [], "start": 0, "end": 3, "text": "IFE"}
+    ok = dict(BASE, clusters=[{"name": "IFE", "people": [person]}],
+              programme={"budget": {"value": "37", "currency": "NOK", "year": None,
+                                    "evidence": {"start": 0, "end": 3, "text": "IFE"}}})
+    DocumentRecord.model_validate(ok)
+    with pytest.raises(ValidationError, match="clusters.people"):
+        DocumentRecord.model_validate(dict(ok, clusters=[
+            {"name": "IFE", "people": [dict(person, start=1, end=4)]}]))
+    with pytest.raises(ValidationError, match="budget"):
+        DocumentRecord.model_validate(dict(ok, programme={"budget": {
+            "value": "37", "currency": "NOK", "evidence": {"start": 1, "end": 4, "text": "IFE"}}}))
+    with pytest.raises(ValidationError):  # the old loose shape of a cluster's people
+        DocumentRecord.model_validate(dict(BASE, clusters=[
+            {"name": "IFE", "people": [{"name": "Kari", "role": "klyngeleder"}]}]))

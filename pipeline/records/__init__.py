@@ -1,11 +1,13 @@
 """Stage 5, records: people, organisations, amounts, dates, URLs, quotes and clusters.
 
-Entry point: :func:`build_records`, a pure function from the annotated text (entities,
-sentences, sections, metadata) to the record fields of one document, as plain dicts that
-the emit schema validates (every builder here returns dicts; none builds a schema model).
+Entry point: :func:`build_records`, a pure function from one
+:class:`klynge.document.AnnotatedDocument` (text, languages, sections, entities,
+sentences, published date) to the record fields of the document, as plain dicts that the
+emit schema validates (every builder here returns dicts; none builds a schema model).
 
 The builders run in the order ``organisations`` -> ``people`` -> ``quotes`` ->
-``clusters``, each given the earlier ones' output as data. As modules they import only
+``clusters``, each reading the annotated document and given the earlier ones' output as
+data. As modules they import only
 downwards: ``roles`` (role and name shapes) is shared by ``organisations``, ``people`` and
 ``quotes``; ``people`` also calls ``organisations``; the ``clusters`` package imports no
 other builder. Word lists that other stages read too (gazetteer, speech verbs, the name
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from klynge.document import AnnotatedDocument
 from klynge.lexicon import generic_rules, lookup, name_key
 from klynge.normalisers.numbers import decimal_str
 from klynge.records.clusters import extract_clusters, shared_rules
@@ -91,39 +94,46 @@ def skipped_builders(lang: str, has_ner: bool) -> frozenset[str]:
     return frozenset(skip)
 
 
-def build_records(*, text: str, lang: str, entities: list[dict],
-                  sentences: list[tuple[int, int]], sections: Sequence[Any],
-                  published: str | None,
-                  section_langs: Sequence[tuple[int, int, str]] = (),
-                  skip: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """All record fields of one document, as plain dicts ready for the emit schema.
-    Builders named in ``skip`` (``skipped_builders``: no rules for the language) give
-    nothing."""
-    organisations = [] if "organisations" in skip else resolve_organisations(text, entities, lang)
-    langs = list(section_langs) or None
-    people = [] if "people" in skip else extract_people(
-        text, entities, sentences, lang, organisations, section_langs=langs)
-    quotes = [] if "quotes" in skip else extract_quotes(
-        text, people, sentences, lang, section_langs=langs)
+def build_records(doc: AnnotatedDocument) -> dict[str, Any]:
+    """All record fields of one annotated document, as plain dicts ready for the emit
+    schema. Builders named in ``doc.skip`` (``skipped_builders``: no rules for the
+    language) give nothing."""
+    skip, text = doc.skip, doc.text
+    organisations = [] if "organisations" in skip else resolve_organisations(doc)
+    people = [] if "people" in skip else extract_people(doc, organisations)
+    quotes = [] if "quotes" in skip else extract_quotes(doc, people)
     clusters, programme = ([], None) if "clusters" in skip else extract_clusters(
-        text, lang=lang, entities=entities, sentences=sentences, sections=sections,
-        people=people, organisations=organisations, published=published)
+        doc, people, organisations)
+    # A cluster names the people records themselves; they are emitted as top-level people are.
+    clusters = [dict(c, people=[person_out(p, text) for p in c["people"]]) for c in clusters]
     known = {name_key(n) for c in clusters for n in (c["name"], *c["aliases"])}
     people = [p for p in people if not lookup(p["name"]) and name_key(p["name"]) not in known]
-    out: dict[str, Any] = {
+    return {
         "organisations": merge_cluster_aliases(
             [{"name": o["name"], "aliases": list(o.get("aliases", [])),
               "id": o.get("gazetteer_id")}
              for o in organisations
              if not _programme_or_status(o) and not _not_a_body(o, people)], clusters),
-        "people": [{"name": p["name"], "roles": list(p.get("roles", [])),
-                    "organisation": p.get("organisation"), "start": p["start"],
-                    "end": p["end"], "text": text[p["start"]:p["end"]]} for p in people],
+        "people": [person_out(p, text) for p in people],
         "quotes": [{"text": q["text"], "speaker": q.get("speaker"), "start": q["start"],
                     "end": q["end"]} for q in quotes],
-        "amounts": [], "dates": [], "urls": [], "emails": [], "phones": [],
+        **_values(doc.entities),
         "clusters": clusters, "programme": programme,
     }
+
+
+def person_out(person: dict, text: str) -> dict:
+    """A people builder's record in the schema's shape (``PersonOut``)."""
+    return {"name": person["name"], "roles": list(person.get("roles", [])),
+            "organisation": person.get("organisation"), "start": person["start"],
+            "end": person["end"], "text": text[person["start"]:person["end"]]}
+
+
+def _values(entities: Sequence[dict]) -> dict[str, list[dict]]:
+    """Amounts, dates, URLs, e-mail addresses and phone numbers: the rule entities with
+    the values the normalisers gave them."""
+    out: dict[str, list[dict]] = {"amounts": [], "dates": [], "urls": [], "emails": [],
+                                  "phones": []}
     for e in entities:
         label = e["label"]
         if label == "MONEY" and e.get("value") is not None and e.get("currency"):

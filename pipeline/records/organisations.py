@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
+from klynge.document import AnnotatedDocument
 from klynge.lexicon import (
     gazetteer, gazetteer_rank, generic_rules, is_generic, lookup, name_key, scan_gazetteer,
     strip_legal_suffix,
@@ -165,58 +167,94 @@ def _extend_name_left(text: str, span: Span, hit_spans: list[Span], lang: str) -
     return start, span[1]
 
 
-def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[dict]:
-    """One record per body mentioned in ``text``, in order of first mention."""
+def resolve_organisations(doc: AnnotatedDocument) -> list[dict]:
+    """One record per body mentioned in the document, in order of first mention."""
+    text, lang = doc.text, doc.rule_lang
+    gaz_hits = _gazetteer_hits(text)
+    model, replaced = _model_candidates(text, doc.entities, lang, [h for h, _ in gaz_hits])
+    candidates = [c for c in gaz_hits if c[0] not in replaced] + model
+    candidates += _repeated_names(text, candidates)
+    # Longer spans first so that a bracketed abbreviation is attached to its full name.
+    candidates.sort(key=lambda c: (c[0][0], -c[0][1]))
+    return _records(text, _group_mentions(text, candidates))
+
+
+_Candidate = tuple[Span, str | None]  # a mention and the gazetteer id of its body
+
+
+def _gazetteer_hits(text: str) -> list[_Candidate]:
+    """Every gazetteer name in the text that stands as a name."""
     # "the Industrial Development Corporation of Norway" mid-sentence: the body without
     # its article; other lower-case hits are common words
-    gaz_hits = []
+    hits = []
     for (s, e), gid in scan_gazetteer(text):
         if text.startswith("the ", s) and e - s > 4:
             s += 4
         if not text[s].islower():
-            gaz_hits.append(((s, e), gid))
-    hit_spans = [h for h, _ in gaz_hits]
-    candidates: list[tuple[Span, str | None]] = list(gaz_hits)
-    person_spans = role_name_spans(text, lang)
-    per_starts = {int(e["start"]) for e in entities if e.get("label") in ("PER", "PERSON")}
-    terms = {m.group("abbr") for m in generic_rules().term_abbreviation.finditer(text)}
-    # Names and surnames the model tagged as people somewhere in the document
-    person_names: set[str] = set()
+            hits.append(((s, e), gid))
+    return hits
+
+
+def _person_names(text: str, entities: Sequence[dict], lang: str) -> set[str]:
+    """Names and surnames the model tagged as people somewhere in the document."""
+    names: set[str] = set()
     name_pats = role_patterns(lang)
     for e in entities:
         if e.get("label") in ("PER", "PERSON"):
             words = text[int(e["start"]):int(e["end"])].split()
             if words and looks_like_name(" ".join(words), name_pats):
-                person_names.update({" ".join(words), words[-1]})
+                names.update({" ".join(words), words[-1]})
+    return names
 
+
+def _model_candidates(text: str, entities: Sequence[dict], lang: str, hit_spans: list[Span]
+                      ) -> tuple[list[_Candidate], set[Span]]:
+    """The model's ORG spans, cleaned, that name a body the gazetteer hits do not already
+    cover, and the hits that a longer name around them replaces."""
+    person_spans = role_name_spans(text, lang)
+    per_starts = {int(e["start"]) for e in entities if e.get("label") in ("PER", "PERSON")}
+    terms = {m.group("abbr") for m in generic_rules().term_abbreviation.finditer(text)}
+    person_names = _person_names(text, entities, lang)
+    out: list[_Candidate] = []
+    replaced: set[Span] = set()
     for ent in entities:
         if ent.get("label") != "ORG":
             continue
         span = clean_org_span(text, int(ent["start"]), int(ent["end"]), lang)
-        if span is None or _not_an_organisation(text, span, lang, person_spans, per_starts, terms, person_names):
+        if span is None or _not_an_organisation(text, span, lang, person_spans, per_starts,
+                                                terms, person_names):
             continue
         span = _extend_name_left(text, span, hit_spans, lang)
         inner = [h for h in hit_spans if _overlaps(h, span)]
         if any(_inside(span, h) for h in inner):
             continue  # the gazetteer hit already covers it
-        if inner and (_residue_is_glue(text, span, inner) or not all(_inside(h, span) for h in inner)):
+        if inner and (_residue_is_glue(text, span, inner)
+                      or not all(_inside(h, span) for h in inner)):
             # "NFD og KMD" as one span, or a span cutting through a known name: trust the gazetteer
             continue
-        if inner:
-            # A longer name around a known one ("NTNU Samfunnsforskning") is another body.
-            candidates = [(s, g) for s, g in candidates if not any(s == h for h in inner)]
-        candidates.append((span, lookup(text[span[0]:span[1]])))
+        # A longer name around a known one ("NTNU Samfunnsforskning") is another body.
+        replaced.update(inner)
+        out.append((span, lookup(text[span[0]:span[1]])))
+    return out, replaced
 
-    # A multi-word name the model found once is a mention wherever it stands
-    # ("Cluster for Applied AI" in a bullet list where the model saw only "Applied AI").
+
+def _repeated_names(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """A multi-word name the model found once is a mention wherever it stands ("Cluster
+    for Applied AI" in a bullet list where the model saw only "Applied AI")."""
+    spans = [c[0] for c in candidates]
     known = {text[s:e] for (s, e), gid in candidates if gid is None and " " in text[s:e]}
+    out: list[_Candidate] = []
     for name in known:
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w])", text):
-            if (m.start(), m.end()) not in [c[0] for c in candidates]:
-                candidates.append(((m.start(), m.end()), None))
+            if (m.start(), m.end()) not in spans:
+                spans.append((m.start(), m.end()))
+                out.append(((m.start(), m.end()), None))
+    return out
 
-    # Longer spans first so that a bracketed abbreviation is attached to its full name.
-    candidates.sort(key=lambda c: (c[0][0], -c[0][1]))
+
+def _group_mentions(text: str, candidates: list[_Candidate]) -> list[_Cluster]:
+    """Mentions of one body (gazetteer id, bracketed abbreviation, or one normalised name)
+    as one group, in order of first mention; overlapping mentions after the first go."""
     clusters: dict[str, _Cluster] = {}
     alias_key: dict[str, str] = {}  # abbreviation -> cluster key
     taken: list[Span] = []
@@ -254,16 +292,21 @@ def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[di
                 if other and other.key != key and not other.gazetteer_id:
                     clusters[key].mentions.extend(other.mentions)
                     del clusters[other.key]
+    return list(clusters.values())
 
+
+def _records(text: str, groups: list[_Cluster]) -> list[dict]:
+    """One record per group: its longest full name (the gazetteer's rank breaks ties), the
+    other surfaces as aliases."""
+    rank = gazetteer_rank()
     records = []
-    for cl in clusters.values():
+    for cl in groups:
         cl.mentions.sort()
         surfaces: list[str] = []
         for s, e in cl.mentions:
             if text[s:e] not in surfaces:
                 surfaces.append(text[s:e])
         full = [s for s in surfaces if not _is_abbreviation(s)] or surfaces
-        rank = gazetteer_rank()
         name = max(full, key=lambda s: (len(s), -rank.get(s.casefold(), 99)))
         aliases = [s for s in surfaces + cl.extra_aliases if s != name]
         records.append({
@@ -274,8 +317,6 @@ def resolve_organisations(text: str, entities: list[dict], lang: str) -> list[di
         })
     records.sort(key=lambda r: r["mentions"][0])
     return records
-
-
 def find_organisation(organisations: list[dict], surface: str) -> dict | None:
     """The record a surface form (name, alias, or genitive of one) refers to, if any."""
     forms = [surface]

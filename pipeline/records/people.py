@@ -11,11 +11,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
+from klynge.document import AnnotatedDocument
 from klynge.lexicon import is_generic, lookup, place_name
 from klynge.records.organisations import find_organisation, resolve_organisations
 from klynge.records.roles import (
-    RolePatterns, SectionLangs, is_role, lang_at, looks_like_name, normalise_role,
+    RolePatterns, is_role, lang_at, looks_like_name, normalise_role,
     role_patterns, speech_verb_before,
 )
 from klynge.rules import registry
@@ -38,6 +40,11 @@ class _Mention:
     def tokens(self, text: str) -> list[str]:
         return text[self.start:self.end].split()
 
+    def set_org(self, rank: int, pos: int, name: str) -> None:
+        """The organisation, unless one of a better rank (or earlier) is already set."""
+        if self.org is None or (rank, pos) < self.org[:2]:
+            self.org = (rank, pos, name)
+
 
 @dataclass
 class _Person:
@@ -45,7 +52,7 @@ class _Person:
     mentions: list[_Mention] = field(default_factory=list)
 
 
-def _sentence_start(sentences: list[tuple[int, int]], pos: int, text: str, pats: RolePatterns) -> int:
+def _sentence_start(sentences: Sequence[Span], pos: int, text: str, pats: RolePatterns) -> int:
     floor = max(0, pos - _WINDOW)
     nl = text.rfind("\n", floor, pos)
     if nl >= 0:
@@ -117,6 +124,15 @@ def _canonical_org(surface: str, organisations: list[dict]) -> str:
     return org["name"] if org else surface
 
 
+def _alnum_bounds(text: str, start: int, end: int) -> Span:
+    """The span without the punctuation and spaces at its ends."""
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
 def _clean_person_span(text: str, start: int, end: int, pats: RolePatterns,
                        lang: str) -> tuple[int, int, str | None, bool] | None:
     """Trim punctuation, honorific, genitive and a role word swallowed by the model."""
@@ -125,10 +141,7 @@ def _clean_person_span(text: str, start: int, end: int, pats: RolePatterns,
         cut = text.find(stop, start, end)
         if cut >= 0:
             end = cut
-    while start < end and not text[start].isalnum():
-        start += 1
-    while end > start and not text[end - 1].isalnum():
-        end -= 1
+    start, end = _alnum_bounds(text, start, end)
     role = None
     m = pats.role_at_start.match(text[start:end])
     if m and any(w[:1].isupper() for w in text[start + m.end():end].split()):
@@ -180,67 +193,139 @@ def _extend_left(text: str, m: _Mention, pats: RolePatterns, lang: str, blocked:
         m.start = k
 
 
-def extract_people(text: str, entities: list[dict], sentences: list[tuple[int, int]], lang: str,
-                   organisations: list[dict] | None = None,
-                   section_langs: SectionLangs | None = None) -> list[dict]:
+def extract_people(doc: AnnotatedDocument, organisations: list[dict] | None = None) -> list[dict]:
     """One record per person, in order of first mention."""
     if organisations is None:
-        organisations = resolve_organisations(text, entities, lang)
-    org_spans = _org_mention_spans(organisations)
-    org_only = [(s, e) for s, e, _ in org_spans]
+        organisations = resolve_organisations(doc)
+    scan = _Scan(doc, organisations)
+    scan.model_mentions()
+    scan.announced_mentions()
+    people = _group(scan.mentions, doc.text)
+    scan.surname_mentions(people)
+    scan.read_contexts(people)
+    return scan.records(people)
 
-    def code_at(pos: int) -> str:
-        return lang_at(pos, lang, section_langs)
 
-    mentions: list[_Mention] = []
+class _Scan:
+    """The mentions of people in one document, found in passes that each add to them;
+    a span already taken (by a mention or an organisation) is never taken again."""
 
-    def free(span: Span) -> bool:
-        return not any(_overlaps(span, (m.start, m.end)) for m in mentions) and \
-            not any(_overlaps(span, o) for o in org_only)
+    def __init__(self, doc: AnnotatedDocument, organisations: list[dict]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.lang = doc.rule_lang
+        self.section_langs = doc.other_language_sections
+        self.organisations = organisations
+        self.org_spans = _org_mention_spans(organisations)
+        self.org_only = [(s, e) for s, e, _ in self.org_spans]
+        self.mentions: list[_Mention] = []
 
-    for ent in entities:
-        if ent.get("label") not in ("PER", "PERSON"):
-            continue
-        start = int(ent["start"])
-        pats = role_patterns(code_at(start))
-        cleaned = _clean_person_span(text, start, int(ent["end"]), pats, code_at(start))
-        if cleaned is None:
-            continue
-        s, e, role, honorific = cleaned
-        # "[Enova] Nils Kristian Nakstad" as one PER span: the organisation is not part of the name
-        for os_, oe in org_only:
-            if os_ <= s < oe < e:
-                s = oe
-            elif s < os_ < e <= oe:
-                e = os_
-        while s < e and not text[s].isalnum():
-            s += 1
-        while e > s and not text[e - 1].isalnum():
-            e -= 1
-        if s >= e or not looks_like_name(text[s:e], pats):
-            continue
-        if lookup(text[s:e]) or not free((s, e)):
-            continue  # an organisation the model took for a person, or a duplicate span
-        m = _Mention(s, e, honorific=honorific)
-        if role:
-            m.roles.append((s, role))
-        if len(m.tokens(text)) == 1:
-            _extend_left(text, m, pats, code_at(start), org_only + [(x.start, x.end) for x in mentions])
-        mentions.append(m)
+    def code_at(self, pos: int) -> str:
+        return lang_at(pos, self.lang, self.section_langs)
 
-    # Names the model missed but a role word or a photo credit announces.
-    for code in {lang, *(sl for _, _, sl in section_langs or ())}:
-        if not registry().is_supported(code):
-            continue
-        pats = role_patterns(code)
-        for rx in (pats.role_then_name, pats.photo_credit):
-            for m in rx.finditer(text):
-                span = (m.start("name"), m.end("name"))
-                if code_at(span[0]) == code and free(span) and not lookup(m.group("name")) \
-                        and looks_like_name(m.group("name"), pats):
-                    mentions.append(_Mention(*span))
+    def free(self, span: Span) -> bool:
+        return not any(_overlaps(span, (m.start, m.end)) for m in self.mentions) and \
+            not any(_overlaps(span, o) for o in self.org_only)
 
-    # Full names first, so that "Kleppa" finds "Magnhild Meltveit Kleppa".
+    def model_mentions(self) -> None:
+        """The model's PER spans, cleaned of roles, honorifics and organisations."""
+        text = self.text
+        for ent in self.doc.entities:
+            if ent.get("label") not in ("PER", "PERSON"):
+                continue
+            start = int(ent["start"])
+            pats = role_patterns(self.code_at(start))
+            cleaned = _clean_person_span(text, start, int(ent["end"]), pats, self.code_at(start))
+            if cleaned is None:
+                continue
+            s, e, role, honorific = cleaned
+            # "[Enova] Nils Kristian Nakstad" as one PER span: the organisation is not part of the name
+            for os_, oe in self.org_only:
+                if os_ <= s < oe < e:
+                    s = oe
+                elif s < os_ < e <= oe:
+                    e = os_
+            s, e = _alnum_bounds(text, s, e)
+            if s >= e or not looks_like_name(text[s:e], pats):
+                continue
+            if lookup(text[s:e]) or not self.free((s, e)):
+                continue  # an organisation the model took for a person, or a duplicate span
+            m = _Mention(s, e, honorific=honorific)
+            if role:
+                m.roles.append((s, role))
+            if len(m.tokens(text)) == 1:
+                _extend_left(text, m, pats, self.code_at(start),
+                             self.org_only + [(x.start, x.end) for x in self.mentions])
+            self.mentions.append(m)
+
+    def announced_mentions(self) -> None:
+        """Names the model missed but a role word or a photo credit announces."""
+        for code in {self.lang, *(sl for _, _, sl in self.section_langs)}:
+            if not registry().is_supported(code):
+                continue
+            pats = role_patterns(code)
+            for rx in (pats.role_then_name, pats.photo_credit):
+                for m in rx.finditer(self.text):
+                    span = (m.start("name"), m.end("name"))
+                    if self.code_at(span[0]) == code and self.free(span) \
+                            and not lookup(m.group("name")) and looks_like_name(m.group("name"), pats):
+                        self.mentions.append(_Mention(*span))
+
+    def surname_mentions(self, people: list[_Person]) -> None:
+        """Later surname-only mentions the model did not tag ("sier Kleppa")."""
+        text = self.text
+        genitive = role_patterns(self.lang).genitive
+        forms = {form for p in people if len(p.tokens) >= 2 and len(p.tokens[-1]) >= 3
+                 for form in (" ".join(p.tokens), p.tokens[-1])}
+        for form in sorted(forms, key=len, reverse=True):
+            for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?={genitive}(?![\w]))", text):
+                if self.free((m.start(), m.end())):
+                    owner = _nearest_owner(people, form.split(), m.start())
+                    if owner:
+                        mm = _Mention(m.start(), m.end())
+                        owner.mentions.append(mm)
+                        self.mentions.append(mm)
+
+    def read_contexts(self, people: list[_Person]) -> None:
+        """Roles and organisations from the words around every mention."""
+        person_starts = {m.start for m in self.mentions}
+        places = [(int(e["start"]), int(e["end"])) for e in self.doc.entities
+                  if e.get("label") in ("GPE", "LOC") and not lookup(e["text"])]
+        for p in people:
+            for m in p.mentions:
+                code = self.code_at(m.start)
+                _read_context(m, _Context(self.text, self.doc.sentences, self.org_spans,
+                                          self.organisations, role_patterns(code), code,
+                                          person_starts, places))
+
+    def records(self, people: list[_Person]) -> list[dict]:
+        text = self.text
+        records = []
+        for p in people:
+            p.mentions.sort(key=lambda m: m.start)
+            name = " ".join(p.tokens)
+            roles = [r for _, r in sorted(r for m in p.mentions for r in m.roles)]
+            if len(p.tokens) == 1 and not roles and not any(m.honorific for m in p.mentions) \
+                    and not any(speech_verb_before(text, m.start, self.code_at(m.start))
+                                for m in p.mentions):
+                continue  # a lone capitalised word ("Publisert", "Syria") with nothing saying it is a person
+            first_full = next((m for m in p.mentions if text[m.start:m.end] == name), p.mentions[0])
+            orgs = sorted(m.org for m in p.mentions if m.org)
+            records.append({
+                "name": name,
+                "roles": _dedupe_roles(roles),
+                "organisation": orgs[0][2] if orgs else None,
+                "start": first_full.start,
+                "end": first_full.end,
+                "mentions": [(m.start, m.end) for m in p.mentions],
+            })
+        records.sort(key=lambda r: r["mentions"][0])
+        return records
+
+
+def _group(mentions: list[_Mention], text: str) -> list[_Person]:
+    """Mentions grouped by person; full names first, so that "Kleppa" finds "Magnhild
+    Meltveit Kleppa"."""
     people: list[_Person] = []
     for m in sorted(mentions, key=lambda m: (-len(m.tokens(text)), m.start)):
         toks = m.tokens(text)
@@ -249,48 +334,7 @@ def extract_people(text: str, entities: list[dict], sentences: list[tuple[int, i
             owner.mentions.append(m)
         else:
             people.append(_Person(toks, [m]))
-
-    # Later surname-only mentions the model did not tag ("sier Kleppa").
-    genitive = role_patterns(lang).genitive
-    forms = {form for p in people if len(p.tokens) >= 2 and len(p.tokens[-1]) >= 3
-             for form in (" ".join(p.tokens), p.tokens[-1])}
-    for form in sorted(forms, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?={genitive}(?![\w]))", text):
-            if free((m.start(), m.end())):
-                owner = _nearest_owner(people, form.split(), m.start())
-                if owner:
-                    mm = _Mention(m.start(), m.end())
-                    owner.mentions.append(mm)
-                    mentions.append(mm)
-
-    person_starts = {m.start for m in mentions}
-    places = [(int(e["start"]), int(e["end"])) for e in entities
-              if e.get("label") in ("GPE", "LOC") and not lookup(e["text"])]
-    for p in people:
-        for m in p.mentions:
-            _read_context(text, m, sentences, org_spans, organisations, role_patterns(code_at(m.start)),
-                          code_at(m.start), person_starts, places)
-
-    records = []
-    for p in people:
-        p.mentions.sort(key=lambda m: m.start)
-        name = " ".join(p.tokens)
-        roles = [r for _, r in sorted(r for m in p.mentions for r in m.roles)]
-        if len(p.tokens) == 1 and not roles and not any(m.honorific for m in p.mentions) \
-                and not any(speech_verb_before(text, m.start, code_at(m.start)) for m in p.mentions):
-            continue  # a lone capitalised word ("Publisert", "Syria") with nothing saying it is a person
-        first_full = next((m for m in p.mentions if text[m.start:m.end] == name), p.mentions[0])
-        orgs = sorted(m.org for m in p.mentions if m.org)
-        records.append({
-            "name": name,
-            "roles": _dedupe_roles(roles),
-            "organisation": orgs[0][2] if orgs else None,
-            "start": first_full.start,
-            "end": first_full.end,
-            "mentions": [(m.start, m.end) for m in p.mentions],
-        })
-    records.sort(key=lambda r: r["mentions"][0])
-    return records
+    return people
 
 
 def _nearest_owner(people: list[_Person], toks: list[str], pos: int) -> _Person | None:
@@ -315,89 +359,128 @@ def _dedupe_roles(roles: list[str]) -> list[str]:
                        for o in unique)]
 
 
-def _read_context(text: str, m: _Mention, sentences, org_spans, organisations: list[dict],
-                  pats: RolePatterns, lang: str, person_starts: set[int],
-                  places: list[Span] = ()) -> None:
+@dataclass
+class _Context:
+    """What the words around a mention are read against."""
+
+    text: str
+    sentences: Sequence[Span]
+    org_spans: list[tuple[int, int, dict]]
+    organisations: list[dict]
+    pats: RolePatterns
+    lang: str
+    person_starts: set[int]
+    places: list[Span]
+
+    def canonical(self, surface: str) -> str:
+        return _canonical_org(surface, self.organisations)
+
+
+def _read_context(m: _Mention, ctx: _Context) -> None:
     """Roles and organisation from the words right before and after one mention."""
-    def set_org(rank: int, pos: int, name: str) -> None:
-        if m.org is None or (rank, pos) < m.org[:2]:
-            m.org = (rank, pos, name)
-
-    floor = _sentence_start(sentences, m.start, text, pats)
-    window = text[floor:m.start]
-    if pats.photo_before.search(window):
-        m.roles.append((m.start, pats.rules.photo_role))
-        after = pats.rules.shapes.credit_separator.match(text, m.end)
-        if after:
-            found = _org_at(text, after.end(), org_spans, pats, known_only=False)
-            if found and found[0][:1].isupper():
-                set_org(0, m.start, _canonical_org(found[0], organisations))
+    floor = _sentence_start(ctx.sentences, m.start, ctx.text, ctx.pats)
+    window = ctx.text[floor:m.start]
+    if ctx.pats.photo_before.search(window):
+        _photo_credit(m, ctx)
         return
+    role_before = _role_before(m, ctx, floor, window)
+    _role_after(m, ctx)
+    _body_after(m, ctx, role_before)
 
-    before = pats.role_at_end.search(window)
-    if before:
-        rstart = floor + before.start("role")
-        m.roles.append((rstart, normalise_role(before.group("role"), lang)))
-        if before.group("org") and not _is_place(before.group("org"), places,
-                                                 floor + before.start("org")):
-            set_org(0, rstart, _canonical_org(before.group("org"), organisations))
-        else:
-            # "IFEs administrerende direktør": a genitive organisation right before the role
-            for s, e, o in org_spans:
-                if floor <= s and e <= rstart and pats.genitive_gap.fullmatch(text, e, rstart):
-                    set_org(0, rstart, o["name"])
 
-    after = pats.after_name.match(text, m.end)
-    if after and (after.group("role") or after.group("prep")):
-        nxt = after.end()
-        while nxt < len(text) and text[nxt] == " ":
-            nxt += 1
-        if (after.group("role") and not after.group("prep") and nxt in person_starts
-                or _role_of_next(text, after, person_starts)):
-            pass  # "Monica Mæland, fiskeriminister Per Sandberg": the role is the next person's
-        else:
-            if after.group("role"):
-                role = after.group("role")
-                tail = pats.bracket_tail.match(text, after.end("role")) \
-                    if text[m.end:after.start("role")].strip() == "(" and not after.group("prep") \
-                    else None
-                if tail:
-                    # "Geir Odland (direktør forretningsutvikling)": the field is in the role
-                    role = text[after.start("role"):tail.end()]
-                m.roles.append((m.end, normalise_role(role, lang)))
-            gen = after.group("gen")
-            if gen and find_organisation(organisations, gen):
-                set_org(0, m.end, _canonical_org(gen, organisations))
-            if after.group("prep"):
-                found = _org_at(text, after.end(), org_spans, pats, known_only=not after.group("role"))
-                if found:
-                    set_org(0 if after.group("role") else 1, m.end, _canonical_org(found[0], organisations))
+def _photo_credit(m: _Mention, ctx: _Context) -> None:
+    """"Foto: Tom Hansen, Innovasjon Norge": the photographer and the body after them."""
+    m.roles.append((m.start, ctx.pats.rules.photo_role))
+    after = ctx.pats.rules.shapes.credit_separator.match(ctx.text, m.end)
+    if after:
+        found = _org_at(ctx.text, after.end(), ctx.org_spans, ctx.pats, known_only=False)
+        if found and found[0][:1].isupper():
+            m.set_org(0, m.start, ctx.canonical(found[0]))
+
+
+def _role_before(m: _Mention, ctx: _Context, floor: int, window: str) -> bool:
+    """A role right before the name ("IFEs administrerende direktør Nils Morten Huseby",
+    "direktør i IFE Nils ..."), and its body; True when there is one."""
+    before = ctx.pats.role_at_end.search(window)
+    if not before:
+        return False
+    rstart = floor + before.start("role")
+    m.roles.append((rstart, normalise_role(before.group("role"), ctx.lang)))
+    if before.group("org") and not _is_place(before.group("org"), ctx.places,
+                                             floor + before.start("org")):
+        m.set_org(0, rstart, ctx.canonical(before.group("org")))
     else:
-        bracket = pats.rules.shapes.bracket_open.match(text, m.end)
-        if bracket:
-            # "Anders Opedal (Equinor)": the organisation alone in brackets; one the
-            # lexicon does not know counts when the brackets hold nothing else
-            # ("Nina Hjorth (Ballard)"), unless it is a party, a place or a role
-            found = _org_at(text, bracket.end(), org_spans, pats, known_only=True)
-            if found is None:
-                found = _org_at(text, bracket.end(), org_spans, pats, known_only=False)
-                if found and (text[found[1]:found[1] + 1] != ")" or is_role(found[0], lang)
-                              or re.search(r"-[^\W\d_A-ZÆØÅ]", found[0])
-                              or _is_place(found[0], places, bracket.end())):
-                    found = None
-            if found and text[bracket.end():found[1]] not in pats.rules.parties:
-                set_org(1, m.end, found[0])
+        # "IFEs administrerende direktør": a genitive organisation right before the role
+        for s, e, o in ctx.org_spans:
+            if floor <= s and e <= rstart and ctx.pats.genitive_gap.fullmatch(ctx.text, e, rstart):
+                m.set_org(0, rstart, o["name"])
+    return True
 
-    prep = pats.prep_after_name.match(text, m.end)
-    if prep:
-        # "statssekretær Øyvind Slåke i NHD": only a known organisation, since
-        # "Astrup i Stavanger" names a place
-        found = _org_at(text, prep.end(), org_spans, pats, known_only=True)
-        if found is None and before and m.org is None:
-            # "direktør Klas Pettersen i Nora": after a role, the body it is held in
-            bare = _CAPITALISED.match(text, prep.end())
-            found = (bare.group(0), bare.end()) if bare else None
-            if found and (_is_place(found[0], places, prep.end()) or len(found[0]) > 60):
-                found = None
+
+def _role_after(m: _Mention, ctx: _Context) -> None:
+    """A role or body right after the name ("Jane Doe, CEO of X", "Anders Opedal
+    (Equinor)")."""
+    text, pats = ctx.text, ctx.pats
+    after = pats.after_name.match(text, m.end)
+    if not (after and (after.group("role") or after.group("prep"))):
+        _body_in_brackets(m, ctx)
+        return
+    nxt = after.end()
+    while nxt < len(text) and text[nxt] == " ":
+        nxt += 1
+    if (after.group("role") and not after.group("prep") and nxt in ctx.person_starts
+            or _role_of_next(text, after, ctx.person_starts)):
+        return  # "Monica Mæland, fiskeriminister Per Sandberg": the role is the next person's
+    if after.group("role"):
+        role = after.group("role")
+        tail = pats.bracket_tail.match(text, after.end("role")) \
+            if text[m.end:after.start("role")].strip() == "(" and not after.group("prep") \
+            else None
+        if tail:
+            # "Geir Odland (direktør forretningsutvikling)": the field is in the role
+            role = text[after.start("role"):tail.end()]
+        m.roles.append((m.end, normalise_role(role, ctx.lang)))
+    gen = after.group("gen")
+    if gen and find_organisation(ctx.organisations, gen):
+        m.set_org(0, m.end, ctx.canonical(gen))
+    if after.group("prep"):
+        found = _org_at(text, after.end(), ctx.org_spans, pats, known_only=not after.group("role"))
         if found:
-            set_org(1, m.end, _canonical_org(found[0], organisations))
+            m.set_org(0 if after.group("role") else 1, m.end, ctx.canonical(found[0]))
+
+
+def _body_in_brackets(m: _Mention, ctx: _Context) -> None:
+    """"Anders Opedal (Equinor)": the organisation alone in brackets; one the lexicon does
+    not know counts when the brackets hold nothing else ("Nina Hjorth (Ballard)"), unless
+    it is a party, a place or a role."""
+    text, pats = ctx.text, ctx.pats
+    bracket = pats.rules.shapes.bracket_open.match(text, m.end)
+    if not bracket:
+        return
+    found = _org_at(text, bracket.end(), ctx.org_spans, pats, known_only=True)
+    if found is None:
+        found = _org_at(text, bracket.end(), ctx.org_spans, pats, known_only=False)
+        if found and (text[found[1]:found[1] + 1] != ")" or is_role(found[0], ctx.lang)
+                      or re.search(r"-[^\W\d_A-ZÆØÅ]", found[0])
+                      or _is_place(found[0], ctx.places, bracket.end())):
+            found = None
+    if found and text[bracket.end():found[1]] not in pats.rules.parties:
+        m.set_org(1, m.end, found[0])
+
+
+def _body_after(m: _Mention, ctx: _Context, role_before: bool) -> None:
+    """"statssekretær Øyvind Slåke i NHD": only a known organisation, since "Astrup i
+    Stavanger" names a place; after a role, the body it is held in ("direktør Klas
+    Pettersen i Nora")."""
+    text = ctx.text
+    prep = ctx.pats.prep_after_name.match(text, m.end)
+    if not prep:
+        return
+    found = _org_at(text, prep.end(), ctx.org_spans, ctx.pats, known_only=True)
+    if found is None and role_before and m.org is None:
+        bare = _CAPITALISED.match(text, prep.end())
+        found = (bare.group(0), bare.end()) if bare else None
+        if found and (_is_place(found[0], ctx.places, prep.end()) or len(found[0]) > 60):
+            found = None
+    if found:
+        m.set_org(1, m.end, ctx.canonical(found[0]))

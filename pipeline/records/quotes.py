@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
+from klynge.document import AnnotatedDocument
 from klynge.records.roles import SectionLangs, is_role, lang_at, role_patterns
 from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
 
@@ -247,7 +249,7 @@ def _resolve(text: str, q: _Quote, people: list[dict], last: dict | None) -> tup
     return None, None, None
 
 
-def _sentence_end(text: str, sentences: list[tuple[int, int]], pos: int, limit: int, lang: str) -> int:
+def _sentence_end(text: str, sentences: Sequence[tuple[int, int]], pos: int, limit: int, lang: str) -> int:
     """The speaker slot ends with its sentence: "sier han. Kari Nordmann er ..." names no one
     else. A sentence that ends in an abbreviation ("Mrs.") runs on into the next one."""
     abbreviation_end = role_patterns(lang).rules.shapes.abbreviation_end
@@ -260,9 +262,10 @@ def _sentence_end(text: str, sentences: list[tuple[int, int]], pos: int, limit: 
     return limit
 
 
-def extract_quotes(text: str, people: list[dict], sentences: list[tuple[int, int]], lang: str,
-                   section_langs: SectionLangs | None = None) -> list[dict]:
+def extract_quotes(doc: AnnotatedDocument, people: list[dict]) -> list[dict]:
     """Quotes in text order; ``speaker_start`` is where the tail names the speaker."""
+    text, sentences, lang = doc.text, doc.sentences, doc.rule_lang
+    section_langs = doc.other_language_sections
     found = _dash_quotes(text, lang, section_langs) + _mark_quotes(text, lang, section_langs)
     for q in found:
         if q.who_start is not None and q.who_end is not None and q.who_end > q.who_start:

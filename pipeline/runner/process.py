@@ -2,41 +2,41 @@
 calls :meth:`Processor.process_batch`, so they cannot drift apart.
 
 ingest -> normalise (done by ingest) -> language -> sections -> entities -> records -> emit
+
+Between the stages one :class:`klynge.document.AnnotatedDocument` travels: ``_prepare``
+builds it from the language decision and the sections, the entity stage returns it with
+entities and sentences, and ``_record`` hands it to the records stage and the schema.
 """
 from __future__ import annotations
 
-import bisect
 import dataclasses
-import datetime as dt
 import hashlib
 import logging
-import re
 import time
 import threading
 import traceback
-from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
+from klynge.document import AnnotatedDocument
 from klynge.schema import DocumentRecord
-from klynge.entities import EntityItem, EntityStage
+from klynge.entities import EntityStage
 from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
 from klynge.language import LanguageDetector, decide_language
-from klynge.normalisers.dates import find_published, parse_date
+from klynge.normalisers.dates import DateMatch, find_published, parse_date
+from klynge.options import DEFAULTS, PipelineOptions
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
-from klynge.options import DEFAULTS, PipelineOptions
 from klynge.rules import registry
-from klynge.sections import NO_ENTITY_KINDS, split_sections
+from klynge.sections import DocMeta, Section, split_sections
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # What Processor.load has loaded in this process (models are loaded once per process).
 _LOADED: dict[Any, Any] = {}
 _LOAD_LOCK = threading.Lock()
-
-# An ISO 639-1/639-3 code as an input may give it ("de", "sme"); anything else is no code.
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 def document_id(raw: RawDocument) -> str:
@@ -101,7 +101,7 @@ class Processor:
         # stage is charged to its documents in proportion to their length.
         left: dict[int, float | None] = {id(r): self._budget(r) for r in raws}
 
-        def guarded(raw: RawDocument, fn, *args):
+        def guarded(raw: RawDocument, fn: Callable[..., T], *args: Any) -> T:
             budget = left[id(raw)]
             if budget is not None and budget <= 0:
                 raise DocumentTimeout(self._budget(raw) or 0)
@@ -113,50 +113,61 @@ class Processor:
                 if budget is not None:
                     left[id(raw)] = budget - (time.monotonic() - started)
 
-        prepared: list = []
+        # Each document: its record already (an error), or its annotated document so far.
+        prepared: list[DocumentRecord | tuple[RawDocument, AnnotatedDocument]] = []
         for raw in raws:
             if raw.error is not None:
                 prepared.append(error_record(raw, *raw.error))
                 continue
             try:
-                prepared.append(guarded(raw, self._prepare, raw))
+                prepared.append((raw, guarded(raw, self._prepare, raw)))
             except Exception as exc:  # one bad document must not stop the batch
                 prepared.append(self._internal_error(raw, exc))
-        pending = [p for p in prepared if isinstance(p, _Prepared)]
-        budgets = [left[id(p.raw)] for p in pending]
+        pending = [p for p in prepared if isinstance(p, tuple)]
+        annotated = self._annotate(pending, left, guarded)
+        out = []
+        for p in prepared:
+            if not isinstance(p, tuple):
+                out.append(p)
+                continue
+            raw, _ = p
+            result = annotated[id(p)]
+            if isinstance(result, Exception):
+                out.append(self._internal_error(raw, result))
+                continue
+            try:
+                out.append(guarded(raw, _record, raw, result))
+            except Exception as exc:
+                out.append(self._internal_error(raw, exc))
+        return out
+
+    def _annotate(self, pending: list[tuple[RawDocument, AnnotatedDocument]],
+                  left: dict[int, float | None], guarded: Callable[..., Any]
+                  ) -> dict[int, AnnotatedDocument | Exception]:
+        """The entity stage over the batch, keyed by ``id`` of each pending pair; a
+        document that breaks the model (or runs out of time) gets its exception."""
+        budgets = [left[id(raw)] for raw, _ in pending]
         started = time.monotonic()
+        results: list[AnnotatedDocument | Exception]
         try:
-            with time_budget(None if None in budgets else sum(budgets)):
-                results = self.entity_stage.annotate([p.entity_item for p in pending])
+            with time_budget(None if None in budgets else sum(b or 0.0 for b in budgets)):
+                results = list(self.entity_stage.annotate([doc for _, doc in pending]))
             spent = time.monotonic() - started
-            total = sum(len(p.text) for p in pending) or 1
-            for p in pending:
-                if left[id(p.raw)] is not None:
-                    left[id(p.raw)] -= spent * len(p.text) / total
+            total = sum(len(doc.text) for _, doc in pending) or 1
+            for raw, doc in pending:
+                budget = left[id(raw)]
+                if budget is not None:
+                    left[id(raw)] = budget - spent * len(doc.text) / total
         except Exception:
             # Retry one by one so only the document that breaks the model (or runs out of
             # time) fails.
             results = []
-            for p in pending:
+            for raw, doc in pending:
                 try:
-                    results.extend(guarded(p.raw, self.entity_stage.annotate, [p.entity_item]))
+                    results.extend(guarded(raw, self.entity_stage.annotate, [doc]))
                 except Exception as exc:
                     results.append(exc)
-        by_id = {id(p): r for p, r in zip(pending, results)}
-        out = []
-        for p in prepared:
-            if not isinstance(p, _Prepared):
-                out.append(p)
-                continue
-            result = by_id[id(p)]
-            if isinstance(result, Exception):
-                out.append(self._internal_error(p.raw, result))
-                continue
-            try:
-                out.append(guarded(p.raw, p.finish, result))
-            except Exception as exc:
-                out.append(self._internal_error(p.raw, exc))
-        return out
+        return {id(p): r for p, r in zip(pending, results)}
 
     def _process_long(self, raw: RawDocument) -> DocumentRecord:
         """A document longer than PIECE_CHARS, in pieces (klynge.runner.pieces), under one budget."""
@@ -198,129 +209,80 @@ class Processor:
         log.debug("document %s failed:\n%s", raw.source, traceback.format_exc())
         return error_record(raw, "internal_error", f"{type(exc).__name__}: {exc}")
 
-    def _prepare(self, raw: RawDocument) -> "_Prepared":
+    def _prepare(self, raw: RawDocument) -> AnnotatedDocument:
+        """The document through the language and sections stages."""
         text = raw.text or ""
-        reg = registry()
-        flags: list[str] = []
-        given = raw.lang
-        if given is not None and not reg.is_supported(given):
-            # The input names a language klynge has no rules for: it stands (a German
-            # release stays "de"), is read with the language-independent rules only, and
-            # is flagged; a value that is no language code at all is flagged and ignored.
-            flags.append("lang_not_supported" if LANGUAGE_CODE.fullmatch(given)
-                         else "lang_invalid")
-            given = given if LANGUAGE_CODE.fullmatch(given) else None
-        # Split per rule language at most once: the decision may ask for a second split
-        # when the section vote changes the rule language.
-        splits: dict[str, tuple] = {}
+        splits: dict[str, tuple[list[Section], DocMeta]] = {}
 
-        def split(rules: str) -> list[tuple[int, int]]:
-            if rules not in splits:
-                splits[rules] = split_sections(text, rules)
-            return [(s.start, s.end) for s in splits[rules][0]]
+        def spans(rule_lang: str) -> list[tuple[int, int]]:
+            # The language decision asks for the sections under each rules language it
+            # considers; the split it settles on is kept, not made again.
+            if rule_lang not in splits:
+                splits[rule_lang] = split_sections(text, rule_lang)
+            return [(s.start, s.end) for s in splits[rule_lang][0]]
 
-        decision = decide_language(self.detector, text, split, given)
-        doc_lang, lang_conf = decision.document.code, decision.document.confidence
-        rule_lang = decision.rules
+        decision = decide_language(self.detector, text, raw.lang, spans)
+        rule_lang = decision.rule_lang
         sections, meta = splits[rule_lang]
-        section_results = decision.sections
-        und = reg.undetermined
-        section_langs = [r.code if r.code != und else doc_lang for r in section_results]
-        published, base = self._published(raw, text, meta, rule_lang)
-        foreign = [(s.start, s.end, lang) for s, lang in zip(sections, section_langs)
-                   if lang != und and self.entity_stage.pipeline_for(lang)
-                   != self.entity_stage.pipeline_for(rule_lang)]
-        skip = skipped_builders(rule_lang, self.entity_stage.has_ner(rule_lang))
-        flags += [f"skipped:{name}" for name in sorted(
-            skip | ({"ner"} if not self.entity_stage.has_ner(rule_lang) else set()))]
-        return _Prepared(raw=raw, text=text, lang=doc_lang, lang_conf=lang_conf,
-                         rule_lang=rule_lang, sections=sections, meta=meta,
-                         section_langs=section_langs, published=published,
-                         flags=flags, skip=skip,
-                         entity_item=EntityItem(text=text, lang=rule_lang, base_date=base,
-                                                foreign=foreign))
-
-    @staticmethod
-    def _published(raw: RawDocument, text: str, meta, lang: str
-                   ) -> tuple[str | None, dt.date | None]:
-        """The published date: given by the input, else the dateline the sections found,
-        else the normalisers' own dateline search; only a full day counts."""
-        candidates = (
-            lambda: parse_date(raw.published, lang) if raw.published else None,
-            lambda: parse_date(text[slice(*meta.published_span)], lang)
-            if meta.published_span else None,
-            lambda: find_published(text, lang),
-        )
-        for candidate in candidates:
-            value = _day_value(candidate())
-            if value is not None:
-                return value, dt.date.fromisoformat(value)
-        return None, None
+        published = _published(raw, text, meta, rule_lang)
+        has_ner = self.entity_stage.has_ner(rule_lang)
+        skip = skipped_builders(rule_lang, has_ner)
+        skipped = sorted(skip | ({"ner"} if not has_ner else set()))
+        return AnnotatedDocument(
+            text=text, lang=decision.code, confidence=decision.confidence,
+            rule_lang=rule_lang, sections=tuple(sections),
+            section_langs=decision.section_codes, meta=meta, published=published,
+            skip=skip,
+            flags=(*decision.flags, *(f"skipped:{name}" for name in skipped)))
 
 
-def _day_value(match) -> str | None:
+def _published(raw: RawDocument, text: str, meta: DocMeta, lang: str) -> str | None:
+    """The published date: given by the input, else the dateline the sections found,
+    else the normalisers' own dateline search; only a full day counts."""
+    candidates: tuple[Callable[[], DateMatch | None], ...] = (
+        lambda: parse_date(raw.published, lang) if raw.published else None,
+        lambda: parse_date(text[slice(*meta.published_span)], lang)
+        if meta.published_span else None,
+        lambda: find_published(text, lang),
+    )
+    for candidate in candidates:
+        value = _day_value(candidate())
+        if value is not None:
+            return value
+    return None
+
+
+def _day_value(match: DateMatch | None) -> str | None:
     """The ISO value of a date match of day precision, else None."""
     return match.value if match is not None and match.precision == "day" else None
 
 
-@dataclass
-class _Prepared:
-    """A document between the sections and the entity stage."""
-
-    raw: RawDocument
-    text: str
-    lang: str
-    lang_conf: float
-    rule_lang: str
-    sections: list
-    meta: Any
-    section_langs: list[str]
-    published: str | None
-    flags: list[str]
-    skip: frozenset[str]
-    entity_item: EntityItem
-
-    def finish(self, result) -> DocumentRecord:
-        text, meta = self.text, self.meta
-        # Sections partition the text, so the one section an entity could lie in is the
-        # last one starting at or before it (a scan of all sections per entity was
-        # quadratic on long documents).
-        starts = [s.start for s in self.sections]
-        silent = [s.kind in NO_ENTITY_KINDS for s in self.sections]
-
-        def in_silent(e: dict) -> bool:
-            i = bisect.bisect_right(starts, e["start"]) - 1
-            return i >= 0 and silent[i] and e["end"] <= self.sections[i].end
-
-        entities = [e for e in result.entities if not in_silent(e)]
-        section_langs = [(s.start, s.end, lang)
-                         for s, lang in zip(self.sections, self.section_langs)
-                         if lang != self.lang]
-        records = build_records(
-            text=text, lang=self.rule_lang, entities=entities,
-            sentences=bounded_sentences(result.sentences, text),
-            sections=self.sections, published=self.published, section_langs=section_langs,
-            skip=self.skip)
-        updated = _day_value(parse_date(text[slice(*meta.updated_span)], self.rule_lang)
-                             ) if meta.updated_span else None
-        contacts = [{k: c.get(k) for k in ("name", "phone", "email", "start", "end")}
-                    for c in meta.contacts]
-        return DocumentRecord(
-            id=document_id(self.raw), status="ok", source=self.raw.source,
-            language={"code": self.lang, "confidence": self.lang_conf},
-            title=meta.title or self.raw.title, published=self.published, updated=updated,
-            publisher=meta.publisher, press_release_no=meta.press_release_no,
-            truncated=bool(meta.truncated), flags=[*self.raw.flags, *self.flags], text=text,
-            sections=[{"kind": s.kind, "heading": s.heading, "start": s.start, "end": s.end,
-                       "language": lang,
-                       "items": [{"start": a, "end": b} for a, b in s.items]}
-                      for s, lang in zip(self.sections, self.section_langs)],
-            entities=[{"label": e["label"], "text": e["text"], "start": e["start"],
-                       "end": e["end"], "source": e["source"],
-                       "fine_label": e.get("fine_label")} for e in entities],
-            contacts=contacts,
-            **records,
-        )
+def _record(raw: RawDocument, annotated: AnnotatedDocument) -> DocumentRecord:
+    """The record of a document the entity stage has annotated: the records stage, then
+    the schema."""
+    text, meta = annotated.text, annotated.meta
+    doc = annotated.with_annotations(annotated.entities,
+                                     bounded_sentences(annotated.sentences, text))
+    records = build_records(doc)
+    updated = _day_value(parse_date(text[slice(*meta.updated_span)], doc.rule_lang)
+                         ) if meta.updated_span else None
+    contacts = [{k: c.get(k) for k in ("name", "phone", "email", "start", "end")}
+                for c in meta.contacts]
+    return DocumentRecord(
+        id=document_id(raw), status="ok", source=raw.source,
+        language={"code": doc.lang, "confidence": doc.confidence},
+        title=meta.title or raw.title, published=doc.published, updated=updated,
+        publisher=meta.publisher, press_release_no=meta.press_release_no,
+        truncated=bool(meta.truncated), flags=[*raw.flags, *doc.flags], text=text,
+        sections=[{"kind": s.kind, "heading": s.heading, "start": s.start, "end": s.end,
+                   "language": lang, "items": [{"start": a, "end": b} for a, b in s.items]}
+                  for s, lang in zip(doc.sections, doc.section_langs)],
+        entities=[{"label": e["label"], "text": e["text"], "start": e["start"],
+                   "end": e["end"], "source": e["source"],
+                   "fine_label": e.get("fine_label")} for e in doc.entities],
+        contacts=contacts,
+        **records,
+    )
 
 
 # No real sentence is this long; run-on text (tables of numbers, "NCE NCE NCE ...") would
@@ -345,8 +307,8 @@ def bounded_sentences(sentences: Sequence[tuple[int, int]], text: str,
     return out
 
 
-def iter_batches(items: Iterable, size: int):
-    batch = []
+def iter_batches(items: Iterable[T], size: int) -> Iterable[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:

@@ -324,3 +324,67 @@ def test_process_mixed_language_batch_equals_one_by_one(processor, order):
     for f, c in order[:3]:  # a sample alone: the whole set alone costs a second each
         alone = processor.process(_raw(folder[f] / f"{c}.txt"))
         assert dumps(alone) == dumps(batch[key[(f, c)]])
+
+
+# ---- the typed document between the stages
+
+
+def test_process_builds_one_annotated_document_read_by_the_records(processor):
+    from klynge.document import AnnotatedDocument
+    from klynge.ingest import iter_documents
+    from klynge.records import build_records
+    from klynge.runner.process import bounded_sentences
+    from klynge.sections import Section
+    from tests.conftest import SEED
+    raw = next(iter_documents([str(SEED)]))
+    doc = processor._prepare(raw)
+    assert isinstance(doc, AnnotatedDocument) and doc.entities == () and doc.sentences == ()
+    assert all(isinstance(s, Section) for s in doc.sections)
+    assert len(doc.section_langs) == len(doc.sections) and doc.published == "2020-11-19"
+    [annotated] = processor.entity_stage.annotate([doc])
+    assert annotated.entities and annotated.sentences and annotated.sections == doc.sections
+    record = processor.process(raw).model_dump(mode="json")
+    fields = build_records(annotated.with_annotations(
+        annotated.entities, bounded_sentences(annotated.sentences, annotated.text)))
+    for key in ("people", "organisations", "quotes", "amounts", "dates", "clusters",
+                "programme"):
+        assert fields[key] == record[key], key
+
+
+class _VoteDetector:
+    """First guess Bokmål, every section English: the vote changes the rules language."""
+
+    def __init__(self, real):
+        self.thresholds = real.thresholds
+
+    def detect_whole(self, text):
+        from klynge.language import LanguageResult
+        return LanguageResult("nb", 0.6)
+
+    def detect(self, text, veto_min_letters=None):
+        from klynge.language import LanguageResult
+        return LanguageResult("en", 0.99)
+
+    def detect_many(self, texts, veto_min_letters=None):
+        return [self.detect(t) for t in texts]
+
+
+def test_process_vote_that_changes_the_rule_language_splits_again(processor):
+    from klynge.ingest import RawDocument
+    from klynge.runner.process import Processor
+    from klynge.sections import split_sections
+    text = ("Ministry of Trade and Industry\n\n"
+            "Press release | Date: 19/11/2020\n\n"
+            "Two new Arena clusters\n\n"
+            "The Government today appointed two new clusters.\n")
+    scripted = Processor(_VoteDetector(processor.detector), processor.entity_stage)
+    rec = scripted.process(RawDocument(text=text, id="x", source={}))
+    assert rec.status == "ok" and rec.language.code == "en"
+    english, _ = split_sections(text, "en")
+    bokmal, _ = split_sections(text, "nb")
+    assert [s.kind for s in english] != [s.kind for s in bokmal]  # only English sees a dateline
+    # the record's sections are the English rules' split, not the first guess's
+    assert [(s.kind, s.start, s.end) for s in rec.sections] == [
+        (s.kind, s.start, s.end) for s in english]
+    assert {s.language for s in rec.sections} == {"en"}
+    assert rec.published == "2020-11-19"  # read off the dateline the English rules found

@@ -1,7 +1,8 @@
 """Cluster records: business clusters (næringsklynger) with Arena, Arena Pro, NCE or GCE status.
 
-``extract_clusters`` reads one normalised document plus the earlier stages' output
-(entities, sentences, sections, people, organisations) and returns the clusters it names
+``extract_clusters`` reads one annotated document (:class:`klynge.document.AnnotatedDocument`:
+entities, sentences, sections and their list items) plus the people and organisation
+builders' records and returns the clusters it names
 and the programme-level facts (budget, number of clusters, new clusters, applicants).
 
 How clusters are found (all patterns are data, in ``pipeline/rules/{shared,<lang>}/clusters.yaml``):
@@ -41,6 +42,9 @@ clusters (an admission sentence wins over the title), applicants.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
+from klynge.document import AnnotatedDocument
 from klynge.lexicon import place_name
 from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
@@ -62,12 +66,16 @@ __all__ = ["extract_clusters", "lang_rules", "shared_rules", "LangClusterRules",
 TITLE_WINDOW = 4
 
 
-def extract_clusters(text: str, *, lang: str, entities: list[dict], sentences: list[tuple[int, int]],
-                     sections: list, people: list[dict], organisations: list[dict],
-                     published: str | None) -> tuple[list[dict], dict | None]:
+def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
+                     organisations: Sequence[dict] = ()) -> tuple[list[dict], dict | None]:
     """The clusters a document names and its programme facts, as plain dicts that the
-    emit schema (:class:`klynge.schema.Cluster`, :class:`klynge.schema.Programme`) validates."""
-    doc = Doc(text, lang, entities, sentences, sections, people, organisations, published)
+    emit schema (:class:`klynge.schema.Cluster`, :class:`klynge.schema.Programme`) validates.
+
+    ``people`` and ``organisations`` are the people and organisation builders' records; a
+    cluster's ``people`` are the very records of the people it names (``build_records``
+    writes them in the shape of the top-level ``people``)."""
+    doc = Doc(document, people, organisations)
+    text = doc.text
     cands = pattern_candidates(doc)
     cands = attach_aliases(doc, cands)
     list_candidates(doc, cands)

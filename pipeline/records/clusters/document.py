@@ -1,12 +1,13 @@
-"""One document as the cluster builder sees it: units (sentences cut at section and
-list-item boundaries), list items, and lookups into the earlier stages' output."""
+"""One document as the cluster builder sees it: a view over the annotated document with
+units (sentences cut at section and list-item boundaries), the sections stage's list
+items, and lookups into the earlier builders' output."""
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Optional, Sequence
 
+from klynge.document import AnnotatedDocument
 from klynge.records.clusters.rules import lang_rules, shared_rules
 
 
@@ -18,12 +19,6 @@ class Unit:
     end: int
     section: int  # index into sections (-1 when none)
     item: Optional[tuple[int, int]]  # the list item the unit lies in
-
-
-def attr(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -70,73 +65,48 @@ class Taken:
 
 
 class Doc:
-    """One document with its units and lookups."""
+    """The cluster builder's view of one annotated document: its units and list items,
+    the people and organisations the earlier builders found, and lookups into them."""
 
-    def __init__(self, text, lang, entities, sentences, sections, people, organisations, published):
-        self.text = text
-        self.lang = lang
+    def __init__(self, document: AnnotatedDocument, people: Sequence[dict],
+                 organisations: Sequence[dict]) -> None:
+        self.document = document
+        self.text = document.text
+        self.lang = document.rule_lang
         self.shared = shared_rules()
-        self.rules = lang_rules(lang)
-        self.entities = [e for e in (entities or []) if isinstance(e, dict)]
-        self.sections = list(sections or [])
-        self.people = list(people or [])
-        self.organisations = list(organisations or [])
-        self.published = published
+        self.rules = lang_rules(self.lang)
+        self.entities = document.entities
+        self.sections = document.sections
+        self.people = list(people)
+        self.organisations = list(organisations)
+        self.published = document.published
         self.items = self._items()
-        self.units = self._units(sentences or [])
+        self.units = self._units(document.sentences)
         self._unit_starts = [u.start for u in self.units]
         self.urls = [(e["start"], e["end"]) for e in self.entities if e.get("label") == "URL"]
         self.title = self._title_unit()
 
     # ---- structure
     def _items(self) -> list[tuple[int, int]]:
-        """List items: from list sections, else from bullet lines. Sets ``list_size``."""
-        items: list[tuple[int, int]] = []
+        """The sections stage's list items, in text order. Sets ``list_size`` (the number
+        of items in the item's list)."""
         self.list_size: dict[tuple[int, int], int] = {}
-        for sec in self.sections:
-            its = []
-            for it in attr(sec, "items", None) or []:
-                it = (it["start"], it["end"]) if isinstance(it, dict) else it
-                s, e = trim(self.text, int(it[0]), int(it[1]))
-                m = self.shared.bullet_line.match(self.text, s, e)
-                if m:  # the sectioniser may keep the bullet in the item
-                    s = m.start("item")
-                if s < e:
-                    its.append((s, e))
-            for it in its:
-                self.list_size[it] = len(its)
-            items.extend(its)
-        lines = [m for m in self.shared.bullet_line.finditer(self.text)
-                 if not any(overlaps(m.span("item"), it) for it in items)]
-        run: list[re.Match] = []
-        runs: list[list[re.Match]] = []
-        for m in lines:
-            if run and (m.group("marker") != run[-1].group("marker")
-                        or self.text.count("\n", run[-1].start(), m.start()) != 1):
-                runs.append(run)
-                run = []
-            run.append(m)
-        if run:
-            runs.append(run)
-        for run in runs:
-            # a lone dash line is a quote ("– Vi er glade ..."), not a list
-            if len(run) == 1 and run[0].group("marker") in self.shared.ambiguous_markers:
-                continue
-            for m in run:
-                s, e = trim(self.text, m.start("item"), m.end("item"))
-                if s < e:
-                    items.append((s, e))
-                    self.list_size[(s, e)] = len(run)
-        return sorted(items)
+        for items in self.document.list_items:
+            # Units are whitespace-trimmed, so items are too (the sections stage strips
+            # spaces and tabs after a bullet; other white space would stay in the item).
+            trimmed = [trim(self.text, s, e) for s, e in items]
+            trimmed = [(s, e) for s, e in trimmed if s < e]
+            for it in trimmed:
+                self.list_size[it] = len(trimmed)
+        return sorted(self.list_size)
 
-    def _units(self, sentences) -> list[Unit]:
+    def _units(self, sentences: Sequence[tuple[int, int]]) -> list[Unit]:
         text = self.text
         cuts = {0, len(text)}
         sec_bounds = []
         for i, sec in enumerate(self.sections):
-            s, e = int(attr(sec, "start", 0)), int(attr(sec, "end", 0))
-            cuts.update((s, e))
-            sec_bounds.append((s, e, i))
+            cuts.update((sec.start, sec.end))
+            sec_bounds.append((sec.start, sec.end, i))
         sec_bounds.sort()
         sec_starts = [b[0] for b in sec_bounds]
         item_starts = [it[0] for it in self.items]
@@ -167,7 +137,7 @@ class Doc:
 
     def _title_unit(self) -> Optional[Unit]:
         for i, sec in enumerate(self.sections):
-            if attr(sec, "kind") == "title":
+            if sec.kind == "title":
                 us = [u for u in self.units if u.section == i]
                 return us[0] if us else None
         return self.units[0] if self.units else None

@@ -9,7 +9,7 @@ from klynge.lexicon import is_municipality, name_key, place_name
 from klynge.records.clusters.candidates import (
     ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
 )
-from klynge.records.clusters.document import Doc, Unit, attr, overlaps, trim
+from klynge.records.clusters.document import Doc, Unit, overlaps, trim
 
 
 _MEMBERSHIP = re.compile(r"(?i)medlem|member|partner|partnar")
@@ -147,16 +147,16 @@ def sectors_of(doc: Doc, texts: list[str]) -> list[str]:
 
 def resolve_org(doc: Doc, name: str, span: tuple[int, int]) -> str:
     for o in doc.organisations:
-        for m in attr(o, "mentions", None) or []:
+        for m in o.get("mentions") or []:
             try:
                 ms, me = (m[0], m[1]) if not isinstance(m, dict) else (m["start"], m["end"])
             except (KeyError, IndexError, TypeError):
                 continue
             if overlaps((ms, me), span):
-                return attr(o, "name")
-        names = [attr(o, "name") or "", *(attr(o, "aliases", None) or [])]
+                return o.get("name")
+        names = [o.get("name") or "", *(o.get("aliases") or [])]
         if any(n.casefold() == name.casefold() for n in names):
-            return attr(o, "name")
+            return o.get("name")
     for ent in doc.entities:
         if ent.get("label") == "ORG" and overlaps((ent["start"], ent["end"]), span):
             return ent["text"]
@@ -333,10 +333,10 @@ def link_partners(doc: Doc, groups: list[ClusterAcc]) -> None:
                     g.evidence.add((u.start, u.end))
     # a list section whose heading (a string from the sectioniser) is the partner line
     for sec in doc.sections:
-        heading = attr(sec, "heading")
-        if not isinstance(heading, str) or not heading.strip():
+        heading = sec.heading
+        if not heading or not heading.strip():
             continue
-        sec_span = (int(attr(sec, "start", 0)), int(attr(sec, "end", 0)))
+        sec_span = (sec.start, sec.end)
         targets = [g for it, g in sorted(leads_by_item.items()) if sec_span[0] <= it[0] < sec_span[1]]
         if not targets:
             continue
@@ -430,10 +430,10 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
     # people: leaders and staff of the cluster
     keys = {name_key(n) for n in g.names} | {name_key(strip_status_prefix(doc.shared, n)) for n in g.names}
     for p in doc.people:
-        org = attr(p, "organisation")
-        roles = list(attr(p, "roles", None) or [])
+        org = p.get("organisation")
+        roles = list(p.get("roles") or [])
         role = next((r for r in roles if doc.rules.leader_roles.search(r or "")), roles[0] if roles else None)
-        pstart = attr(p, "start")
+        pstart = p.get("start")
         linked = org and (name_key(org) in keys or name_key(strip_status_prefix(doc.shared, org)) in keys)
         if not linked and pstart is not None and not org and role and doc.rules.leader_roles.search(role):
             linked = any(s <= pstart < e for s, e in segments)
@@ -444,6 +444,5 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
                           and (pu is None or (doc.unit_at(ms) or pu).section == pu.section)]
                 linked = bool(before) and max(before, key=lambda t: t[0])[1] is g
         if linked:
-            entry = {"name": attr(p, "name"), "role": role}
-            if entry not in g.people:
-                g.people.append(entry)
+            if p not in g.people:
+                g.people.append(p)

@@ -212,9 +212,23 @@ def _entry(members: list[tuple[dict, dict]]) -> dict:
         "location": facts["location"],
         "sectors": sorted(union_list("sectors")),
         "organisations": sorted(union_list("organisations")),
-        "people": sorted(union_list("people"), key=lambda p: (str(p.get("name")), str(p.get("role")))),
+        "people": _people(members),
         "documents": documents,
     }
+
+
+def _people(members: list[tuple[dict, dict]]) -> list[dict]:
+    """The cluster's people over its documents, one per name with the roles of every
+    document, sorted by name. A person's offsets point into one document's text, so
+    the registry keeps name, roles and organisation only."""
+    out: dict[str, dict] = {}
+    for _, c in members:
+        for p in c.get("people") or []:
+            entry = out.setdefault(p["name"], {"name": p["name"], "roles": [],
+                                               "organisation": None})
+            entry["roles"] += [r for r in p.get("roles") or [] if r not in entry["roles"]]
+            entry["organisation"] = entry["organisation"] or p.get("organisation")
+    return sorted(out.values(), key=lambda p: p["name"])
 
 
 def _neg(key: tuple) -> tuple:

@@ -62,8 +62,6 @@ class SharedClusterRules(RuleModel):
     not_name_pattern: re.Pattern
     descriptor_head: re.Pattern
     status_prefix: re.Pattern
-    bullet_line: re.Pattern
-    ambiguous_markers: str
     alias_dash: re.Pattern
     alias_paren: re.Pattern
     programmes: list[_ProgrammeName]
