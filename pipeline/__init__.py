@@ -1,7 +1,12 @@
-"""klynge: extraction pipeline for Norwegian and English press releases.
+"""klynge: extraction pipeline for Nordic press releases (Bokmål, Nynorsk, English,
+Danish, Swedish; any other language in part).
 
 Stages, in the order data flows: ingest -> normalise -> language -> sections ->
-entities -> records -> emit. Each is one module of this package.
+entities -> records -> emit (the schema). Each is a module or subpackage at this level,
+beside the faces (``cli``, ``api``, ``spacy_api``); the runner that carries documents
+through them is ``klynge.runner``, what maintainers run (evaluation, corpus, rule check,
+trainers) is ``klynge.maintain``, and what is built from the output (tables, the cluster
+database, the HTML report) is ``klynge.views``.
 
 The Python API (``klynge.extract``, ``extract_html``, ``extract_many``, ``Extractor``,
 ``nlp``) is imported on first use, so ``import klynge`` stays cheap: no spaCy, no models.

@@ -158,8 +158,7 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                                   stdin=stdin):
             summary.read += 1
             if done and document_id(raw) in done:
-                summary.skipped += 1
-                continue
+                continue  # counted as skipped at the end (read - ok - error)
             yield raw
 
     out = _Sink(options.output, stdout)

@@ -101,7 +101,6 @@ class _Sink:
         self.path = path
         self.stream = stream
         self.fd: int | None = None
-        self.lines = 0
         self.broken = False
 
     def open(self, *, append: bool, retry_errors: bool = False) -> set[str]:
@@ -172,7 +171,6 @@ class _Sink:
                 self._write_fd(data)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, old)
-        self.lines += len(lines)
 
     def _write_stream(self, data: bytes) -> None:
         stream = self.stream or sys.stdout
