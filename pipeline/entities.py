@@ -367,7 +367,7 @@ class MergeEntities:
     policy: ``rules_first`` or ``longest``)."""
 
     def __init__(self, nlp: Language, name: str, *, policy: str, labels: str,
-                 rules_key: str, out_key: str, lexicon: str = "names_first") -> None:
+                 rules_key: str, out_key: str, lexicon: str = DEFAULTS.lexicon_policy) -> None:
         if policy not in MERGE_POLICIES:
             raise ValueError(f"unknown merge policy {policy!r}; known: {sorted(MERGE_POLICIES)}")
         if lexicon not in LEXICON_POLICIES:

@@ -15,7 +15,9 @@ from klynge.lexicon import ClusterStatus, StatusEventType
 
 # The one home of the output schema's version (the package face re-exports it).
 # 1.1: optional organisation id.
-SCHEMA_VERSION = "1.1"
+# 2.0: clusters[].people is the top-level people's shape ({name, roles, organisation,
+#      start, end, text}; it was {name, role}), programme.budget a typed object.
+SCHEMA_VERSION = "2.0"
 
 # An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
 # en, da, sv), another language's own code when the detector knows it (de, fi, ...), or
