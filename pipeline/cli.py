@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from klynge import __version__
-from klynge.schema import SCHEMA_VERSION
+from klynge.schema import SCHEMA_VERSION, omitted_fields
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.runner.batch import run_batch
 from klynge.runner.run_options import DEFAULT_BATCH_SIZE, EXIT_CANNOT_RUN, EXIT_OK, RunOptions
@@ -33,6 +33,28 @@ def _positive_int(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
+
+
+def _field_list(value: str) -> tuple[str, ...]:
+    return tuple(f.strip() for f in value.split(",") if f.strip())
+
+
+def _language(value: str) -> str:
+    from klynge.rules import registry
+    codes = registry().codes
+    if value not in codes:
+        raise argparse.ArgumentTypeError(f"expected one of {', '.join(codes)}, got {value!r}")
+    return value
+
+
+def _iso_date(value: str) -> str:
+    import datetime as dt
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}")
 
 
 def _seconds(value: str) -> float:
@@ -113,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emit", choices=("documents", "clusters"), default="documents",
                      help="one line per document (default), or one line per cluster record "
                           "with its document's id, title, published date and URL")
+    run.add_argument("--exclude", type=_field_list, default=(), metavar="FIELD,...",
+                     help="leave these top-level fields out of every line (e.g. "
+                          "text,sections,entities); each line lists them in 'omitted'")
+    run.add_argument("--fields", type=_field_list, default=None, metavar="FIELD,...",
+                     help="write only these top-level fields (id, status, error and "
+                          "schema_version always); the rest are listed in 'omitted'")
+    run.add_argument("--lang", type=_language, default=None, metavar="CODE",
+                     help="the language of inputs that do not say (a JSONL 'lang' wins): "
+                          "skips detection for them")
+    run.add_argument("--published", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+                     help="the published date of inputs that do not say (a JSONL "
+                          "'published' wins): the base of relative dates")
     run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                      help=f"documents per batch handed to a worker (default: {DEFAULT_BATCH_SIZE})")
     run.add_argument("-q", "--quiet", action="store_true",
@@ -260,14 +294,19 @@ def run_options(args) -> RunOptions:
         workers=args.workers, engine=args.engine, scheduler=args.scheduler,
         resume=args.resume, retry_errors=args.retry_errors, emit=args.emit,
         batch_size=args.batch_size, quiet=args.quiet,
-        pipeline=pipeline_options(args))
+        pipeline=pipeline_options(args), omit=omitted_fields(args.exclude, args.fields),
+        lang=args.lang, published=args.published)
 
 
 def _cmd_run(args) -> int:
     if args.retry_errors and not args.resume:
         print("klynge run: error: --retry-errors needs --resume", file=sys.stderr)
         return EXIT_CANNOT_RUN
-    options = run_options(args)
+    try:
+        options = run_options(args)
+    except ValueError as exc:  # --exclude/--fields naming no field
+        print(f"klynge run: error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     summary = run_batch(options)
     if summary.failed is not None:
         print(f"klynge: {summary.failed}", file=sys.stderr)

@@ -26,6 +26,7 @@ langdetect's probability of the other languages).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -311,6 +312,7 @@ class LanguageDetector:
             raise ValueError(f"the language model's classes {unknown} are not registered "
                              "languages (rules/shared/languages.yaml)")
         self.und = registry().undetermined
+        self.digest: str | None = None
         self.orders: tuple[int, ...] = tuple(meta["orders"])
         self.n_buckets = int(meta["n_buckets"])
         self.scale = float(meta.get("scale", 1.0))
@@ -340,7 +342,12 @@ class LanguageDetector:
             weights = npz["weights"].astype(np.float32)
             bias = npz["bias"].astype(np.float64)
             offset = npz["offset"].astype(np.float64)
-        return cls(weights, bias, offset, meta, load_thresholds(), use_langdetect, use_py3langid)
+        detector = cls(weights, bias, offset, meta, load_thresholds(), use_langdetect,
+                       use_py3langid)
+        # The model has no version of its own: its weights' hash names it in provenance.
+        detector.digest = hashlib.sha256((model_dir / "weights.npz").read_bytes()
+                                         ).hexdigest()[:16]
+        return detector
 
     @property
     def members(self) -> list[str]:

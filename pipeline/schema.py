@@ -7,7 +7,7 @@ into ``text``; the model refuses a record whose offsets do not match its text.
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Iterator, Literal
+from typing import Annotated, Any, Iterable, Iterator, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -17,7 +17,9 @@ from klynge.lexicon import ClusterStatus, StatusEventType
 # 1.1: optional organisation id.
 # 2.0: clusters[].people is the top-level people's shape ({name, roles, organisation,
 #      start, end, text}; it was {name, role}), programme.budget a typed object.
-SCHEMA_VERSION = "2.0"
+# 2.1: optional provenance (klynge, models, rules, options) and omitted (fields left out
+#      by klynge run --exclude/--fields).
+SCHEMA_VERSION = "2.1"
 
 # An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
 # en, da, sv), another language's own code when the detector knows it (de, fi, ...), or
@@ -183,6 +185,29 @@ class Programme(_Out):
     evidence: list[Evidence] = []
 
 
+class ModelInfo(_Out):
+    pipeline: str = Field(description="klynge's name for the model's role (models.yaml, or "
+                                      "'langid')")
+    name: str = Field(description="the model's own name (its meta.json)")
+    version: str | None = Field(None, description="the model's version, when it has one")
+    sha256: str | None = Field(None, description="a hash of the model's weights, for a "
+                                                 "model without a version")
+
+
+class Provenance(_Out):
+    """What made the record; added in 2.1."""
+
+    klynge: str = Field(description="klynge's version")
+    models: list[ModelInfo]
+    rules_sha256: str = Field(description="a hash of every packaged rule file")
+    options: str = Field(description="a hash of the pipeline options and klynge's version: "
+                                     "records with the same one were made alike")
+
+
+# Fields klynge run --exclude/--fields can never leave out: what identifies a line.
+ALWAYS_EMITTED = ("schema_version", "id", "status", "error", "omitted")
+
+
 class DocumentRecord(_Out):
     """One output line: a document, ok or error."""
 
@@ -213,9 +238,23 @@ class DocumentRecord(_Out):
     contacts: list[ContactPerson] = []
     clusters: list[Cluster] = []
     programme: Programme | None = None
+    provenance: Provenance | None = None
+    omitted: list[str] = Field(default=[], description=(
+        "the fields klynge run --exclude/--fields left out of this line (read back, they "
+        "hold their empty value); empty for a full record. Added in 2.1."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_omitted(cls, data: Any) -> Any:
+        # A slim line reads back as a record whose omitted fields are empty.
+        if isinstance(data, dict) and data.get("omitted") and "text" in data["omitted"]:
+            data = {"text": "", **data}
+        return data
 
     @model_validator(mode="after")
     def _offsets_match_text(self) -> "DocumentRecord":
+        if "text" in self.omitted:
+            return self  # the offsets index a text this line does not carry
         for name, span in self.iter_spans():
             if not (0 <= span.start <= span.end <= len(self.text)):
                 raise ValueError(f"{name}: offsets {span.start}:{span.end} outside the text")
@@ -244,12 +283,35 @@ class DocumentRecord(_Out):
 
 def json_schema() -> dict:
     schema = DocumentRecord.model_json_schema()
+    # A slim line (klynge run --exclude text) has no text; every full line has one.
+    schema["required"] = [f for f in schema.get("required", []) if f != "text"]
     schema["$id"] = f"https://klynge.invalid/schema/{SCHEMA_VERSION}/document.json"
     schema["title"] = f"klynge document record (schema {SCHEMA_VERSION})"
     return schema
 
 
-def dumps(record: DocumentRecord) -> str:
-    """One JSON line; byte-identical for the same record (field order is the model's)."""
-    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False,
-                      separators=(",", ":"))
+def omitted_fields(exclude: Iterable[str] = (), keep: Iterable[str] | None = None
+                   ) -> tuple[str, ...]:
+    """The top-level fields a line leaves out for ``--exclude`` / ``--fields`` (in the
+    model's order); a field no record has is a ValueError naming it."""
+    names = list(DocumentRecord.model_fields)
+    asked = [*exclude, *(keep or ())]
+    unknown = [f for f in asked if f not in names]
+    if unknown:
+        raise ValueError(f"no such field: {', '.join(unknown)} (fields: {', '.join(names)})")
+    fixed = [f for f in asked if f in ALWAYS_EMITTED]
+    if fixed:
+        raise ValueError(f"always written, cannot be left out: {', '.join(fixed)}")
+    kept = set(keep) if keep is not None else set(names)
+    return tuple(f for f in names if f not in ALWAYS_EMITTED
+                 and (f in set(exclude) or f not in kept))
+
+
+def dumps(record: DocumentRecord, omit: Sequence[str] = ()) -> str:
+    """One JSON line; byte-identical for the same record (field order is the model's).
+    ``omit``: top-level fields to leave out, listed in the line's ``omitted``."""
+    data = record.model_dump(mode="json")
+    if omit:
+        data = {k: v for k, v in data.items() if k not in omit}
+        data["omitted"] = list(omit)
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -135,3 +135,77 @@ def test_cli_refuses_bad_option_values_in_words(argv, message, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err and "_positive_int" not in err and "_seconds" not in err
+
+
+# --------------------------------------------------------------------------- issue #25
+def _run_seed(tmp_path, *extra):
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(SEED), "-o", str(out), "--workers", "1", "-q", *extra]) == 0
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_cli_run_exclude_leaves_fields_out_and_says_so(tmp_path, capsys):
+    from klynge.schema import DocumentRecord, json_schema
+    full = _run_seed(tmp_path)
+    slim = _run_seed(tmp_path, "--exclude", "text,sections,entities")
+    assert slim["omitted"] == ["text", "sections", "entities"] and full["omitted"] == []
+    assert not {"text", "sections", "entities"} & set(slim)
+    assert {k: v for k, v in full.items() if k in slim and k != "omitted"} == \
+        {k: v for k, v in slim.items() if k != "omitted"}
+    # A slim line is valid against the exported schema and reads back as a record.
+    jsonschema.validate(slim, json_schema())
+    assert DocumentRecord.model_validate(slim).people == DocumentRecord.model_validate(full).people
+
+
+def test_cli_run_fields_keeps_only_some(tmp_path):
+    slim = _run_seed(tmp_path, "--fields", "people,clusters")
+    assert set(slim) == {"schema_version", "id", "status", "error", "people", "clusters",
+                         "omitted"}
+    assert "text" in slim["omitted"] and "people" not in slim["omitted"]
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--exclude", "nosuch"], "no such field: nosuch"),
+    (["--exclude", "id"], "always written"),
+])
+def test_cli_run_refuses_unknown_or_fixed_fields(tmp_path, capsys, argv, message):
+    assert main(["run", str(SEED), "-o", str(tmp_path / "o.jsonl"), *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_cli_run_lang_and_published_are_run_wide_defaults(tmp_path):
+    text = tmp_path / "kort.txt"
+    # Short and undated: detection would call it Bokmål by the prior, and "i dag" has no base.
+    text.write_text("Klynga fekk Arena-status i dag.\n", encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(text), "-o", str(out), "-q", "--workers", "1", "--lang", "nn",
+                 "--published", "2020-11-19"]) == 0
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert rec["language"]["code"] == "nn"
+    assert any(d["text"] == "i dag" and d["value"] == "2020-11-19" for d in rec["dates"])
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["--lang", "de"], "expected one of nb, nn, en, da, sv"),
+    (["--published", "19.11.2020"], "expected a date YYYY-MM-DD"),
+])
+def test_cli_run_refuses_bad_defaults(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["run", *argv])
+    assert message in capsys.readouterr().err
+
+
+def test_cli_records_carry_their_provenance(tmp_path):
+    from klynge import __version__
+    from klynge.runner.provenance import options_fingerprint, rules_hash
+    from klynge.options import DEFAULTS, PipelineOptions
+    rec = _run_seed(tmp_path)
+    prov = rec["provenance"]
+    assert prov["klynge"] == __version__ and prov["rules_sha256"] == rules_hash()
+    assert prov["options"] == options_fingerprint(DEFAULTS)
+    assert {m["pipeline"] for m in prov["models"]} >= {"langid", "norwegian", "english"}
+    assert all(m["version"] or m["sha256"] for m in prov["models"])
+    other = _run_seed(tmp_path, "--merge-policy", "longest")["provenance"]
+    assert other["options"] == options_fingerprint(PipelineOptions(merge_policy="longest"))
+    assert other["options"] != prov["options"] and other["models"] == prov["models"]

@@ -6,7 +6,6 @@ import re
 
 from klynge.ingest.documents import _SNIFF_BYTES, RawDocument, _error, _finish, _Run
 
-
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF"),
     (b"\x89PNG\r\n\x1a\n", "PNG image"),

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from klynge.normalise import normalise_text
 
-
 ERROR_CODES: dict[str, str] = {
     "not_found": "the path does not exist (or is a broken symlink)",
     "unreadable": "the file or folder exists but could not be read (permission or I/O error)",

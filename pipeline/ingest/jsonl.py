@@ -25,7 +25,6 @@ from klynge.ingest.documents import (
 )
 from klynge.ingest.html import _html_document
 
-
 _META_FIELDS = ("url", "title", "published", "lang")
 
 

@@ -13,6 +13,7 @@ lines are ever written; a worker that dies costs the document it was processing 
 from __future__ import annotations
 
 import collections
+import dataclasses
 import contextlib
 import itertools
 import os
@@ -21,14 +22,29 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
+from typing import IO, Iterator
+
 from klynge.ingest import RawDocument, estimate_total, iter_documents
 from klynge.runner.dask_engine import DaskEngine
-from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path
+from klynge.runner.outputs import (
+    OutputPathError,
+    _check_not_an_input,
+    _Sink,
+    check_output_path,
+)
 from klynge.runner.pool import LocalPool, _in_process, plan_workers
 from klynge.runner.process import document_id, iter_batches
-from klynge.runner.run_options import EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, FIRST_FAILURES_SHOWN, Interrupted, RunError, RunOptions
+from klynge.runner.run_options import (
+    EXIT_CANNOT_RUN,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    FIRST_FAILURES_SHOWN,
+    Interrupted,
+    RunError,
+    RunOptions,
+)
 from klynge.runner.work import BatchResult
-from typing import IO, Iterator
+
 
 @dataclass
 class Summary:
@@ -157,6 +173,10 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
         for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
                                   stdin=stdin):
             summary.read += 1
+            if raw.error is None and (options.lang or options.published):
+                # The run's defaults for what the input does not say itself.
+                raw = dataclasses.replace(raw, lang=raw.lang or options.lang,
+                                          published=raw.published or options.published)
             if done and document_id(raw) in done:
                 continue  # counted as skipped at the end (read - ok - error)
             yield raw

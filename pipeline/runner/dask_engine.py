@@ -4,10 +4,12 @@ from __future__ import annotations
 import collections
 import contextlib
 import logging
+from typing import Iterable, Iterator
+
 from klynge.ingest import RawDocument
 from klynge.runner.run_options import RunError, RunOptions
 from klynge.runner.work import BatchResult, _error_lines, process_to_lines
-from typing import Iterable, Iterator
+
 
 class DaskEngine:
     """A Dask client, connected before the output is touched (an unreachable scheduler is

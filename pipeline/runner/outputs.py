@@ -10,9 +10,11 @@ import signal
 import stat
 import sys
 import tempfile
-from klynge.runner.run_options import RunError
 from pathlib import Path
 from typing import IO, Sequence
+
+from klynge.runner.run_options import RunError
+
 
 class OutputPathError(Exception):
     """The output path cannot be written; raised before any document is processed."""

@@ -8,12 +8,19 @@ import os
 import signal
 import time
 from dataclasses import dataclass
-from klynge.ingest import RawDocument
-from klynge.runner.guards import budget_for, hard_limit
-from klynge.runner.run_options import PARENT_MEMORY_MB, RunError, RunOptions, WORKER_MEMORY_MB
-from klynge.runner.work import BatchResult, _error_lines, _processor, process_to_lines
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from klynge.ingest import RawDocument
+from klynge.runner.guards import budget_for, hard_limit
+from klynge.runner.run_options import (
+    PARENT_MEMORY_MB,
+    WORKER_MEMORY_MB,
+    RunError,
+    RunOptions,
+)
+from klynge.runner.work import BatchResult, _error_lines, _processor, process_to_lines
+
 
 def _in_process(batches: Iterable, options: RunOptions) -> Iterator[BatchResult]:
     for batch in batches:

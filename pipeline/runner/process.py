@@ -12,22 +12,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-import time
 import threading
+import time
 import traceback
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from klynge.document import AnnotatedDocument
-from klynge.schema import DocumentRecord
 from klynge.entities import EntityStage
-from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
 from klynge.language import LanguageDetector, decide_language
 from klynge.normalisers.dates import DateMatch, find_published, parse_date
 from klynge.options import DEFAULTS, PipelineOptions
-from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
 from klynge.rules import registry
+from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
+from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
+from klynge.runner.provenance import model_info, provenance
+from klynge.schema import DocumentRecord, Provenance
 from klynge.sections import DocMeta, Section, split_sections
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ class Processor:
         self.detector = detector
         self.entity_stage = entity_stage
         self.options = options
+        self.provenance = Provenance.model_validate(provenance(
+            [model_info("langid", {"name": "klynge-langid"}, detector.digest),
+             *(model_info(name, nlp.meta) for name, nlp in sorted(entity_stage.pipelines.items())
+               if "ner" in nlp.pipe_names)],
+            options))
 
     @classmethod
     def load(cls, options: PipelineOptions | None = None) -> "Processor":
@@ -90,8 +96,10 @@ class Processor:
         long = {i for i, r in enumerate(raws)
                 if r.error is None and r.text is not None and len(r.text) > PIECE_CHARS}
         whole = iter(self._process_whole([r for i, r in enumerate(raws) if i not in long]))
-        return [self._process_long(r) if i in long else next(whole)
-                for i, r in enumerate(raws)]
+        records = [self._process_long(r) if i in long else next(whole)
+                   for i, r in enumerate(raws)]
+        # Every record says what made it (a long document's pieces too, once, here).
+        return [r.model_copy(update={"provenance": self.provenance}) for r in records]
 
     def _budget(self, raw: RawDocument) -> float | None:
         return budget_for(len(raw.text or ""), self.time_budget)

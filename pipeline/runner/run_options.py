@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import signal
 from dataclasses import dataclass
+
 from klynge.options import DEFAULTS, PipelineOptions
 
 EXIT_OK = 0
@@ -38,6 +39,11 @@ class RunOptions:
     quiet: bool = False
     # What changes a record (policies, max_chars, time budget): the same for every face.
     pipeline: PipelineOptions = DEFAULTS
+    # Top-level fields each line leaves out (--exclude/--fields), named in its "omitted".
+    omit: tuple[str, ...] = ()
+    # Run-wide defaults for inputs that do not say (a JSONL record's own lang/published win).
+    lang: str | None = None
+    published: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "inputs", tuple(self.inputs))

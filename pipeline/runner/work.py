@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import Sequence
+
 from klynge.ingest import RawDocument
 from klynge.runner.process import Processor, error_record
 from klynge.runner.run_options import RunOptions
 from klynge.schema import dumps
-from typing import Sequence
+
 
 def _processor(options: RunOptions) -> Processor:
     # Processor.load loads the models once per process.
@@ -50,7 +52,7 @@ def lines_for(records: Sequence, options: RunOptions) -> BatchResult:
             lines.extend(json.dumps(c, ensure_ascii=False, separators=(",", ":"))
                          for c in iter_cluster_lines(data))
         else:
-            lines.append(dumps(rec))
+            lines.append(dumps(rec, options.omit))
         if rec.status == "ok":
             result.statuses.append("ok")
         else:
