@@ -24,7 +24,7 @@ RULE_FILE = "sections.yaml"
 
 # Fields whose patterns are OR-ed into one regex, so they may not use named groups.
 JOINED = ("navigation", "boilerplate", "metadata", "links", "not_heading", "facts_heading",
-          "kicker_navigation", "contact_label", "contact_words", "role_words", "quote_inline",
+          "kicker_navigation", "contact_label", "role_words", "quote_inline",
           "quote_attribution", "caption")
 # Fields tried one pattern at a time to read a named group.
 GROUPED = {"publisher": "value", "press_release_no": "value", "published": "date",
@@ -88,7 +88,6 @@ class LangSectionRules(_PatternLists):
     inline_dateline: list[str] = []
     kicker_navigation: list[str] = []
     contact_label: list[str] = []
-    contact_words: list[str] = []
     role_words: list[str] = []
     caption: list[str] = []
     byline: list[str] = []
