@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from klynge.normalisers import check_all
 from klynge.normalisers._patterns import PatternRule, combine
-from klynge.normalisers.amounts import AmountMatch, CurrencyFile, find_amounts, parse_amount
+from klynge.normalisers.amounts import AmountMatch, AmountRules, CurrencyFile, find_amounts, parse_amount
 from klynge.normalisers.numbers import parse_number
 
 
@@ -317,14 +317,18 @@ def test_check_all_reports_no_errors() -> None:
 
 def test_bad_pattern_fails_on_load() -> None:
     with pytest.raises(ValidationError):
-        PatternRule(id="money.broken", pattern="(?P<num>%NUM%")
+        PatternRule(id="money.broken", pattern="(?P<num>{NUM}")
     with pytest.raises(ValidationError):
         PatternRule(id="no_family", pattern="x")
 
 
 def test_unknown_token_and_unknown_key_fail() -> None:
     with pytest.raises(ValueError):
-        combine([PatternRule(id="money.x", pattern="%NOPE%")], "nb", {})
+        combine([PatternRule(id="money.x", pattern="{NOPE}")], "nb", {})
+    with pytest.raises(ValidationError, match="unknown placeholder"):
+        AmountRules.model_validate({
+            "number": "\\d+", "space": " ", "dashes": ["-"], "list_item": "{NUM}",
+            "rules": [{"id": "money.x", "pattern": "{NUM} {CURRENCY}"}]})
     with pytest.raises(ValidationError):
         CurrencyFile.model_validate({"currencies": [], "typo": 1})
     with pytest.raises(ValidationError):

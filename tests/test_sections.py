@@ -804,11 +804,22 @@ def test_sections_word_lists_come_from_their_home() -> None:
         LangSectionRules.model_validate({"date": ["\\d+"], "speech_verbs": ["sier"]},
                                         context={"folder": "nb"})
     rules = LangSectionRules.model_validate(
-        {"date": ["\\d{1,2}\\.[ ]?<<MONTH>>"], "published": ["<<PUBLISHED_LABEL>>:[ ]*(?P<date><<DATE>>)"],
-         "quote_attribution": ["[,.][ ]*(?:<<SPEECH>>)\\b"]}, context={"folder": "nb"})
+        {"date": ["\\d{1,2}\\.[ ]?{MONTH}"], "published": ["{PUBLISHED_LABEL}:[ ]*(?P<date>{DATE})"],
+         "quote_attribution": ["[,.][ ]*(?:{SPEECH})\\b"]}, context={"folder": "nb"})
     published = re.compile(rules._patterns["published"][0])
     assert published.fullmatch("Publiseringsdato: 19. November")
     assert re.compile(rules._patterns["quote_attribution"][0]).search("bra, fortsetter hun")
+
+
+@pytest.mark.parametrize("field,pattern", [
+    ("published", "(?P<date>{DATES})"),       # misspelt {DATE}
+    ("quote_attribution", "<<SPEECH>>x{SPECH}"),  # misspelt, in an old dialect beside it
+    ("date", "\\d+ {DATE}"),                   # a date cannot contain the dates
+])
+def test_sections_unknown_placeholder_fails_on_load(field: str, pattern: str) -> None:
+    data = {"date": ["\\d+"], field: [pattern]}
+    with pytest.raises(ValidationError, match="unknown placeholder"):
+        LangSectionRules.model_validate(data, context={"folder": "nb"})
 
 
 def test_named_group_required_for_extraction_rules() -> None:

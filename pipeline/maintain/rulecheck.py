@@ -46,6 +46,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "organisations.yaml"): lexicon.Gazetteer,
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
         ("shared", "places.yaml"): lexicon.Places,
+        ("shared", "names.yaml"): lexicon.NameRules,
         ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }

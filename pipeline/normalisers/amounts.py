@@ -13,11 +13,11 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alternation, combine, which
 from klynge.normalisers.numbers import (
     number_words, parse_number, scale_table, scaled, word_value,
 )
-from klynge.rules import RuleModel, load_lang_rules, load_rules
+from klynge.rules import RuleModel, check_template, expand, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)
@@ -55,19 +55,25 @@ class CurrencyFile(RuleModel):
     currencies: list[CurrencyForms]
 
 
-class AmountRules(RuleModel):
+class AmountRules(PatternFamily):
     """``shared/amounts.yaml``: number syntax and the money pattern templates."""
 
+    PLACEHOLDERS = ("NUM", "WNUM", "SCALED", "CURPRE", "CURPOST", "SP", "DASH", "B", "FROM", "TO")
     number: str
     space: str
     dashes: list[str]
-    rules: list[PatternRule]
     list_item: str
 
     @field_validator("number", "space")
     @classmethod
     def _compiles(cls, v: str) -> str:
         re.compile(v)
+        return v
+
+    @field_validator("list_item")
+    @classmethod
+    def _template(cls, v: str) -> str:
+        check_template(v, cls.PLACEHOLDERS)
         return v
 
 
@@ -123,8 +129,7 @@ def _lang(lang: str) -> _Lang:
         "TO": alternation(files[-1].range_to),
     }
     pattern, rules = combine(spec.rules, lang, tokens)
-    list_item = re.compile(re.sub(r"%(\w+)%", lambda m: tokens[m.group(1)], spec.list_item),
-                           re.IGNORECASE)
+    list_item = re.compile(expand(spec.list_item, tokens), re.IGNORECASE)
     return _Lang(pattern, rules, table, files[-1].default_currency, list_item)
 
 

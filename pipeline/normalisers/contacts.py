@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alternation, combine, which
 from klynge.normalisers.amounts import money_words  # "922 45 678 kroner" is money
 from klynge.rules import RuleModel, load_rules, registry
 
@@ -27,14 +27,14 @@ class ContactMatch:
     rule_id: str
 
 
-class ContactRules(RuleModel):
+class ContactRules(PatternFamily):
     """``shared/contacts.yaml``."""
 
+    PLACEHOLDERS = ("TLD", "SP", "NOTQTY")
     tlds: list[str]
     trailing_punctuation: str
     bracket_pairs: list[str]
     default_country_code: str
-    rules: list[PatternRule]
 
     @field_validator("bracket_pairs")
     @classmethod

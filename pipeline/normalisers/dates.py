@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alternation, combine, which
 from klynge.normalisers.amounts import money_words  # "2021 kroner" is not a year
 from klynge.rules import RuleModel, load_lang_rules, load_rules
 
@@ -84,15 +84,16 @@ class RelativeFile(RuleModel):
     rules: list[RelativeRule]
 
 
-class DateRules(RuleModel):
+class DateRules(PatternFamily):
     """``shared/dates.yaml``."""
 
+    PLACEHOLDERS = ("DAY", "MNUM", "YEAR", "MONTH", "WEEKDAY", "YEARCTX", "SEASON", "FROM",
+                    "TO", "NOTQTY", "RELATIVE", "SP", "DASH")
     min_year: int
     max_year: int
     two_digit_pivot: int
     space: str
     dashes: list[str]
-    rules: list[PatternRule]
 
     @field_validator("space")
     @classmethod

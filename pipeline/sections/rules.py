@@ -18,7 +18,9 @@ from pydantic import PrivateAttr, ValidationInfo, model_validator
 from klynge.lexicon import speech_verbs
 from klynge.normalisers._patterns import alternation
 from klynge.normalisers.dates import month_alternatives, published_labels
-from klynge.rules import RuleModel, lang_rule_chain, literal_alternation, load_rules, rule_folder
+from klynge.rules import (
+    RuleModel, expand, lang_rule_chain, literal_alternation, load_rules, rule_folder,
+)
 
 RULE_FILE = "sections.yaml"
 
@@ -101,28 +103,20 @@ class LangSectionRules(_PatternLists):
     @model_validator(mode="after")
     def _compile(self, info: ValidationInfo) -> "LangSectionRules":
         # Word lists have one home per language, which the patterns name by placeholder:
-        # months.yaml (<<MONTH>>, <<MONTH_ABBR>>), quotes.yaml (<<SPEECH>>) and dates.yaml
-        # (<<PUBLISHED_LABEL>>), all of the language whose folder holds this file.
+        # months.yaml ({MONTH}, {MONTH_ABBR}), quotes.yaml ({SPEECH}) and dates.yaml
+        # ({PUBLISHED_LABEL}), all of the language whose folder holds this file; {DATE}
+        # is any of this file's `date` patterns and {TIME} its `time`.
         lang = rule_folder(info)
         months, abbreviations = month_alternatives(lang)
-        words = {"<<MONTH>>": months, "<<MONTH_ABBR>>": abbreviations,
-                 "<<SPEECH>>": literal_alternation(speech_verbs(lang)),
-                 "<<PUBLISHED_LABEL>>": alternation(published_labels(lang))}
-
-        def fill_words(p: str) -> str:
-            for key, value in words.items():
-                p = p.replace(key, value)
-            return p
-
-        dates = [fill_words(d) for d in self.date]
+        words = {"MONTH": months, "MONTH_ABBR": abbreviations,
+                 "SPEECH": literal_alternation(speech_verbs(lang)),
+                 "PUBLISHED_LABEL": alternation(published_labels(lang))}
+        dates = [expand(d, words) for d in self.date]
         for d in dates:
             re.compile(d)
-        date = "(?:" + "|".join(f"(?:{d})" for d in dates) + ")"
-
-        def expand(p: str) -> str:
-            return fill_words(p.replace("<<DATE>>", date).replace("<<TIME>>", self.time))
-
-        self._patterns = _compile_all(self, [*JOINED, *GROUPED], expand)
+        table = {**words, "DATE": "(?:" + "|".join(f"(?:{d})" for d in dates) + ")",
+                 "TIME": self.time}
+        self._patterns = _compile_all(self, [*JOINED, *GROUPED], lambda p: expand(p, table))
         return self
 
 
@@ -172,7 +166,7 @@ class SharedSectionRules(_PatternLists):
         for name in ("bullet", "ordered_bullet"):
             if "bullet" not in getattr(self, name).groupindex:
                 raise ValueError(f"{name}: needs the group (?P<bullet>...)")
-        self._patterns = _compile_all(self, _SHARED_JOINED, lambda p: p)
+        self._patterns = _compile_all(self, _SHARED_JOINED, lambda p: expand(p, {}))
         return self
 
     @property
