@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from klynge.rules import registry, rule_exists
+from klynge.rules import lang_rule_chain, registry, rule_exists
 from klynge.schema import SectionKind
 from klynge.sections.blocks import BULLET, ORDERED, blocks_of, line_kind
 from klynge.sections.layout import classify, is_truncated, mark_captions, merge_lists
 from klynge.sections.meta import DocMeta, doc_meta
 from klynge.sections.rules import (
-    RULE_FILE, LangSectionRules, SharedSectionRules, load_rules, section_rules, shared_rules,
+    GROUPED, JOINED, RULE_FILE, LangSectionRules, SharedSectionRules, lang_rules, load_rules,
+    section_rules, shared_rules,
 )
 
 __all__ = ["DocMeta", "LangSectionRules", "NO_ENTITY_KINDS", "Section", "SharedSectionRules",
@@ -85,13 +86,32 @@ def split_sections(text: str, lang: str) -> tuple[list[Section], DocMeta]:
     return sections, meta
 
 
+def repeated_patterns(lang: str) -> list[tuple[str, str, str, str]]:
+    """(field, pattern, first file's folder, second file's folder) for a pattern in two of
+    the files ``lang`` merges (its own, its fallbacks', the shared one), compared once
+    placeholders are filled: the second copy is never the one that decides, so an edit
+    of it changes nothing."""
+    files = list(zip(lang_rule_chain(lang, RULE_FILE), lang_rules(lang)))
+    files.append(("shared", shared_rules()))
+    found = []
+    for name in (*JOINED, *GROUPED):
+        first: dict[str, str] = {}
+        for folder, rules in files:
+            for pattern, raw in zip(rules._patterns.get(name, []), getattr(rules, name, [])):
+                if first.setdefault(pattern, folder) != folder:
+                    found.append((name, raw, first[pattern], folder))
+    return found
+
+
 def check_rules() -> list[str]:
-    """Load and validate every sections rule file; run the line examples. [] when all is well."""
+    """Load and validate every sections rule file; run the line examples; report a pattern
+    repeated across the files one language merges. [] when all is well."""
     problems: list[str] = []
     try:
         shared_rules()  # loaded for its validation
     except Exception as exc:  # noqa: BLE001 - report, don't crash `klynge rules check`
         return [f"shared/{RULE_FILE}: {exc}"]
+    repeated: dict[tuple[str, str, frozenset[str]], list[str]] = {}
     for lang in registry().codes:
         try:
             rules = section_rules(lang)
@@ -100,10 +120,15 @@ def check_rules() -> list[str]:
         except Exception as exc:  # noqa: BLE001
             problems.append(f"{lang}/{RULE_FILE}: {exc}")
             continue
+        for name, raw, a, b in repeated_patterns(lang):
+            repeated.setdefault((name, raw, frozenset((a, b))), []).append(lang)
         for ex in model.examples if model else ():
             got = line_kind(ex.text, rules)[0]
             got = None if got in (BULLET, ORDERED) else got
             if got != ex.kind:
                 problems.append(f"{lang}/{RULE_FILE}: example {ex.text!r}: "
                                 f"expected {ex.kind}, got {got}")
+    for (name, raw, folders), langs in repeated.items():
+        where = " and ".join(f"{f}/{RULE_FILE}" for f in sorted(folders))
+        problems.append(f"{where}: {name}: {raw!r} is in both (merged for {', '.join(langs)})")
     return problems
