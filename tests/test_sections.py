@@ -904,3 +904,21 @@ def test_ends_marker_is_boilerplate() -> None:
     secs, meta = split_sections(text, "en")
     assert [s.kind for s in secs] == ["title", "lead", "boilerplate"]
     assert meta.truncated is False
+
+
+# Regression: the sections stage had its own phone pattern, Norwegian numbers only, so a
+# Swedish number on its own line was a paragraph and a Danish one was cut to its first
+# eight digits; it reads addresses with the contact normaliser's patterns now.
+# (vinnova-vinnvaxt-regionala-innovationsmiljoer-2017, ufm-ginp-groent-internationalt-samarbejde-2022)
+@pytest.mark.parametrize("lang,text,phone", [
+    ("sv", "Vinnväxt\n\nVinnova satsar på regionala miljöer.\n\nKontakt\n\nAndrea Råsberg\n\n"
+           "Handläggare\n\n+46 8 473 31 59\n", "+46 8 473 31 59"),
+    ("da", "Nyt program\n\nStyrelsen åbner et program.\n\nKontakt\n\nBenedikta Harris\n"
+           "Specialkonsulent\nTlf.: +45 72 31 85 54\nEmail: bsha@ufm.dk\n", "+45 72 31 85 54"),
+    ("nb", "Tittel\n\nIngress.\n\nKontakt:\nOla Nordmann\nTlf: 22 24 25 00\n", "22 24 25 00"),
+])
+def test_nordic_phone_line_is_contact(lang: str, text: str, phone: str) -> None:
+    secs, meta = split_sections(text, lang)
+    line = next(s for s in secs if text[s.start:s.end].strip().endswith(phone))
+    assert line.kind == "contact"
+    assert [c["phone"] for c in meta.contacts if c["phone"]] == [phone]

@@ -54,23 +54,42 @@ class _Lang:
     spec: ContactRules
 
 
-@lru_cache(maxsize=None)
-def _lang(lang: str) -> _Lang:
+def _spec(lang: str) -> ContactRules:
     registry().rules_language(lang)  # an unregistered code fails here, by name
     spec = load_rules("shared", "contacts.yaml", ContactRules)
     for r in spec.rules:
         if r.id.split(".")[0] not in _LABELS:
             raise ValueError(f"contact rule {r.id}: family must be url, email or phone")
+    return spec
+
+
+def _tokens(lang: str, spec: ContactRules) -> dict[str, str]:
     sp = r"[ \u00a0\u202f]"
     words = money_words(lang)
     qty = alternation(words + [w.capitalize() for w in words] + [w.upper() for w in words])
-    tokens = {
+    return {
         "TLD": alternation(spec.tlds),
         "SP": sp,
         "NOTQTY": f"(?!{sp}*{qty}(?!\\w))",
     }
-    pattern, rules = combine(spec.rules, lang, tokens, flags=0)
+
+
+@lru_cache(maxsize=None)
+def _lang(lang: str) -> _Lang:
+    spec = _spec(lang)
+    pattern, rules = combine(spec.rules, lang, _tokens(lang, spec), flags=0)
     return _Lang(pattern, rules, spec)
+
+
+@lru_cache(maxsize=None)
+def family_pattern(lang: str, family: str) -> re.Pattern[str]:
+    """One family's rules ("url", "email" or "phone") as one pattern: for the sections
+    stage, which asks whether a line holds an address, not for its value."""
+    if family not in _LABELS:
+        raise ValueError(f"no contact family {family!r}")
+    spec = _spec(lang)
+    rules = [r for r in spec.rules if r.id.split(".")[0] == family]
+    return combine(rules, lang, _tokens(lang, spec), flags=0)[0]
 
 
 def _trim_url(s: str, spec: ContactRules) -> str:

@@ -91,7 +91,7 @@ def _fields(s: str, seps: tuple[str, ...]) -> list[tuple[int, str]]:
 
 
 def _url_share(s: str, r: SectionRules) -> float:
-    return sum(m.end() - m.start() for m in r.shared.url.finditer(s)) / max(len(s), 1)
+    return sum(m.end() - m.start() for m in r.url.finditer(s)) / max(len(s), 1)
 
 
 def line_kind(s: str, r: SectionRules) -> tuple[str | None, re.Match[str] | None]:

@@ -129,7 +129,7 @@ def classify(blocks: list[Block], r: SectionRules) -> None:
             b.kind = "contact"
             continue
         following = blocks[i + 1] if i + 1 < n else None
-        has_address = bool(shared.phone.search(b.text) or shared.email.search(b.text))
+        has_address = bool(r.phone.search(b.text) or r.email.search(b.text))
         if (following is not None and following.kind in (None, "list") and not has_address
                 and _fold(following.text, r) != title_key
                 and _headline_like(b.text, r, lim.heading_max_chars, lim.heading_max_words)
@@ -162,7 +162,7 @@ def bare_contact_label(b: Block, r: SectionRules) -> bool:
     """ "Kontaktpersoner:" alone: the lines under it are contacts even after a blank line."""
     shared = r.shared
     return (r.match("contact_label", b.text)
-            and not (shared.phone.search(b.text) or shared.email.search(b.text))
+            and not (r.phone.search(b.text) or r.email.search(b.text))
             and len(b.text.split()) <= 3)
 
 
@@ -178,8 +178,8 @@ def is_truncated(b: Block, r: SectionRules, text: str) -> bool:
     if b.kind == "contact":
         tail = s[-1:]
         shared = r.shared
-        ends_with_address = any(m.end() == len(s) for m in shared.email.finditer(s)) or any(
-            m.end() == len(s) for m in shared.url.finditer(s))
+        ends_with_address = any(m.end() == len(s) for m in r.email.finditer(s)) or any(
+            m.end() == len(s) for m in r.url.finditer(s))
         return not (_ends_terminal(s, r) or tail.isdigit() or ends_with_address)
     if b.kind == "list" and b.items:
         last = text[b.items[-1][0]:b.items[-1][1]]

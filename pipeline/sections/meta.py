@@ -43,8 +43,8 @@ def _name_from(chunk: str, r: SectionRules) -> str | None:
 
 def _contact(b: Block, r: SectionRules) -> dict | None:
     s = b.text
-    phone = r.shared.phone.search(s)
-    email = r.shared.email.search(s)
+    phone = r.phone.search(s)
+    email = r.email.search(s)
     cut = min([m.start() for m in (phone, email) if m] or [len(s)])
     name = None
     for chunk in reversed(s[:cut].split(",")):

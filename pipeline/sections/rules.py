@@ -17,6 +17,7 @@ from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from klynge.lexicon import speech_verbs
 from klynge.normalisers._patterns import alternation
+from klynge.normalisers.contacts import family_pattern
 from klynge.normalisers.dates import month_alternatives, published_labels
 from klynge.rules import (
     RuleModel, expand, lang_rule_chain, literal_alternation, load_rules, rule_folder,
@@ -146,9 +147,6 @@ class SharedSectionRules(_PatternLists):
     strong_bullets: frozenset[str]
     ordered_bullet: re.Pattern[str]
     junk_line: re.Pattern[str]
-    url: re.Pattern[str]
-    email: re.Pattern[str]
-    phone: re.Pattern[str]
     quote_start: re.Pattern[str]
     fold_chars: dict[str, str] = {}
     terminal_chars: str
@@ -189,6 +187,11 @@ class SectionRules:
     shared: SharedSectionRules
     joined: dict[str, re.Pattern[str] | None]
     grouped: dict[str, tuple[re.Pattern[str], ...]]
+    # Addresses in a line: the contact normaliser's patterns (shared/contacts.yaml, their
+    # one home), so a line is contact information when that stage would find one in it.
+    url: re.Pattern[str]
+    email: re.Pattern[str]
+    phone: re.Pattern[str]
 
     @property
     def limits(self) -> Limits:
@@ -233,4 +236,6 @@ def section_rules(lang: str) -> SectionRules:
         shared=shared,
         joined={name: _join(merged(name)) for name in JOINED},
         grouped={name: tuple(re.compile(p) for p in merged(name)) for name in GROUPED},
+        url=family_pattern(lang, "url"), email=family_pattern(lang, "email"),
+        phone=family_pattern(lang, "phone"),
     )
