@@ -75,7 +75,7 @@ def test_lexicon_names_capitals_include_swedish_letters():
 
 @pytest.mark.parametrize("name,stripped", [
     ("Equinor ASA", "Equinor"), ("Statkraft AS", "Statkraft"), ("Siemens AB", "Siemens"),
-    ("Nammo Raufoss", "Nammo Raufoss"),
+    ("Nordisk Film ApS", "Nordisk Film"), ("Nammo Raufoss", "Nammo Raufoss"),
 ])
 def test_lexicon_legal_suffixes_come_from_names_yaml(name, stripped):
     from klynge.lexicon import names, strip_legal_suffix
