@@ -13,6 +13,7 @@ that uses it, so no stage imports another stage for its words.
 * :func:`speech_verbs`, read from each language's ``quotes.yaml`` (their one home);
 * the cluster status and event vocabularies, which the cluster rule files and the output
   schema both name;
+* the bullets that mark a list item (``rules/shared/sections.yaml``, their one home);
 * the Norwegian places (``rules/shared/places.yaml``: municipalities, counties, regions,
   towns) that locate a cluster, with :func:`place_name` for the forms they take in text.
 """
@@ -337,6 +338,21 @@ def place_name(surface: str) -> str | None:
             if cand and cand.casefold() in index:
                 return index[cand.casefold()]
     return None
+
+
+# --------------------------------------------------------------------------- bullets
+
+
+class _Bullets(BaseModel):
+    # A view of ``shared/sections.yaml``, the bullets' one home (validated whole by the
+    # sections stage's model); the amounts normaliser reads list items with them too.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    bullets: list[str]
+
+
+def bullets() -> list[str]:
+    """The characters that mark a list item at the start of a line ("•", "-", ...)."""
+    return list(load_rules("shared", "sections.yaml", _Bullets).bullets)
 
 
 # --------------------------------------------------------------------------- speech verbs

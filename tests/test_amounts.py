@@ -400,3 +400,15 @@ def test_amounts_list_items_take_the_list_currency(text, lang, expected):
 ])
 def test_amounts_a_year_never_becomes_an_amount(text, lang, expected):
     assert [(a.text, str(a.value), a.currency) for a in find_amounts(text, lang)] == expected
+
+
+@pytest.mark.parametrize("bullet", ["•", "▪", "●", "◦", "*", "-", "–"])
+def test_amounts_list_items_use_the_sections_bullets(bullet):
+    # The bullets have one home (shared/sections.yaml): an item the sections stage reads
+    # as a list item is one here too.
+    from klynge.lexicon import bullets
+
+    assert bullet in bullets()
+    text = f"Pengene fordeles slik:\n{bullet} 40 millioner til forskning\n{bullet} 25 millioner til klynger"
+    assert [(a.text, a.currency) for a in find_amounts(text, "nb")] == [
+        ("40 millioner", "NOK"), ("25 millioner", "NOK")]

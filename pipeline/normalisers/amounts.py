@@ -17,7 +17,8 @@ from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alt
 from klynge.normalisers.numbers import (
     number_words, parse_number, scale_table, scaled, word_value,
 )
-from klynge.rules import RuleModel, check_template, expand, load_lang_rules, load_rules
+from klynge.lexicon import bullets
+from klynge.rules import RuleModel, char_class, check_template, expand, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,8 @@ class CurrencyFile(RuleModel):
 class AmountRules(PatternFamily):
     """``shared/amounts.yaml``: number syntax and the money pattern templates."""
 
-    PLACEHOLDERS = ("NUM", "WNUM", "SCALED", "CURPRE", "CURPOST", "SP", "DASH", "B", "FROM", "TO")
+    PLACEHOLDERS = ("NUM", "WNUM", "SCALED", "CURPRE", "CURPOST", "SP", "DASH", "B", "FROM", "TO",
+                    "BULLET")
     number: str
     space: str
     dashes: list[str]
@@ -89,6 +91,7 @@ class _Lang:
     currencies: dict[str, tuple[str, Decimal]]   # lower-cased form -> (code, scale)
     default_currency: str | None
     list_item: re.Pattern[str]
+    bullets: frozenset[str]
 
 
 def _currency_files(lang: str) -> list[CurrencyFile]:
@@ -127,10 +130,11 @@ def _lang(lang: str) -> _Lang:
         "B": r"(?<![\w.,])",
         "FROM": alternation(files[-1].range_from),
         "TO": alternation(files[-1].range_to),
+        "BULLET": char_class(bullets()),
     }
     pattern, rules = combine(spec.rules, lang, tokens)
     list_item = re.compile(expand(spec.list_item, tokens), re.IGNORECASE)
-    return _Lang(pattern, rules, table, files[-1].default_currency, list_item)
+    return _Lang(pattern, rules, table, files[-1].default_currency, list_item, frozenset(bullets()))
 
 
 def money_words(lang: str) -> list[str]:
@@ -222,7 +226,7 @@ def _list_amounts(text: str, lang: str, found: list[AmountMatch]) -> list[Amount
             line_start = text.rfind("\n", 0, pos - 1) + 1
             line = text[line_start:pos].strip()
             pos = line_start
-            if line and not spec.list_item.match(text, line_start) and line[:1] not in "•▪●◦‣·*–—-":
+            if line and not spec.list_item.match(text, line_start) and line[:1] not in spec.bullets:
                 lead = (line_start, line_start + len(text[line_start:].split("\n", 1)[0]))
                 break
         if lead is None or not text[lead[0]:lead[1]].rstrip().endswith(":"):

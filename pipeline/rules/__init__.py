@@ -83,6 +83,11 @@ def literal_alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def char_class(chars) -> str:
+    """Regex source of one character out of ``chars`` (each escaped)."""
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
 # --------------------------------------------------------------------------- placeholders
 
 # The one placeholder syntax of every rule file: ``{NAME}``, upper case. A regex never

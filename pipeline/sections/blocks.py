@@ -105,7 +105,7 @@ def line_kind(s: str, r: SectionRules) -> tuple[str | None, re.Match[str] | None
         return "navigation", None
     if r.fullmatch("boilerplate", s):
         return "boilerplate", None
-    m = shared.bullet.match(s)
+    m = shared.bullet_line.match(s)
     if m:
         # A dash line carrying an attribution ("- ..., sier X.") is a quote, not an item.
         if m.group("bullet") in shared.strong_bullets or not r.search("quote_attribution", s):

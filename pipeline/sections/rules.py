@@ -20,7 +20,7 @@ from klynge.normalisers._patterns import alternation
 from klynge.normalisers.contacts import family_pattern
 from klynge.normalisers.dates import month_alternatives, published_labels
 from klynge.rules import (
-    RuleModel, expand, lang_rule_chain, literal_alternation, load_rules, rule_folder,
+    RuleModel, char_class, expand, lang_rule_chain, literal_alternation, load_rules, rule_folder,
 )
 
 RULE_FILE = "sections.yaml"
@@ -143,7 +143,8 @@ class Limits(RuleModel):
 class SharedSectionRules(_PatternLists):
     """``pipeline/rules/shared/sections.yaml``: layout rules for every language."""
 
-    bullet: re.Pattern[str]
+    bullets: list[str]
+    bullet: str
     strong_bullets: frozenset[str]
     ordered_bullet: re.Pattern[str]
     junk_line: re.Pattern[str]
@@ -158,14 +159,23 @@ class SharedSectionRules(_PatternLists):
     limits: Limits
 
     _patterns: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+    _bullet: re.Pattern[str] = PrivateAttr()
 
     @model_validator(mode="after")
     def _compile(self) -> "SharedSectionRules":
-        for name in ("bullet", "ordered_bullet"):
-            if "bullet" not in getattr(self, name).groupindex:
+        if not set(self.strong_bullets) <= set(self.bullets):
+            raise ValueError("strong_bullets: every strong bullet is one of `bullets`")
+        self._bullet = re.compile(expand(self.bullet, {"BULLET": char_class(self.bullets)}))
+        for name, pattern in (("bullet", self._bullet), ("ordered_bullet", self.ordered_bullet)):
+            if "bullet" not in pattern.groupindex:
                 raise ValueError(f"{name}: needs the group (?P<bullet>...)")
         self._patterns = _compile_all(self, _SHARED_JOINED, lambda p: expand(p, {}))
         return self
+
+    @property
+    def bullet_line(self) -> re.Pattern[str]:
+        """A bullet at the start of a (stripped) line, group ``bullet`` the bullet."""
+        return self._bullet
 
     @property
     def fold(self) -> dict[int, str]:
