@@ -8,7 +8,7 @@ pass over the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import ClassVar
 
 from pydantic import field_validator, model_validator
@@ -95,6 +95,15 @@ def combine(rules: Sequence[PatternRule], lang: str, tokens: Mapping[str, str],
         return re.compile("|".join(parts), flags), used
     except re.error as exc:
         raise ValueError(f"rules for {lang} do not combine: {exc}") from exc
+
+
+def rule_matches(pattern: re.Pattern[str], rules: Sequence[PatternRule], text: str
+                 ) -> Iterator[tuple[re.Match[str], PatternRule, "Groups"]]:
+    """Each match of a :func:`combine` d pattern in ``text`` with the rule that made it and
+    that rule's groups: the loop every finder starts with."""
+    for m in pattern.finditer(text):
+        i = which(m, len(rules))
+        yield m, rules[i], Groups(m, i)
 
 
 def which(m: re.Match[str], n: int) -> int:

@@ -13,7 +13,9 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import (
+    PatternFamily, PatternRule, alternation, combine, rule_matches,
+)
 from klynge.normalisers.numbers import (
     number_words, parse_number, scale_table, scaled, word_value,
 )
@@ -172,10 +174,7 @@ def find_amounts(text: str, lang: str) -> list[AmountMatch]:
     spec = _lang(lang)
     out: list[AmountMatch] = []
     range_ids = itertools.count()
-    for m in spec.pattern.finditer(text):
-        i = which(m, len(spec.rules))
-        rule = spec.rules[i]
-        g = Groups(m, i)
+    for m, rule, g in rule_matches(spec.pattern, spec.rules, text):
         cur_raw = g.get("cur") or g.get("cur0")
         if cur_raw is None:
             continue

@@ -12,9 +12,11 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import (
+    PatternFamily, PatternRule, alternation, combine, rule_matches,
+)
 from klynge.normalisers.amounts import money_words  # "922 45 678 kroner" is money
-from klynge.rules import RuleModel, load_rules, registry
+from klynge.rules import load_rules, registry
 
 
 @dataclass(frozen=True)
@@ -123,10 +125,7 @@ def find_contacts(text: str, lang: str) -> list[ContactMatch]:
     """URLs, e-mail addresses and phone numbers in ``text``, in order."""
     L = _lang(lang)
     out: list[ContactMatch] = []
-    for m in L.pattern.finditer(text):
-        i = which(m, len(L.rules))
-        rule = L.rules[i]
-        g = Groups(m, i)
+    for m, rule, g in rule_matches(L.pattern, L.rules, text):
         label = _LABELS[rule.id.split(".")[0]]
         start, end = m.span()
         if label == "URL":

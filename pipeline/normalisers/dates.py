@@ -14,7 +14,9 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternFamily, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import (
+    Groups, PatternFamily, PatternRule, alternation, combine, rule_matches,
+)
 from klynge.normalisers.amounts import money_words  # "2021 kroner" is not a year
 from klynge.rules import RuleModel, load_lang_rules, load_rules
 
@@ -236,10 +238,7 @@ def find_dates(text: str, lang: str, base: dt.date | None = None) -> list[DateMa
     L = _lang(lang)
     out: list[DateMatch] = []
     range_ids = itertools.count()
-    for m in L.pattern.finditer(text):
-        i = which(m, len(L.rules))
-        rule = L.rules[i]
-        g = Groups(m, i)
+    for m, rule, g in rule_matches(L.pattern, L.rules, text):
         start, end, rid = m.start(), m.end(), rule.id
         if g.get("rel") is not None:
             r = L.relative.get(_key(g.get("rel")))

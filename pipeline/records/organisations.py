@@ -50,7 +50,6 @@ def strip_genitive(text: str, start: int, end: int, lang: str) -> tuple[int, int
 
 def clean_org_span(text: str, start: int, end: int, lang: str) -> Span | None:
     """Trim punctuation, leading article and genitive from a model span; None if not a name."""
-    p = gazetteer().patterns
     # Names do not run over a line break, nor past an unclosed bracket:
     # "Ministry of Petroleum and Energy\n\nPress Release", "World Health Organization (WHO"
     nl = text.find("\n", start, end)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from klynge.lexicon import names
-from klynge.records.roles import SectionLangs, is_role, lang_at, role_patterns
+from klynge.records.roles import SectionLangs, is_role, lang_at
 from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
 
 _TAIL_REACH = 200  # the speaker is named within this many characters after the verb

@@ -160,7 +160,6 @@ def classify(blocks: list[Block], r: SectionRules) -> None:
 
 def bare_contact_label(b: Block, r: SectionRules) -> bool:
     """ "Kontaktpersoner:" alone: the lines under it are contacts even after a blank line."""
-    shared = r.shared
     return (r.match("contact_label", b.text)
             and not (r.phone.search(b.text) or r.email.search(b.text))
             and len(b.text.split()) <= 3)
@@ -177,7 +176,6 @@ def is_truncated(b: Block, r: SectionRules, text: str) -> bool:
         return not _ends_terminal(s, r)
     if b.kind == "contact":
         tail = s[-1:]
-        shared = r.shared
         ends_with_address = any(m.end() == len(s) for m in r.email.finditer(s)) or any(
             m.end() == len(s) for m in r.url.finditer(s))
         return not (_ends_terminal(s, r) or tail.isdigit() or ends_with_address)
