@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from typing import get_args
 
+from klynge.normalisers.dates import parse_date
 from klynge.schema import SectionKind
 from klynge.sections import (
     NO_ENTITY_KINDS,
@@ -922,3 +923,131 @@ def test_nordic_phone_line_is_contact(lang: str, text: str, phone: str) -> None:
     line = next(s for s in secs if text[s.start:s.end].strip().endswith(phone))
     assert line.kind == "contact"
     assert [c["phone"] for c in meta.contacts if c["phone"]] == [phone]
+
+
+# ----------------------------------------------------------------------------- the published date
+
+# Release headers (regjeringen.no, NLOD 2.0; the seed), moved here from tests/test_dates.py
+SEED_HEAD = """To nye Arena-klynger for digital omstilling og fornybar energi
+
+Publisert: 19. november 2020
+
+Regjeringen utnevnte i dag nye næringsklynger med digital og grønn profil.
+"""
+
+HEAD_1999 = """Historical archive
+
+NOK 100 million to project related technology development in the oil and gas sector
+
+Historical archive
+
+Published under: Bondevik's 1st Government
+
+Publisher: Ministry of Petroleum and Energy
+
+Press Release
+
+No.: 32/99
+Date: 10.05.99
+"""
+
+HEAD_2005 = """Historisk arkiv
+
+Nytt program skal styrkje innovasjonspolitikken — Norwegian Centres of Expertise
+
+Historisk arkiv
+
+Publisert under: Regjeringen Bondevik II
+
+Utgjevar: Kommunal- og regionaldepartementet
+
+Pressemelding 14.10.2005
+
+Pressemelding
+"""
+
+HEAD_2012 = """Statsbudsjettet 2013:
+Auke på nær 115 millionar kroner til scenekunst
+Historisk arkiv
+Publisert under: Regjeringen Stoltenberg II
+Utgjevar: Kulturdepartementet
+Pressemelding | Nr: 87/12 | Dato: 08.10.2012
+Regjeringa foreslår ein samla auke på 114,9 millionar kroner til scenekunstformål.
+"""
+
+HEAD_2003 = """Historisk arkiv
+
+Innovasjon Norge
+
+Publisert under: Regjeringen Bondevik II
+
+I statsråd 7. november 2003 fremmet Regjeringen en odelstingsproposisjon.
+
+Pressemelding
+
+Nr.: 64/03
+Dato: 07. november 2003
+"""
+
+HEAD_OWN_LINE = """Nye klynger i Arena-programmet
+
+19.11.2020
+
+Ni nye miljøer blir tatt opp i programmet 1. januar 2021.
+"""
+
+HEAD_NONE = """Historisk arkiv
+
+Norge gir 460 millioner til Syria
+
+Publisert under: Regjeringen Solberg
+
+I dag avholdes den andre internasjonale giverlandskonferansen for Syria i 2014.
+"""
+
+PUBLISHED = [
+    ("seed", "nb", SEED_HEAD, "19. november 2020", "2020-11-19"),
+    ("1999-en", "en", HEAD_1999, "10.05.99", "1999-05-10"),
+    ("2005", "nn", HEAD_2005, "14.10.2005", "2005-10-14"),
+    ("2012", "nn", HEAD_2012, "08.10.2012", "2012-10-08"),
+    ("2003", "nb", HEAD_2003, "07. november 2003", "2003-11-07"),
+    ("own-line", "nb", HEAD_OWN_LINE, "19.11.2020", "2020-11-19"),
+    ("none", "nb", HEAD_NONE, None, None),
+    ("en-label", "en", "Title\n\nPublished: 19 November 2020\n\nText today.", "19 November 2020", "2020-11-19"),
+    ("dato", "nb", "Tittel\nDato: 14.10.2005\n", "14.10.2005", "2005-10-14"),
+]
+
+
+@pytest.mark.parametrize("origin,lang,text,raw,value", PUBLISHED, ids=[f"published:{p[0]}" for p in PUBLISHED])
+def test_published_date_of_a_header(origin: str, lang: str, text: str, raw: str | None,
+                                    value: str | None) -> None:
+    # The published date is found once, by the sections stage: its date line, else the
+    # header's labelled line or a date alone under the title (once dates.find_published).
+    _, meta = split_sections(text, lang)
+    if raw is None:
+        assert meta.published_span is None
+        return
+    assert meta.published_span is not None
+    assert text[slice(*meta.published_span)] == raw
+    got = parse_date(raw, lang)
+    assert got is not None and got.value == value and got.precision == "day"
+
+
+# Headers where only the header search (no date line) finds the published date; openings
+# of cruiseindustrynews-gce-blue-maritime-2025, hydrogen-no-enige-om-hydrogenklynge-2019
+# and ufm-ginp-groent-internationalt-samarbejde-2022 (the outputs these dates came from).
+@pytest.mark.parametrize("lang,text,raw", [
+    ("en", " date 2025-09-03 The Norwegian maritime cluster, GCE Blue Maritime Cluster, and "
+           "Cruise Industry News have entered into a strategic partnership.\n\nGCE Blue "
+           "Maritime Cluster members will now benefit.\n", "2025-09-03"),
+    ("nb", "Enige om å etablere hydrogenklynge\n\nEt tjuetalls norske hydrogenaktører ble mandag "
+           "17. juni enige om å gå videre.\n\n17 juni 2019\n\n\nHydrogenaktørene møttes på "
+           "Gardermoen.\n", "17 juni 2019"),
+    ("da", "Nyt program støtter grønt internationalt samarbejde\n\n20. december 2022\n"
+           "Uddannelses- og Forskningsstyrelsen har i 2022 uddelt 17 bevillinger.\n",
+     "20. december 2022"),
+])
+def test_published_date_from_the_header_without_a_date_line(lang: str, text: str, raw: str) -> None:
+    secs, meta = split_sections(text, lang)
+    assert "dateline" not in [s.kind for s in secs]
+    assert meta.published_span is not None and text[slice(*meta.published_span)] == raw

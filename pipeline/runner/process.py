@@ -22,7 +22,7 @@ from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.ingest import RawDocument
 from klynge.language import (LanguageDetector, LanguageResult, detect_document,
                                detect_sections)
-from klynge.normalisers.dates import find_published, parse_date
+from klynge.normalisers.dates import parse_date
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.records import build_records, skipped_builders
 from klynge.rules import registry
@@ -232,13 +232,12 @@ class Processor:
     @staticmethod
     def _published(raw: RawDocument, text: str, meta, lang: str
                    ) -> tuple[str | None, dt.date | None]:
-        """The published date: given by the input, else the dateline the sections found,
-        else the normalisers' own dateline search; only a full day counts."""
+        """The published date: given by the input, else the one the sections stage found
+        (its date line or header); only a full day counts."""
         candidates = (
             lambda: parse_date(raw.published, lang) if raw.published else None,
             lambda: parse_date(text[slice(*meta.published_span)], lang)
             if meta.published_span else None,
-            lambda: find_published(text, lang),
         )
         for candidate in candidates:
             value = _day_value(candidate())

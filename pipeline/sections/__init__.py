@@ -53,6 +53,7 @@ def split_sections(text: str, lang: str) -> tuple[list[Section], DocMeta]:
     blocks = blocks_of(text)
     if not blocks:
         return [Section("boilerplate", 0, len(text))], DocMeta()
+    lines = list(blocks)
 
     for b in blocks:
         b.kind, m = line_kind(b.text, r)
@@ -71,7 +72,7 @@ def split_sections(text: str, lang: str) -> tuple[list[Section], DocMeta]:
         last.orig_kind, last.kind = last.kind, "truncated"
         truncated = True
 
-    meta = doc_meta(blocks, r)
+    meta = doc_meta(blocks, lines, text, r, lang)
     meta.truncated = truncated
 
     sections: list[Section] = []

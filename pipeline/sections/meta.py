@@ -1,9 +1,15 @@
 """Document metadata read from the classified blocks: title, the published and updated
-dates of the date line, publisher, press-release number and the contact people."""
+dates of the date line, publisher, press-release number and the contact people.
+
+The published date is found here and only here (the records and the relative dates read
+it): the date line, else a date opening the lead, else the header's labelled line or a
+date alone under the title, the first of them that is a full day.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from klynge.normalisers.dates import find_dates, parse_date, published_label
 from klynge.sections.blocks import Block, Span, date_fields
 from klynge.sections.rules import SectionRules
 
@@ -11,7 +17,7 @@ from klynge.sections.rules import SectionRules
 @dataclass
 class DocMeta:
     title: str | None = None
-    published_span: Span | None = None
+    published_span: Span | None = None  # a date of day precision
     updated_span: Span | None = None
     publisher: str | None = None
     press_release_no: str | None = None
@@ -83,7 +89,37 @@ def _shifted(span: Span | None, by: int) -> Span | None:
     return None if span is None else (span[0] + by, span[1] + by)
 
 
-def doc_meta(blocks: list[Block], r: SectionRules) -> DocMeta:
+def _is_day(text: str, span: Span | None, lang: str) -> bool:
+    d = parse_date(text[span[0]:span[1]], lang) if span is not None else None
+    return d is not None and d.precision == "day" and d.value is not None
+
+
+def _header_date(lines: list[Block], text: str, r: SectionRules, lang: str) -> Span | None:
+    """A day date in the header when no date line gives one: a labelled line ("Dato:
+    14.10.2005 | ...") among the first lines, else a full date alone on one of the lines
+    right under the first. ``lines`` are the text's non-blank lines, before lists merge."""
+    head = lines[:r.limits.header_lines]
+    label = published_label(lang)
+    for b in head:
+        line = text[b.line_start:b.eol]
+        if not label.match(line):
+            continue
+        for d in find_dates(line, lang):
+            if d.precision == "day" and d.value is not None and "relative" not in d.flags:
+                return b.line_start + d.start, b.line_start + d.end
+    for b in head[1:1 + r.limits.own_line_date_lines]:
+        found = find_dates(b.text, lang)
+        if len(found) == 1 and found[0].start == 0 and found[0].end == len(b.text):
+            d = found[0]
+            if d.precision == "day" and d.value is not None:
+                return b.start + d.start, b.start + d.end
+    return None
+
+
+def doc_meta(blocks: list[Block], lines: list[Block], text: str, r: SectionRules,
+             lang: str) -> DocMeta:
+    """The metadata of the classified ``blocks``; ``lines`` are the text's non-blank lines
+    before lists were merged (the header search counts lines)."""
     meta = DocMeta()
     prev_contact: Block | None = None
     lead = next((b for b in blocks if (b.orig_kind or b.kind) == "lead"), None)
@@ -121,4 +157,6 @@ def doc_meta(blocks: list[Block], r: SectionRules) -> DocMeta:
             if m:
                 meta.published_span = (lead.start + m.start("date"), lead.start + m.end("date"))
                 break
+    if not _is_day(text, meta.published_span, lang):
+        meta.published_span = _header_date(lines, text, r, lang)
     return meta

@@ -138,6 +138,8 @@ class Limits(RuleModel):
     name_max_tokens: int
     name_token_max_chars: int
     list_terminal_share: float
+    header_lines: int
+    own_line_date_lines: int
 
 
 class SharedSectionRules(_PatternLists):
