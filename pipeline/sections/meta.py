@@ -108,6 +108,8 @@ def _header_date(lines: list[Block], text: str, r: SectionRules, lang: str) -> S
             if d.precision == "day" and d.value is not None and "relative" not in d.flags:
                 return b.line_start + d.start, b.line_start + d.end
     for b in head[1:1 + r.limits.own_line_date_lines]:
+        if len(b.text) > r.limits.dateline_max_chars:
+            continue  # a paragraph, never a date alone; the date scan of it is the cost
         found = find_dates(b.text, lang)
         if len(found) == 1 and found[0].start == 0 and found[0].end == len(b.text):
             d = found[0]
