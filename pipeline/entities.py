@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Callable, Iterator, Literal, Sequence
 
 import numpy
@@ -28,10 +29,10 @@ from klynge.document import AnnotatedDocument
 from klynge.normalisers.amounts import find_amounts
 from klynge.normalisers.contacts import find_contacts
 from klynge.normalisers.dates import find_dates
-from klynge.lexicon import find_gazetteer_names
+from klynge.lexicon import find_gazetteer_names, names
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.resources import model_dir
-from klynge.rules import RuleModel, load_rules, registry
+from klynge.rules import RuleModel, literal_alternation, load_rules, registry
 from klynge.sections import NO_ENTITY_KINDS
 
 
@@ -253,11 +254,20 @@ def _with_lexicon(model: list[Span], lexical: list[Span]) -> list[Span]:
     return sorted(kept_model + won, key=lambda s: s.start)
 
 
-_GENITIVE = re.compile(r"(?:[’']s|[’'])$")
+@lru_cache(maxsize=None)
+def _genitive() -> re.Pattern[str]:
+    """An apostrophe genitive at the end of a word (names.yaml): "Equinor’s", "Siemens’"."""
+    return re.compile(f"(?:{literal_alternation(names().apostrophe_genitives)})$")
+
+
+@lru_cache(maxsize=None)
+def _org_heads(heads: tuple[str, ...]) -> frozenset[str]:
+    """Last words that make a name a body: labels.yaml's heads and every legal suffix."""
+    return frozenset(heads) | frozenset(names().legal_suffixes)
 
 
 def _name_key(text: str) -> str:
-    return " ".join(_GENITIVE.sub("", text).split())
+    return " ".join(_genitive().sub("", text).split())
 
 
 def _relabel(span: Span, label: str, rule: str) -> Span:
@@ -269,8 +279,8 @@ def _relabel(span: Span, label: str, rule: str) -> Span:
 def _org_by_words(span: Span, text: str, names: NameRules) -> str | None:
     """The rule that makes a model span a body by its own words, if one does: its last
     word ("Ulstein Group", "Hedmark Kunnskapspark") or the words before it ("klyngen X")."""
-    last = _GENITIVE.sub("", span[-1].text)
-    if len(span) > 1 and last in names.org_heads or names.org_head_suffix.search(last):
+    last = _genitive().sub("", span[-1].text)
+    if len(span) > 1 and last in _org_heads(tuple(names.org_heads)) or names.org_head_suffix.search(last):
         return "org_head"
     start = payload(span).get("start", span.start_char)
     if names.org_before.search(text[max(0, start - 40):start]):

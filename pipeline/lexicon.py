@@ -7,10 +7,13 @@ that uses it, so no stage imports another stage for its words.
 
 * the gazetteer of known bodies (``rules/shared/organisations.yaml``) and the generic nouns
   that are never names (``rules/shared/generic_nouns.yaml``);
+* :func:`names`, what names are written with (``rules/shared/names.yaml``: the capital
+  letters, genitive endings, legal suffixes and articles of names);
 * :func:`name_key`, the one comparison key for organisation and cluster names;
 * :func:`speech_verbs`, read from each language's ``quotes.yaml`` (their one home);
 * the cluster status and event vocabularies, which the cluster rule files and the output
   schema both name;
+* the bullets that mark a list item (``rules/shared/sections.yaml``, their one home);
 * the Norwegian places (``rules/shared/places.yaml``: municipalities, counties, regions,
   towns) that locate a cluster, with :func:`place_name` for the forms they take in text.
 """
@@ -23,7 +26,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from klynge.rules import RuleModel, lang_rule_chain, load_lang_rules, load_rules
+from klynge.rules import RuleModel, lang_rule_chain, literal_alternation, load_lang_rules, load_rules
 
 Span = tuple[int, int]
 
@@ -31,6 +34,50 @@ ClusterStatus = Literal["Arena", "Arena Pro", "NCE", "GCE"]
 StatusEventType = Literal["new_status", "upgrade", "extension", "gold_label", "merger", "founding"]
 
 _SHORT_NAME = 5  # names this short are matched case-sensitively: "LO", "UD", "Hydro"
+
+
+# --------------------------------------------------------------------------- names
+
+
+class NameRules(RuleModel):
+    """``rules/shared/names.yaml``: what the names of people and bodies are written with."""
+
+    capitals: str
+    lowercase: str
+    genitive_endings: list[str]
+    genitive_after_s: list[str]
+    legal_suffixes: list[str]
+    leading_articles: list[str]
+    credit_separator: re.Pattern
+    bracket_open: re.Pattern
+    abbreviation_end: re.Pattern
+
+    @field_validator("capitals", "lowercase")
+    @classmethod
+    def _character_class(cls, v: str) -> str:
+        re.compile(f"[{v}]")
+        return v
+
+    @property
+    def apostrophe_genitives(self) -> list[str]:
+        """The genitive endings that carry an apostrophe ("Equinor’s", "Siemens’"): a name
+        never ends so, unlike a bare "s" ("Siemens")."""
+        return [g for g in self.genitive_endings if not g.isalpha()] + self.genitive_after_s
+
+    @property
+    def genitive(self) -> str:
+        """Regex source of an optional genitive ending."""
+        return f"(?:{literal_alternation(self.genitive_endings)})?"
+
+
+@lru_cache(maxsize=None)
+def names() -> NameRules:
+    return load_rules("shared", "names.yaml", NameRules)
+
+
+@lru_cache(maxsize=None)
+def _articles() -> frozenset[str]:
+    return frozenset(a.casefold() for a in names().leading_articles)
 
 
 # --------------------------------------------------------------------------- name key
@@ -42,9 +89,9 @@ _SEPARATORS = str.maketrans({c: " " for c in "-\u2010\u2011\u2012\u2013\u2014_"}
 
 def name_key(name: str | None) -> str:
     """Comparison key of an organisation or cluster name: case, spaces, dashes and a
-    leading English article ignored ("The H2-Cluster" -> "h2cluster")."""
+    leading article (names.yaml) ignored ("The H2-Cluster" -> "h2cluster")."""
     words = (name or "").casefold().translate(_SEPARATORS).split()
-    if words and words[0] == "the":
+    if words and words[0] in _articles():
         words = words[1:]
     return "".join(words)
 
@@ -66,19 +113,15 @@ class Body(RuleModel):
 
 
 class OrgPatterns(RuleModel):
-    apostrophe_genitives: list[str]
     s_genitive_langs: list[str]
-    leading_articles: list[str]
     bracket_abbreviation: re.Pattern
     left_guard: str
     right_guard: str
-    genitive_suffix: str
 
 
 class Gazetteer(RuleModel):
     """``rules/shared/organisations.yaml``."""
 
-    legal_suffixes: list[str]
     patterns: OrgPatterns
     bodies: list[Body]
 
@@ -155,9 +198,9 @@ def _index() -> _Index:
     alts.sort(key=lambda a: -a[0])
     p = gaz.patterns
     scanner = re.compile(
-        f"{p.left_guard}(?P<name>{'|'.join(a for _, a in alts)})(?P<gen>{p.genitive_suffix}){p.right_guard}"
+        f"{p.left_guard}(?P<name>{'|'.join(a for _, a in alts)})(?P<gen>{names().genitive}){p.right_guard}"
     )
-    legal = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in gaz.legal_suffixes) + r")$")
+    legal = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in names().legal_suffixes) + r")$")
     return _Index(by_name, by_exact, scanner, legal)
 
 
@@ -236,6 +279,7 @@ class Places(RuleModel):
     """``rules/shared/places.yaml``."""
 
     source: str
+    region_around: re.Pattern
     municipalities: list[Municipality]
     counties: list[str]
     regions: list[str]
@@ -279,11 +323,6 @@ def is_municipality(name: str) -> bool:
     return name.casefold() in _municipality_names()
 
 
-# "Stavanger-regionen", "Hamarregionen", "Bergensregionen", "the Stavanger region":
-# the region around a town is located at the town.
-_REGION_AROUND = re.compile(r"(?i)^(?:the\s+)?(?P<town>.+?)(?:-?s?-?regionen|\s+region)$")
-
-
 def place_name(surface: str) -> str | None:
     """The place a surface form names, as the records write it ("Bergens" -> "Bergen",
     "Stavanger-regionen" -> "Stavanger"), or None when it is no known Norwegian place."""
@@ -292,13 +331,28 @@ def place_name(surface: str) -> str | None:
     for cand in (s, s[:-1] if s.endswith("s") else None):
         if cand and cand.casefold() in index:
             return index[cand.casefold()]
-    m = _REGION_AROUND.match(s)
+    m = places().region_around.match(s)
     if m:
         town = m.group("town").rstrip("-")
         for cand in (town, town[:-1] if town.endswith("s") else None):
             if cand and cand.casefold() in index:
                 return index[cand.casefold()]
     return None
+
+
+# --------------------------------------------------------------------------- bullets
+
+
+class _Bullets(BaseModel):
+    # A view of ``shared/sections.yaml``, the bullets' one home (validated whole by the
+    # sections stage's model); the amounts normaliser reads list items with them too.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    bullets: list[str]
+
+
+def bullets() -> list[str]:
+    """The characters that mark a list item at the start of a line ("•", "-", ...)."""
+    return list(load_rules("shared", "sections.yaml", _Bullets).bullets)
 
 
 # --------------------------------------------------------------------------- speech verbs

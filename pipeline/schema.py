@@ -53,8 +53,15 @@ class Item(_Out):
     end: int
 
 
+# The kinds of section (the sections stage makes them; the gold corpus and the
+# evaluation name them): this Literal is their one list.
+SectionKind = Literal["title", "navigation", "metadata", "dateline", "lead", "heading",
+                      "paragraph", "quote", "list", "facts", "caption", "byline", "contact",
+                      "links", "boilerplate", "truncated"]
+
+
 class SectionOut(_Out):
-    kind: str
+    kind: SectionKind
     heading: str | None = None
     start: int
     end: int

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from klynge.normalisers.dates import DateMatch, find_dates, find_published, parse_date
+from klynge.normalisers.dates import DateMatch, find_dates, parse_date
 
 BASE = dt.date(2020, 11, 19)   # the seed release's publication date
 
@@ -265,108 +265,6 @@ def test_parse_date(lang: str, raw: str, base: dt.date | None, expected: tuple |
     else:
         assert got is not None and (got.value, got.precision) == expected
         assert raw[got.start:got.end] == got.text
-
-
-SEED_HEAD = """To nye Arena-klynger for digital omstilling og fornybar energi
-
-Publisert: 19. november 2020
-
-Regjeringen utnevnte i dag nye næringsklynger med digital og grønn profil.
-"""
-
-HEAD_1999 = """Historical archive
-
-NOK 100 million to project related technology development in the oil and gas sector
-
-Historical archive
-
-Published under: Bondevik's 1st Government
-
-Publisher: Ministry of Petroleum and Energy
-
-Press Release
-
-No.: 32/99
-Date: 10.05.99
-"""
-
-HEAD_2005 = """Historisk arkiv
-
-Nytt program skal styrkje innovasjonspolitikken — Norwegian Centres of Expertise
-
-Historisk arkiv
-
-Publisert under: Regjeringen Bondevik II
-
-Utgjevar: Kommunal- og regionaldepartementet
-
-Pressemelding 14.10.2005
-
-Pressemelding
-"""
-
-HEAD_2012 = """Statsbudsjettet 2013:
-Auke på nær 115 millionar kroner til scenekunst
-Historisk arkiv
-Publisert under: Regjeringen Stoltenberg II
-Utgjevar: Kulturdepartementet
-Pressemelding | Nr: 87/12 | Dato: 08.10.2012
-Regjeringa foreslår ein samla auke på 114,9 millionar kroner til scenekunstformål.
-"""
-
-HEAD_2003 = """Historisk arkiv
-
-Innovasjon Norge
-
-Publisert under: Regjeringen Bondevik II
-
-I statsråd 7. november 2003 fremmet Regjeringen en odelstingsproposisjon.
-
-Pressemelding
-
-Nr.: 64/03
-Dato: 07. november 2003
-"""
-
-HEAD_OWN_LINE = """Nye klynger i Arena-programmet
-
-19.11.2020
-
-Ni nye miljøer blir tatt opp i programmet 1. januar 2021.
-"""
-
-HEAD_NONE = """Historisk arkiv
-
-Norge gir 460 millioner til Syria
-
-Publisert under: Regjeringen Solberg
-
-I dag avholdes den andre internasjonale giverlandskonferansen for Syria i 2014.
-"""
-
-PUBLISHED = [
-    ("seed", "nb", SEED_HEAD, "19. november 2020", "2020-11-19"),
-    ("1999-en", "en", HEAD_1999, "10.05.99", "1999-05-10"),
-    ("2005", "nn", HEAD_2005, "14.10.2005", "2005-10-14"),
-    ("2012", "nn", HEAD_2012, "08.10.2012", "2012-10-08"),
-    ("2003", "nb", HEAD_2003, "07. november 2003", "2003-11-07"),
-    ("own-line", "nb", HEAD_OWN_LINE, "19.11.2020", "2020-11-19"),
-    ("none", "nb", HEAD_NONE, None, None),
-    ("en-label", "en", "Title\n\nPublished: 19 November 2020\n\nText today.", "19 November 2020", "2020-11-19"),
-    ("dato", "nb", "Tittel\nDato: 14.10.2005\n", "14.10.2005", "2005-10-14"),
-]
-
-
-@pytest.mark.parametrize("origin,lang,text,raw,value", PUBLISHED, ids=[f"published:{p[0]}" for p in PUBLISHED])
-def test_find_published(origin: str, lang: str, text: str, raw: str | None, value: str | None) -> None:
-    got = find_published(text, lang)
-    if raw is None:
-        assert got is None
-        return
-    assert got is not None
-    assert text[got.start:got.end] == got.text == raw
-    assert got.value == value and got.precision == "day"
-    assert got.rule_id.startswith("published.")
 
 
 def test_never_reads_the_clock() -> None:

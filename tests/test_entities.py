@@ -257,3 +257,23 @@ def test_entities_arena_prefix_names_are_organisations(names_first, text, expect
 def test_entities_bare_programme_levels_are_never_entities(names_first, surface):
     text = f"En status som {surface} gir grunnfinansiering."
     assert _run(names_first, text, [(surface, "PER")]) == []
+
+
+@pytest.mark.parametrize("word,is_head", [
+    ("ASA", True), ("AS", True), ("ApS", True), ("GmbH", True),   # legal suffixes, names.yaml
+    ("Group", True), ("Kunnskapspark", True),                      # labels.yaml's heads
+    ("Halden", False),
+])
+def test_entities_org_heads_are_labels_heads_and_legal_suffixes(word, is_head):
+    from klynge.entities import LabelMaps, _org_heads
+    from klynge.rules import load_rules
+    heads = load_rules("shared", "labels.yaml", LabelMaps).names.org_heads
+    assert (word in _org_heads(tuple(heads))) is is_head
+
+
+@pytest.mark.parametrize("text,key", [
+    ("Equinor’s", "Equinor"), ("Equinor's", "Equinor"), ("Siemens’", "Siemens"), ("IFEs", "IFEs"),
+])
+def test_entities_name_key_drops_apostrophe_genitives(text, key):
+    from klynge.entities import _name_key
+    assert _name_key(text) == key

@@ -61,3 +61,33 @@ def test_lexicon_speech_verbs_for_every_language(lang):
 ])
 def test_lexicon_addresses_and_capital_headings_are_no_bodies(name, generic):
     assert is_generic(name) is generic
+
+
+def test_lexicon_names_capitals_include_swedish_letters():
+    import re
+
+    from klynge.lexicon import names
+    first = re.compile(f"[{names().capitals}]")
+    for name in ("Örebro", "Änglamark", "Åsa", "Ørsted", "Ærø", "Émile"):
+        assert first.match(name), name
+    assert not first.match("öberg")
+
+
+@pytest.mark.parametrize("name,stripped", [
+    ("Equinor ASA", "Equinor"), ("Statkraft AS", "Statkraft"), ("Siemens AB", "Siemens"),
+    ("Nordisk Film ApS", "Nordisk Film"), ("Nammo Raufoss", "Nammo Raufoss"),
+])
+def test_lexicon_legal_suffixes_come_from_names_yaml(name, stripped):
+    from klynge.lexicon import names, strip_legal_suffix
+    assert strip_legal_suffix(name) == stripped
+    assert {"AS", "ASA"} <= set(names().legal_suffixes)
+
+
+@pytest.mark.parametrize("surface,place", [
+    ("Stavanger-regionen", "Stavanger"), ("Bergensregionen", "Bergen"),
+    ("the Stavanger region", "Stavanger"), ("Hamarregionen", "Hamar"), ("Bergens", "Bergen"),
+    ("Atlantis-regionen", None),
+])
+def test_lexicon_place_name_region_around_a_town(surface, place):
+    from klynge.lexicon import place_name
+    assert place_name(surface) == place

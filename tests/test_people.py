@@ -332,3 +332,19 @@ def test_people_roles_and_bodies_from_many_publishers(lang, text, specs, name, r
     p = person(text, specs, lang, name)
     assert [r.casefold() for r in p["roles"]] == [r.casefold() for r in roles]
     assert p["organisation"] == org
+
+
+# Regression: the capital letters of a body's name after "role NAME i/på" were [A-ZÆØÅ]
+# in code, so a Swedish name starting with Ä or Ö was no name; they are names.yaml's now.
+@pytest.mark.parametrize("lang,text,person,role,org", [
+    ("sv", "– Det är en stor dag, säger vd Klas Berg på Östgöta Kraft.", "Klas Berg", "vd",
+     "Östgöta Kraft"),
+    ("sv", "– Det är en stor dag, säger vd Åsa Öberg på Ängelholms Energi.", "Åsa Öberg", "vd",
+     "Ängelholms Energi"),
+    ("nb", "– Det er stort, sier direktør Klas Berg i Östgöta Kraft.", "Klas Berg", "direktør",
+     "Östgöta Kraft"),
+])
+def test_people_swedish_capitals_start_a_body_name(lang, text, person, role, org):
+    p = one(people_of(text, ents(text, (person, "PER")), lang), person)
+    assert p["roles"] == [role]
+    assert p["organisation"] == org

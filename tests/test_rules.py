@@ -58,3 +58,54 @@ def test_rules_missing_file_everywhere_is_a_clear_error():
 
 def test_rules_registry_consistent_with_models_and_detector():
     assert check_languages() == []
+
+
+# --------------------------------------------------------------------------- placeholders
+
+from klynge.rules import check_template, expand, placeholders  # noqa: E402
+
+
+@pytest.mark.parametrize("template,expanded", [
+    ("{NUM} kroner", "(?:\\d+) kroner"),
+    # regex quantifiers and lower-case braces are not placeholders
+    ("\\d{1,2}\\.{NUM}[a-z]{2,}", "\\d{1,2}\\.(?:\\d+)[a-z]{2,}"),
+    ("{NUM}{NUM}", "(?:\\d+)(?:\\d+)"),
+    ("no placeholder", "no placeholder"),
+])
+def test_rules_expand_fills_placeholders(template, expanded):
+    assert expand(template, {"NUM": "(?:\\d+)", "UNUSED": "x"}) == expanded
+
+
+def test_rules_expand_is_one_pass():
+    # a value is regex source: a placeholder inside it is not filled again
+    assert expand("{A}", {"A": "{B}", "B": "b"}) == "{B}"
+
+
+@pytest.mark.parametrize("template", ["{NUMS}", "%NUM%x{SPACE}", "{num}{X}"])
+def test_rules_unknown_placeholder_is_an_error(template):
+    with pytest.raises(ValueError, match="unknown placeholder"):
+        expand(template, {"NUM": "x"})
+    with pytest.raises(ValueError, match="unknown placeholder"):
+        check_template(template, ["NUM"])
+
+
+def test_rules_check_template():
+    check_template("(?P<n>{NUM})+", ["NUM"])
+    with pytest.raises(ValueError, match="bad regex"):
+        check_template("(?P<n>{NUM}", ["NUM"])
+    with pytest.raises(ValueError, match="unknown placeholder"):
+        check_template("{MONTH}", ["NUM"])
+    assert placeholders("{A}x{B_2}{a}{1,2}") == ["A", "B_2"]
+
+
+@pytest.mark.parametrize("folder,name", [
+    ("shared", "amounts.yaml"), ("shared", "dates.yaml"), ("shared", "contacts.yaml"),
+    ("nb", "sections.yaml"), ("en", "roles.yaml"), ("sv", "sections.yaml"),
+])
+def test_rules_files_use_the_one_placeholder_syntax(folder, name):
+    # the old dialects (<<MONTH>>, %TLD%, {capseq}) are gone from every rule file
+    import re
+
+    from klynge.rules import rule_path
+    text = rule_path(folder, name).read_text(encoding="utf-8")
+    assert not re.search(r"<<[A-Z_]+>>|%[A-Z][A-Z0-9_]*%|\{(?:cap|capseq|portfolio)\}", text)

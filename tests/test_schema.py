@@ -73,3 +73,17 @@ def test_emit_cluster_people_and_budget_offsets_are_checked():
     with pytest.raises(ValidationError):  # the old loose shape of a cluster's people
         DocumentRecord.model_validate(dict(BASE, clusters=[
             {"name": "IFE", "people": [{"name": "Kari", "role": "klyngeleder"}]}]))
+
+
+def test_schema_section_kind_is_the_one_list_of_kinds() -> None:
+    # The sections stage, the gold corpus and the JSON Schema all read this Literal.
+    from typing import get_args
+
+    from pydantic import ValidationError
+
+    from klynge.schema import SectionKind, SectionOut
+
+    assert len(set(get_args(SectionKind))) == len(get_args(SectionKind)) == 16
+    assert SectionOut(kind="lead", start=0, end=1).kind == "lead"
+    with pytest.raises(ValidationError):
+        SectionOut(kind="sidebar", start=0, end=1)

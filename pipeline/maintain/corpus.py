@@ -14,12 +14,10 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from klynge.normalise import normalise_text
 from klynge.rules import registry
+from klynge.schema import SectionKind
 
 LABELS = ("PER", "ORG", "LOC", "GPE", "PROD", "EVT", "DRV", "MONEY", "DATE", "URL",
           "EMAIL", "PHONE")
-SECTION_KINDS = ("title", "navigation", "metadata", "dateline", "lead", "heading",
-                 "paragraph", "quote", "list", "facts", "caption", "byline", "contact",
-                 "links", "boilerplate", "truncated")
 _DATE_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -41,7 +39,7 @@ class GoldSpan(_Strict):
 
 
 class GoldSection(_Strict):
-    kind: Literal[SECTION_KINDS]  # type: ignore[valid-type]
+    kind: SectionKind
     start: int
     end: int
 

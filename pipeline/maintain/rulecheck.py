@@ -2,13 +2,15 @@
 
 Each file name is claimed by exactly one pydantic model (the one its stage loads it
 with); a file nobody claims is an error too, so a misspelt file name cannot be silently
-ignored. Stages with deeper checks (templates that compile only once filled in, example
+ignored. An entry listed twice under one key of a file is an error; stages that merge
+files (the sections wording along a fallback chain) report an entry repeated across them. Stages with deeper checks (templates that compile only once filled in, example
 lines that must match) add them through their own ``check`` functions.
 """
 from __future__ import annotations
 
+from collections import Counter
 from importlib import resources
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,6 +48,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "organisations.yaml"): lexicon.Gazetteer,
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
         ("shared", "places.yaml"): lexicon.Places,
+        ("shared", "names.yaml"): lexicon.NameRules,
         ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }
@@ -85,6 +88,32 @@ def check_languages() -> list[str]:
     return errors
 
 
+def _lists(node: Any, path: str) -> Iterator[tuple[str, list]]:
+    """(key path, list) for every list in a parsed rule file ("rules[3].forms")."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _lists(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(node, list):
+        yield path, node
+        for i, item in enumerate(node):
+            if isinstance(item, dict):
+                yield from _lists(item, f"{path}[{i}]")
+
+
+def duplicate_entries(where: str, data: Any) -> list[str]:
+    """One error per entry listed more than once in one list of a file: a second copy is
+    dead at best, and a pattern list read in order can hide a later edit of the first.
+    A list of lists (quote pairs) has its inner lists as entries."""
+    errors = []
+    for path, items in _lists(data, ""):
+        if any(isinstance(item, dict) for item in items):
+            continue
+        counts = Counter(tuple(i) if isinstance(i, list) else i for i in items)
+        errors += [f"{where}: {path}: {entry!r} is listed {n} times"
+                   for entry, n in counts.items() if n > 1]
+    return errors
+
+
 def check_all_rules() -> list[str]:
     """Every problem found in the rule files; empty when all are valid."""
     errors: list[str] = []
@@ -101,7 +130,9 @@ def check_all_rules() -> list[str]:
                 errors.append(f"{where}: no stage reads this file (unknown rule file)")
                 continue
             try:
-                validate_rule_data(folder.name, _read(folder.name, path.name), model)
+                data = _read(folder.name, path.name)
+                errors.extend(duplicate_entries(where, data))
+                validate_rule_data(folder.name, data, model)
             except ValidationError as exc:
                 errors.append(f"{where}: {exc}")
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on

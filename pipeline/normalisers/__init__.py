@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from klynge.normalisers.amounts import AmountMatch, find_amounts, parse_amount
 from klynge.normalisers.contacts import ContactMatch, find_contacts, normalise_url
-from klynge.normalisers.dates import DateMatch, find_dates, find_published, parse_date
+from klynge.normalisers.dates import DateMatch, find_dates, parse_date
 
 __all__ = [
     "AmountMatch", "ContactMatch", "DateMatch", "check_all", "find_amounts",
-    "find_contacts", "find_dates", "find_published", "normalise_url", "parse_amount",
+    "find_contacts", "find_dates", "normalise_url", "parse_amount",
     "parse_date",
 ]
 

@@ -1,19 +1,20 @@
 """Shared plumbing for the rule families: pattern-rule models and regex assembly.
 
-Rule files hold regex *templates* with ``%TOKEN%`` placeholders (``%NUM%``, ``%MONTH%``...)
-that are filled per language from the word lists; each family's rules are then joined
-into one alternation so a finder makes a single linear pass over the text.
+Rule files hold regex *templates* with ``{NAME}`` placeholders (``{NUM}``, ``{MONTH}``...,
+expanded by :func:`klynge.rules.expand`) that are filled per language from the word lists;
+each family's rules are then joined into one alternation so a finder makes a single linear
+pass over the text.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import ClassVar
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
-from klynge.rules import RuleModel, literal_alternation, registry
+from klynge.rules import RuleModel, check_template, expand, literal_alternation, placeholders, registry
 
-_TOKEN = re.compile(r"%([A-Z][A-Z0-9_]*)%")
 _GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 _GROUP_REF = re.compile(r"\(\?P=([A-Za-z_]\w*)\)")
 _RULE_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
@@ -37,12 +38,10 @@ class PatternRule(RuleModel):
     @field_validator("pattern")
     @classmethod
     def _check_pattern(cls, v: str) -> str:
-        # Tokens are only known per language, so compile with stand-ins: a syntax error
-        # in the template itself still fails when the file is loaded.
-        try:
-            re.compile(_TOKEN.sub("(?:x)", v))
-        except re.error as exc:
-            raise ValueError(f"bad regex {v!r}: {exc}") from exc
+        # Placeholder values are only known per language, so compile with stand-ins: a
+        # syntax error in the template itself still fails when the file is loaded (the
+        # family checks the names, see PatternFamily).
+        check_template(v, placeholders(v))
         return v
 
     @field_validator("langs")
@@ -51,6 +50,23 @@ class PatternRule(RuleModel):
         if v is not None and any(not registry().is_supported(lang) for lang in v):
             raise ValueError(f"unknown language in {v}")
         return v
+
+
+class PatternFamily(RuleModel):
+    """A rule file of pattern templates; ``PLACEHOLDERS`` names what its finder fills in,
+    so a template using any other name fails when the file is loaded."""
+
+    PLACEHOLDERS: ClassVar[tuple[str, ...]] = ()
+    rules: list[PatternRule]
+
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> "PatternFamily":
+        for rule in self.rules:
+            try:
+                check_template(rule.pattern, self.PLACEHOLDERS)
+            except ValueError as exc:
+                raise ValueError(f"{rule.id}: {exc}") from None
+        return self
 
 
 def alternation(forms: Iterable[str]) -> str:
@@ -62,18 +78,6 @@ def alternation(forms: Iterable[str]) -> str:
     return "(?:" + literal_alternation(words).replace(r"\ ", r"[ \u00a0\u202f]+") + ")"
 
 
-def fill(template: str, tokens: Mapping[str, str]) -> str:
-    """Replace ``%TOKEN%`` placeholders; an unknown token is an error."""
-
-    def sub(m: re.Match[str]) -> str:
-        try:
-            return tokens[m.group(1)]
-        except KeyError:
-            raise ValueError(f"unknown token %{m.group(1)}% in {template!r}") from None
-
-    return _TOKEN.sub(sub, template)
-
-
 def combine(rules: Sequence[PatternRule], lang: str, tokens: Mapping[str, str],
             flags: int = re.IGNORECASE) -> tuple[re.Pattern[str], list[PatternRule]]:
     """One compiled alternation of all rules for ``lang``; group names get an ``r<i>_`` prefix.
@@ -83,7 +87,7 @@ def combine(rules: Sequence[PatternRule], lang: str, tokens: Mapping[str, str],
     used = [r for r in rules if r.langs is None or lang in r.langs]
     parts = []
     for i, rule in enumerate(used):
-        body = fill(rule.pattern, tokens)
+        body = expand(rule.pattern, tokens)
         body = _GROUP_NAME.sub(lambda m, i=i: f"(?P<r{i}_{m.group(1)}>", body)
         body = _GROUP_REF.sub(lambda m, i=i: f"(?P=r{i}_{m.group(1)})", body)
         parts.append(f"(?P<r{i}>{body})")
@@ -91,6 +95,15 @@ def combine(rules: Sequence[PatternRule], lang: str, tokens: Mapping[str, str],
         return re.compile("|".join(parts), flags), used
     except re.error as exc:
         raise ValueError(f"rules for {lang} do not combine: {exc}") from exc
+
+
+def rule_matches(pattern: re.Pattern[str], rules: Sequence[PatternRule], text: str
+                 ) -> Iterator[tuple[re.Match[str], PatternRule, "Groups"]]:
+    """Each match of a :func:`combine` d pattern in ``text`` with the rule that made it and
+    that rule's groups: the loop every finder starts with."""
+    for m in pattern.finditer(text):
+        i = which(m, len(rules))
+        yield m, rules[i], Groups(m, i)
 
 
 def which(m: re.Match[str], n: int) -> int:

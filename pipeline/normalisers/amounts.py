@@ -13,11 +13,14 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import (
+    PatternFamily, PatternRule, alternation, combine, rule_matches,
+)
 from klynge.normalisers.numbers import (
     number_words, parse_number, scale_table, scaled, word_value,
 )
-from klynge.rules import RuleModel, load_lang_rules, load_rules
+from klynge.lexicon import bullets
+from klynge.rules import RuleModel, char_class, check_template, expand, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)
@@ -55,19 +58,26 @@ class CurrencyFile(RuleModel):
     currencies: list[CurrencyForms]
 
 
-class AmountRules(RuleModel):
+class AmountRules(PatternFamily):
     """``shared/amounts.yaml``: number syntax and the money pattern templates."""
 
+    PLACEHOLDERS = ("NUM", "WNUM", "SCALED", "CURPRE", "CURPOST", "SP", "DASH", "B", "FROM", "TO",
+                    "BULLET")
     number: str
     space: str
     dashes: list[str]
-    rules: list[PatternRule]
     list_item: str
 
     @field_validator("number", "space")
     @classmethod
     def _compiles(cls, v: str) -> str:
         re.compile(v)
+        return v
+
+    @field_validator("list_item")
+    @classmethod
+    def _template(cls, v: str) -> str:
+        check_template(v, cls.PLACEHOLDERS)
         return v
 
 
@@ -83,6 +93,7 @@ class _Lang:
     currencies: dict[str, tuple[str, Decimal]]   # lower-cased form -> (code, scale)
     default_currency: str | None
     list_item: re.Pattern[str]
+    bullets: frozenset[str]
 
 
 def _currency_files(lang: str) -> list[CurrencyFile]:
@@ -121,11 +132,11 @@ def _lang(lang: str) -> _Lang:
         "B": r"(?<![\w.,])",
         "FROM": alternation(files[-1].range_from),
         "TO": alternation(files[-1].range_to),
+        "BULLET": char_class(bullets()),
     }
     pattern, rules = combine(spec.rules, lang, tokens)
-    list_item = re.compile(re.sub(r"%(\w+)%", lambda m: tokens[m.group(1)], spec.list_item),
-                           re.IGNORECASE)
-    return _Lang(pattern, rules, table, files[-1].default_currency, list_item)
+    list_item = re.compile(expand(spec.list_item, tokens), re.IGNORECASE)
+    return _Lang(pattern, rules, table, files[-1].default_currency, list_item, frozenset(bullets()))
 
 
 def money_words(lang: str) -> list[str]:
@@ -163,10 +174,7 @@ def find_amounts(text: str, lang: str) -> list[AmountMatch]:
     spec = _lang(lang)
     out: list[AmountMatch] = []
     range_ids = itertools.count()
-    for m in spec.pattern.finditer(text):
-        i = which(m, len(spec.rules))
-        rule = spec.rules[i]
-        g = Groups(m, i)
+    for m, rule, g in rule_matches(spec.pattern, spec.rules, text):
         cur_raw = g.get("cur") or g.get("cur0")
         if cur_raw is None:
             continue
@@ -217,7 +225,7 @@ def _list_amounts(text: str, lang: str, found: list[AmountMatch]) -> list[Amount
             line_start = text.rfind("\n", 0, pos - 1) + 1
             line = text[line_start:pos].strip()
             pos = line_start
-            if line and not spec.list_item.match(text, line_start) and line[:1] not in "•▪●◦‣·*–—-":
+            if line and not spec.list_item.match(text, line_start) and line[:1] not in spec.bullets:
                 lead = (line_start, line_start + len(text[line_start:].split("\n", 1)[0]))
                 break
         if lead is None or not text[lead[0]:lead[1]].rstrip().endswith(":"):

@@ -12,9 +12,11 @@ from functools import lru_cache
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import (
+    PatternFamily, PatternRule, alternation, combine, rule_matches,
+)
 from klynge.normalisers.amounts import money_words  # "922 45 678 kroner" is money
-from klynge.rules import RuleModel, load_rules, registry
+from klynge.rules import load_rules, registry
 
 
 @dataclass(frozen=True)
@@ -27,14 +29,14 @@ class ContactMatch:
     rule_id: str
 
 
-class ContactRules(RuleModel):
+class ContactRules(PatternFamily):
     """``shared/contacts.yaml``."""
 
+    PLACEHOLDERS = ("TLD", "SP", "NOTQTY")
     tlds: list[str]
     trailing_punctuation: str
     bracket_pairs: list[str]
     default_country_code: str
-    rules: list[PatternRule]
 
     @field_validator("bracket_pairs")
     @classmethod
@@ -54,23 +56,42 @@ class _Lang:
     spec: ContactRules
 
 
-@lru_cache(maxsize=None)
-def _lang(lang: str) -> _Lang:
+def _spec(lang: str) -> ContactRules:
     registry().rules_language(lang)  # an unregistered code fails here, by name
     spec = load_rules("shared", "contacts.yaml", ContactRules)
     for r in spec.rules:
         if r.id.split(".")[0] not in _LABELS:
             raise ValueError(f"contact rule {r.id}: family must be url, email or phone")
+    return spec
+
+
+def _tokens(lang: str, spec: ContactRules) -> dict[str, str]:
     sp = r"[ \u00a0\u202f]"
     words = money_words(lang)
     qty = alternation(words + [w.capitalize() for w in words] + [w.upper() for w in words])
-    tokens = {
+    return {
         "TLD": alternation(spec.tlds),
         "SP": sp,
         "NOTQTY": f"(?!{sp}*{qty}(?!\\w))",
     }
-    pattern, rules = combine(spec.rules, lang, tokens, flags=0)
+
+
+@lru_cache(maxsize=None)
+def _lang(lang: str) -> _Lang:
+    spec = _spec(lang)
+    pattern, rules = combine(spec.rules, lang, _tokens(lang, spec), flags=0)
     return _Lang(pattern, rules, spec)
+
+
+@lru_cache(maxsize=None)
+def family_pattern(lang: str, family: str) -> re.Pattern[str]:
+    """One family's rules ("url", "email" or "phone") as one pattern: for the sections
+    stage, which asks whether a line holds an address, not for its value."""
+    if family not in _LABELS:
+        raise ValueError(f"no contact family {family!r}")
+    spec = _spec(lang)
+    rules = [r for r in spec.rules if r.id.split(".")[0] == family]
+    return combine(rules, lang, _tokens(lang, spec), flags=0)[0]
 
 
 def _trim_url(s: str, spec: ContactRules) -> str:
@@ -104,10 +125,7 @@ def find_contacts(text: str, lang: str) -> list[ContactMatch]:
     """URLs, e-mail addresses and phone numbers in ``text``, in order."""
     L = _lang(lang)
     out: list[ContactMatch] = []
-    for m in L.pattern.finditer(text):
-        i = which(m, len(L.rules))
-        rule = L.rules[i]
-        g = Groups(m, i)
+    for m, rule, g in rule_matches(L.pattern, L.rules, text):
         label = _LABELS[rule.id.split(".")[0]]
         start, end = m.span()
         if label == "URL":

@@ -14,7 +14,9 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from klynge.normalisers._patterns import Groups, PatternRule, alternation, combine, which
+from klynge.normalisers._patterns import (
+    Groups, PatternFamily, PatternRule, alternation, combine, rule_matches,
+)
 from klynge.normalisers.amounts import money_words  # "2021 kroner" is not a year
 from klynge.rules import RuleModel, load_lang_rules, load_rules
 
@@ -84,15 +86,16 @@ class RelativeFile(RuleModel):
     rules: list[RelativeRule]
 
 
-class DateRules(RuleModel):
+class DateRules(PatternFamily):
     """``shared/dates.yaml``."""
 
+    PLACEHOLDERS = ("DAY", "MNUM", "YEAR", "MONTH", "WEEKDAY", "YEARCTX", "SEASON", "FROM",
+                    "TO", "NOTQTY", "RELATIVE", "SP", "DASH")
     min_year: int
     max_year: int
     two_digit_pivot: int
     space: str
     dashes: list[str]
-    rules: list[PatternRule]
 
     @field_validator("space")
     @classmethod
@@ -235,10 +238,7 @@ def find_dates(text: str, lang: str, base: dt.date | None = None) -> list[DateMa
     L = _lang(lang)
     out: list[DateMatch] = []
     range_ids = itertools.count()
-    for m in L.pattern.finditer(text):
-        i = which(m, len(L.rules))
-        rule = L.rules[i]
-        g = Groups(m, i)
+    for m, rule, g in rule_matches(L.pattern, L.rules, text):
         start, end, rid = m.start(), m.end(), rule.id
         if g.get("rel") is not None:
             r = L.relative.get(_key(g.get("rel")))
@@ -324,7 +324,7 @@ def parse_date(raw: str, lang: str, base: dt.date | None = None) -> DateMatch | 
     iso = _ISO_DATETIME.match(s)
     if iso:  # metadata timestamps ("2020-11-19T10:00:00+01:00"): the date part only
         s = iso.group(1)
-    label = _label_re(lang).match(s)
+    label = published_label(lang).match(s)
     if label:  # a header line handed over whole: "Publisert: 19. november 2020"
         rest = s[label.end():].lstrip(" :|\t")
         lead += len(s) - len(rest)
@@ -347,42 +347,8 @@ def parse_date(raw: str, lang: str, base: dt.date | None = None) -> DateMatch | 
 
 
 @lru_cache(maxsize=None)
-def _label_re(lang: str) -> re.Pattern[str]:
+def published_label(lang: str) -> re.Pattern[str]:
+    """A published-date label ("Publisert", "Dato", "Published") at the start of a line,
+    after any bullets or field separators."""
     labels = _lang(lang).words.published_labels
     return re.compile(rf"^[\s|•*\-–]*{alternation(labels)}(?!\w)", re.IGNORECASE)
-
-
-_MAX_HEAD_LINES = 40     # labels sit in the page header; body dates are not publication dates
-_OWN_LINE_WINDOW = 7     # "a date alone on a line" counts among the first lines under the title
-
-
-def find_published(text: str, lang: str) -> DateMatch | None:
-    """The dateline date: a labelled header line ("Publisert: 19. november 2020",
-    "Dato: 14.10.2005", "Pressemelding 14.10.2005") or a full date alone on one of the
-    first lines under the title. Offsets are into ``text``."""
-    label = _label_re(lang)
-    lines: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        if line.strip():
-            lines.append((pos, line.rstrip("\r\n")))
-        pos += len(line)
-        if len(lines) >= _MAX_HEAD_LINES:
-            break
-    for off, line in lines:
-        if not label.match(line):
-            continue
-        for d in find_dates(line, lang):
-            if d.precision == "day" and d.value is not None and "relative" not in d.flags:
-                return DateMatch(d.start + off, d.end + off, d.text, d.value, d.precision,
-                                 "published.label", d.flags, None)
-    for off, line in lines[1:1 + _OWN_LINE_WINDOW]:
-        stripped = line.strip()
-        lead = len(line) - len(line.lstrip())
-        found = find_dates(stripped, lang)
-        if len(found) == 1 and found[0].start == 0 and found[0].end == len(stripped):
-            d = found[0]
-            if d.precision == "day" and d.value is not None:
-                return DateMatch(d.start + off + lead, d.end + off + lead, d.text, d.value,
-                                 d.precision, "published.own_line", d.flags, None)
-    return None

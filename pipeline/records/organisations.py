@@ -13,8 +13,8 @@ from typing import Sequence
 
 from klynge.document import AnnotatedDocument
 from klynge.lexicon import (
-    gazetteer, gazetteer_rank, generic_rules, is_generic, lookup, name_key, scan_gazetteer,
-    strip_legal_suffix,
+    gazetteer, gazetteer_rank, generic_rules, is_generic, lookup, name_key, names,
+    scan_gazetteer, strip_legal_suffix,
 )
 from klynge.records.roles import is_role, looks_like_name, role_name_spans, role_patterns
 
@@ -34,7 +34,7 @@ def strip_genitive(text: str, start: int, end: int, lang: str) -> tuple[int, int
     """Span without a genitive ending; a bare "s" goes only when the s-less name is known."""
     p = gazetteer().patterns
     surface = text[start:end]
-    for g in sorted(p.apostrophe_genitives, key=len, reverse=True):
+    for g in sorted(names().apostrophe_genitives, key=len, reverse=True):
         if surface.endswith(g) and len(surface) > len(g):
             return start, end - len(g)
     if lang not in p.s_genitive_langs or not surface.endswith("s") or len(surface) < 3:
@@ -52,7 +52,6 @@ def strip_genitive(text: str, start: int, end: int, lang: str) -> tuple[int, int
 
 def clean_org_span(text: str, start: int, end: int, lang: str) -> Span | None:
     """Trim punctuation, leading article and genitive from a model span; None if not a name."""
-    p = gazetteer().patterns
     # Names do not run over a line break, nor past an unclosed bracket:
     # "Ministry of Petroleum and Energy\n\nPress Release", "World Health Organization (WHO"
     nl = text.find("\n", start, end)
@@ -65,7 +64,7 @@ def clean_org_span(text: str, start: int, end: int, lang: str) -> Span | None:
         start += 1
     while end > start and not text[end - 1].isalnum() and text[end - 1] not in ")":
         end -= 1
-    for art in p.leading_articles:
+    for art in names().leading_articles:
         if text.startswith(art + " ", start, end):
             start += len(art) + 1
             break
@@ -107,7 +106,7 @@ def _residue_is_glue(text: str, span: Span, hits: list[Span]) -> bool:
     pieces.append(text[pos:span[1]])
     rest = " ".join(pieces).split()
     glue = {w.casefold() for w in generic_rules().glue_words}
-    glue |= {s.casefold() for s in gazetteer().legal_suffixes}
+    glue |= {s.casefold() for s in names().legal_suffixes}
     return all(w.strip(",.").casefold() in glue or not w.strip(",.") for w in rest)
 
 
@@ -320,7 +319,8 @@ def _records(text: str, groups: list[_Cluster]) -> list[dict]:
 def find_organisation(organisations: list[dict], surface: str) -> dict | None:
     """The record a surface form (name, alias, or genitive of one) refers to, if any."""
     forms = [surface]
-    for g in sorted(gazetteer().patterns.apostrophe_genitives + ["s"], key=len, reverse=True):
+    ends = names().genitive_endings + names().genitive_after_s
+    for g in sorted(ends, key=len, reverse=True):
         if surface.endswith(g) and len(surface) > len(g):
             forms.append(surface[: -len(g)])
     for form in forms:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import is_generic, lookup, place_name
+from klynge.lexicon import is_generic, lookup, names, place_name
 from klynge.records.organisations import find_organisation, resolve_organisations
 from klynge.records.roles import (
     RolePatterns, is_role, lang_at, looks_like_name, normalise_role,
@@ -61,7 +62,7 @@ def _sentence_start(sentences: Sequence[Span], pos: int, text: str, pats: RolePa
         starts = [s for s, _ in sentences]
         i = bisect.bisect_right(starts, pos) - 1
         # A splitter may break after "adm." or "dr."; such a sentence continues the previous one.
-        while i > 0 and pats.rules.shapes.abbreviation_end.search(text, max(0, starts[i] - 8), starts[i]):
+        while i > 0 and names().abbreviation_end.search(text, max(0, starts[i] - 8), starts[i]):
             i -= 1
         if i >= 0:
             floor = max(floor, starts[i])
@@ -72,10 +73,22 @@ def _org_mention_spans(organisations: list[dict]) -> list[tuple[int, int, dict]]
     return sorted(((s, e, o) for o in organisations for s, e in o["mentions"]), key=lambda t: (t[0], t[1]))
 
 
-# A body's name the lexicon does not know, read after a role: capitalised words only, so
-# "direktør X i Kunnskapsbyen Lillestrøm og styreleder Y" stops before "og".
-_CAPITALISED = re.compile(r"[A-ZÆØÅ][\w-]*(?:[ \t]+[A-ZÆØÅ][\w-]*)*")
-_DESCRIPTION = re.compile(r"(?:[^\W\d_A-ZÆØÅ][\w-]*\s+){1,3}")
+@dataclass(frozen=True)
+class _BodyShapes:
+    capitalised: re.Pattern[str]  # capitalised words only: "direktør X i Kunnskapsbyen
+    # Lillestrøm og styreleder Y" stops before "og"
+    description: re.Pattern[str]  # up to three lower-case words before a body's name
+    dash_lower: re.Pattern[str]   # a dash before a lower-case letter: a compound, no name
+
+
+@lru_cache(maxsize=None)
+def _body_shapes() -> _BodyShapes:
+    """Shapes of a body's name the lexicon does not know, read after a role; a name's
+    capital letters are those of names.yaml (Swedish Ä and Ö included)."""
+    cap = names().capitals
+    return _BodyShapes(re.compile(rf"[{cap}][\w-]*(?:[ \t]+[{cap}][\w-]*)*"),
+                       re.compile(rf"(?:[^\W\d_{cap}][\w-]*\s+){{1,3}}"),
+                       re.compile(rf"-[^\W\d_{cap}]"))
 
 
 def _org_at(text: str, pos: int, org_spans, pats: RolePatterns, known_only: bool) -> tuple[str, int] | None:
@@ -87,10 +100,11 @@ def _org_at(text: str, pos: int, org_spans, pats: RolePatterns, known_only: bool
         return None
     # "i programvareselskapet eSmart Systems", "i den bergensbaserte klyngen GCE Ocean
     # Technology": lower-case words describe the body named after them, when it is known
-    described = _DESCRIPTION.match(text, pos)
+    description = _body_shapes().description
+    described = description.match(text, pos)
     if described:
         for s, e, o in org_spans:
-            if pos < s <= described.end() and _DESCRIPTION.fullmatch(text, pos, s):
+            if pos < s <= described.end() and description.fullmatch(text, pos, s):
                 return o["name"], e
         return None
     m = pats.org_name.match(text, pos)
@@ -391,7 +405,7 @@ def _read_context(m: _Mention, ctx: _Context) -> None:
 def _photo_credit(m: _Mention, ctx: _Context) -> None:
     """"Foto: Tom Hansen, Innovasjon Norge": the photographer and the body after them."""
     m.roles.append((m.start, ctx.pats.rules.photo_role))
-    after = ctx.pats.rules.shapes.credit_separator.match(ctx.text, m.end)
+    after = names().credit_separator.match(ctx.text, m.end)
     if after:
         found = _org_at(ctx.text, after.end(), ctx.org_spans, ctx.pats, known_only=False)
         if found and found[0][:1].isupper():
@@ -454,14 +468,14 @@ def _body_in_brackets(m: _Mention, ctx: _Context) -> None:
     not know counts when the brackets hold nothing else ("Nina Hjorth (Ballard)"), unless
     it is a party, a place or a role."""
     text, pats = ctx.text, ctx.pats
-    bracket = pats.rules.shapes.bracket_open.match(text, m.end)
+    bracket = names().bracket_open.match(text, m.end)
     if not bracket:
         return
     found = _org_at(text, bracket.end(), ctx.org_spans, pats, known_only=True)
     if found is None:
         found = _org_at(text, bracket.end(), ctx.org_spans, pats, known_only=False)
         if found and (text[found[1]:found[1] + 1] != ")" or is_role(found[0], ctx.lang)
-                      or re.search(r"-[^\W\d_A-ZÆØÅ]", found[0])
+                      or _body_shapes().dash_lower.search(found[0])
                       or _is_place(found[0], ctx.places, bracket.end())):
             found = None
     if found and text[bracket.end():found[1]] not in pats.rules.parties:
@@ -478,7 +492,7 @@ def _body_after(m: _Mention, ctx: _Context, role_before: bool) -> None:
         return
     found = _org_at(text, prep.end(), ctx.org_spans, ctx.pats, known_only=True)
     if found is None and role_before and m.org is None:
-        bare = _CAPITALISED.match(text, prep.end())
+        bare = _body_shapes().capitalised.match(text, prep.end())
         found = (bare.group(0), bare.end()) if bare else None
         if found and (_is_place(found[0], ctx.places, prep.end()) or len(found[0]) > 60):
             found = None

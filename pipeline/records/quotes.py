@@ -15,7 +15,8 @@ from functools import lru_cache
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.records.roles import SectionLangs, is_role, lang_at, role_patterns
+from klynge.lexicon import names
+from klynge.records.roles import SectionLangs, is_role, lang_at
 from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
 
 _TAIL_REACH = 200  # the speaker is named within this many characters after the verb
@@ -51,7 +52,7 @@ class QuotePatterns:
 def quote_patterns(lang: str) -> QuotePatterns:
     r = load_lang_rules(lang, "quotes.yaml", QuoteRules)
     verbs = literal_alternation(r.speech_verbs)
-    upper = role_patterns(lang).rules.shapes.upper
+    upper = names().capitals
     openers = re.escape("".join(o for o, _ in r.quote_pairs))
     closers = re.escape("".join(c for _, c in r.quote_pairs))
     ends = re.escape(r.sentence_end)
@@ -252,7 +253,7 @@ def _resolve(text: str, q: _Quote, people: list[dict], last: dict | None) -> tup
 def _sentence_end(text: str, sentences: Sequence[tuple[int, int]], pos: int, limit: int, lang: str) -> int:
     """The speaker slot ends with its sentence: "sier han. Kari Nordmann er ..." names no one
     else. A sentence that ends in an abbreviation ("Mrs.") runs on into the next one."""
-    abbreviation_end = role_patterns(lang).rules.shapes.abbreviation_end
+    abbreviation_end = names().abbreviation_end
     for i, (s, e) in enumerate(sentences):
         if s <= pos < e:
             while i + 1 < len(sentences) and abbreviation_end.search(

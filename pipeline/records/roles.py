@@ -14,21 +14,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from klynge.lexicon import lookup, speech_verbs
-from klynge.rules import RuleModel, literal_alternation, load_lang_rules, registry
+from pydantic import field_validator
+
+from klynge.lexicon import lookup, names, speech_verbs
+from klynge.rules import (
+    RuleModel, check_template, expand, literal_alternation, load_lang_rules, registry,
+)
 
 Span = tuple[int, int]
 SectionLangs = Sequence[tuple[int, int, str]]
 
 
 class Shapes(RuleModel):
-    upper: str
-    lower: str
+    # The language-neutral shapes (capital letters, genitive endings, the glue around a
+    # name) are in shared/names.yaml.
     name_connectors: list[str]
-    genitive_endings: list[str]
-    credit_separator: re.Pattern
-    bracket_open: re.Pattern
-    abbreviation_end: re.Pattern
     lower_case_roles: bool = False  # roles are written in lower case ("næringsminister")
 
 
@@ -38,7 +38,7 @@ class Roles(RuleModel):
     heads: list[str]
     compound_heads: list[str]
     coordinators: list[str]
-    templates: list[str]
+    templates: list[str]  # role phrases with the placeholders TEMPLATE_PLACEHOLDERS
     prepositions: list[str]
     honorifics: list[str]
     name_particles: list[str]
@@ -48,6 +48,18 @@ class Roles(RuleModel):
     photo_markers: list[str]
     photo_role: str
     shapes: Shapes
+
+    @field_validator("templates")
+    @classmethod
+    def _templates(cls, v: list[str]) -> list[str]:
+        for t in v:
+            check_template(t, TEMPLATE_PLACEHOLDERS)
+        return v
+
+
+# {CAP} one capitalised word, {CAPSEQ} capitalised words joined by connectors, {PORTFOLIO}
+# one of the language's portfolios ("Minister of {PORTFOLIO}").
+TEMPLATE_PLACEHOLDERS = ("CAP", "CAPSEQ", "PORTFOLIO")
 
 
 @dataclass(frozen=True)
@@ -76,17 +88,18 @@ class RolePatterns:
 @lru_cache(maxsize=None)
 def role_patterns(lang: str) -> RolePatterns:
     r = load_lang_rules(lang, "roles.yaml", Roles)
-    upper, lower = r.shapes.upper, r.shapes.lower
+    shapes = names()
+    upper, lower = shapes.capitals, shapes.lowercase
     cap = rf"[{upper}][\w-]*"
     name_word = rf"[{upper}][{lower}’'-]+(?:-[{upper}][{lower}]+)?"
     connectors = literal_alternation(r.shapes.name_connectors)
-    genitive = f"(?:{literal_alternation(r.shapes.genitive_endings)})?"
+    genitive = shapes.genitive
     capseq = rf"{cap}(?:(?:,\s+|\s+(?:{connectors})\s+|\s+){cap})*"
     coord = literal_alternation(r.coordinators)
     # Templates first: "Minister of Foreign Affairs" must win over the bare head "Minister".
     portfolio = literal_alternation(r.portfolios)
-    parts = [t.replace("{capseq}", capseq).replace("{cap}", cap).replace("{portfolio}", portfolio)
-             for t in r.templates]
+    table = {"CAP": cap, "CAPSEQ": capseq, "PORTFOLIO": portfolio}
+    parts = [expand(t, table) for t in r.templates]
     parts.append(f"(?i:{literal_alternation(r.heads)})")
     if r.compound_heads:
         # "distrikts- og digitaliseringsminister": a coordinated compound prefix is allowed
@@ -107,7 +120,7 @@ def role_patterns(lang: str) -> RolePatterns:
             rf"(?P<role>{role})(?:\s+{prep}\s+(?P<org>{org_name}))?\s*[,:]?\s*(?:(?:{hon_alt})\s+)?$"),
         role_at_start=re.compile(rf"^(?P<role>{role})\s+"),
         after_name=re.compile(
-            rf"\s*(?:,|\()\s*(?:(?P<gen>{cap})(?:{literal_alternation(r.shapes.genitive_endings)})\s+)?"
+            rf"\s*(?:,|\()\s*(?:(?P<gen>{cap})(?:{literal_alternation(shapes.genitive_endings)})\s+)?"
             rf"(?P<role>{role})?(?:\s*,)?(?:\s+(?P<prep>{prep})\s+)?"),
         prep_after_name=re.compile(rf"\s+{prep}\s+"),
         role_then_name=re.compile(rf"(?P<role>{role})\s+(?P<name>{name_seq})(?!\w)"),

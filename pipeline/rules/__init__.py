@@ -16,7 +16,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import TypeVar
+from typing import Iterable, Mapping, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
@@ -81,6 +81,51 @@ def literal_alternation(words) -> str:
     if not words:
         return "(?!x)x"  # an empty alternation would match everywhere
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def char_class(chars) -> str:
+    """Regex source of one character out of ``chars`` (each escaped)."""
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+# --------------------------------------------------------------------------- placeholders
+
+# The one placeholder syntax of every rule file: ``{NAME}``, upper case. A regex never
+# reads that as anything but literal braces ("{2,3}" is a quantifier, "{NAME}" is not), so
+# a placeholder can sit anywhere in a pattern.
+PLACEHOLDER = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names in ``template``, in order."""
+    return PLACEHOLDER.findall(template)
+
+
+def expand(template: str, table: Mapping[str, str]) -> str:
+    """``template`` with each ``{NAME}`` replaced by ``table[NAME]``, in one pass (a value is
+    regex source, not expanded again: fill a placeholder made of placeholders first).
+
+    An unknown name is an error, raised inside the file's validation, so a misspelt
+    placeholder fails when the file is loaded instead of matching literal braces."""
+
+    def sub(m: re.Match[str]) -> str:
+        try:
+            return table[m.group(1)]
+        except KeyError:
+            raise ValueError(f"unknown placeholder {m.group(0)} in {template!r} "
+                             f"(known: {', '.join(sorted(table))})") from None
+
+    return PLACEHOLDER.sub(sub, template)
+
+
+def check_template(template: str, known: Iterable[str]) -> None:
+    """Fail unless every placeholder of ``template`` is one of ``known`` and the template
+    compiles with a stand-in for each: for templates whose values are only known per
+    language, so a bad one still fails when its file is loaded."""
+    try:
+        re.compile(expand(template, {name: "(?:x)" for name in known}))
+    except re.error as exc:
+        raise ValueError(f"bad regex {template!r}: {exc}") from exc
 
 
 # --------------------------------------------------------------------------- languages

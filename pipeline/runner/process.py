@@ -21,7 +21,7 @@ from klynge.document import AnnotatedDocument
 from klynge.entities import EntityStage
 from klynge.ingest import RawDocument
 from klynge.language import LanguageDetector, decide_language
-from klynge.normalisers.dates import DateMatch, find_published, parse_date
+from klynge.normalisers.dates import DateMatch, parse_date
 from klynge.options import DEFAULTS, PipelineOptions
 from klynge.records import build_records, skipped_builders
 from klynge.rules import registry
@@ -245,13 +245,12 @@ class Processor:
 
 
 def _published(raw: RawDocument, text: str, meta: DocMeta, lang: str) -> str | None:
-    """The published date: given by the input, else the dateline the sections found,
-    else the normalisers' own dateline search; only a full day counts."""
+    """The published date: given by the input, else the one the sections stage found
+    (its date line or header); only a full day counts."""
     candidates: tuple[Callable[[], DateMatch | None], ...] = (
         lambda: parse_date(raw.published, lang) if raw.published else None,
         lambda: parse_date(text[slice(*meta.published_span)], lang)
         if meta.published_span else None,
-        lambda: find_published(text, lang),
     )
     for candidate in candidates:
         value = _day_value(candidate())
