@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from klynge._version import __version__
 
 __all__ = ["extract", "extract_html", "extract_many", "Extractor", "nlp", "DocumentRecord",
            "__version__", "SCHEMA_VERSION"]

@@ -16,7 +16,7 @@ import signal
 import sys
 from pathlib import Path
 
-from klynge import __version__
+from klynge._version import __version__
 from klynge.schema import SCHEMA_VERSION, omitted_fields
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.runner.batch import run_batch

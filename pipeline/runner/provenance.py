@@ -14,7 +14,7 @@ import json
 from importlib import resources
 from typing import Any
 
-from klynge import __version__
+from klynge._version import __version__
 from klynge.options import PipelineOptions
 
 _HASH_CHARS = 16
