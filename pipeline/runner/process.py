@@ -67,7 +67,7 @@ class Processor:
         self.entity_stage = entity_stage
         self.options = options
         self.provenance = Provenance.model_validate(provenance(
-            [model_info("langid", {"name": "klynge-langid"}, detector.digest),
+            [model_info("langid", {"name": "klynge-langid"}, getattr(detector, "digest", None)),
              *(model_info(name, nlp.meta) for name, nlp in sorted(entity_stage.pipelines.items())
                if "ner" in nlp.pipe_names)],
             options))
