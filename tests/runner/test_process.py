@@ -356,6 +356,7 @@ class _VoteDetector:
 
     def __init__(self, real):
         self.thresholds = real.thresholds
+        self.und = real.und
 
     def detect_whole(self, text):
         from klynge.language import LanguageResult
