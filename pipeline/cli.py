@@ -101,9 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="which split to score (default: dev)")
     ev.add_argument("--out", default="evaluation", metavar="DIR",
                     help="folder for scores.json and errors.jsonl (default: evaluation)")
-    ev.add_argument("--texts", metavar="DIR",
-                    help="folder with the texts that are annotated but not redistributable "
-                         "(../shared/press-releases/web); without it they are skipped")
+    ev.add_argument("--texts", metavar="DIR", action="append",
+                    help="folder with texts that are annotated but not redistributable "
+                         "(../shared/press-releases/web, .../nordic); repeatable; without "
+                         "it they are skipped")
     ev.add_argument("--html", metavar="REPORT.html", help="also write an HTML report")
     ev.add_argument("--compare", metavar="OTHER.json",
                     help="print the difference to an earlier scores.json")
@@ -137,8 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
                        ("check", "validate the corpus; exit 1 on an error")):
         p = corpus_sub.add_parser(name, help=text, description=text)
         p.add_argument("corpus", nargs="?", default="corpus", help="corpus folder")
-        p.add_argument("--texts", metavar="DIR",
-                       help="folder with the external (copyright) texts, to check them too")
+        p.add_argument("--texts", metavar="DIR", action="append",
+                       help="folder with external (copyright) texts, to check them too; "
+                            "repeatable")
 
     tn = sub.add_parser("train-ner", help="train the Scandinavian NER model",
                         description="Convert NorNE, the Danish and Swedish NER data and the "
@@ -302,7 +304,7 @@ def _cmd_corpus(args) -> int:
         counts = build_corpus(Path(args.corpus))
         print(json.dumps(counts))
         return EXIT_OK
-    errors = check_corpus(Path(args.corpus), Path(args.texts) if args.texts else None)
+    errors = check_corpus(Path(args.corpus), [Path(t) for t in args.texts or ()])
     for err in errors:
         print(err, file=sys.stderr)
     print(f"klynge corpus check: {len(errors)} error(s)", file=sys.stderr)

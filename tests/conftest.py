@@ -11,8 +11,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SEED = CORPUS / "texts" / "ife-2020-11-19-to-nye-arena-klynger.txt"
 # The annotated texts under their publishers' copyright are not in the repository; CI has
 # them beside the checkout. Tests that need them skip without it.
-WEB_TEXTS = ROOT.parent / "shared" / "press-releases" / "web"
-HAS_WEB_TEXTS = WEB_TEXTS.is_dir()
+# web/ (Norwegian and English publishers) and nordic/ (Danish and Swedish ones).
+EXTERNAL_TEXTS = [ROOT.parent / "shared" / "press-releases" / name for name in ("web", "nordic")]
+HAS_EXTERNAL_TEXTS = all(folder.is_dir() for folder in EXTERNAL_TEXTS)
 
 
 @pytest.fixture(scope="session")

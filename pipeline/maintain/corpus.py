@@ -8,7 +8,7 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Iterable, Iterator, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
@@ -141,12 +141,24 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def text_path(corpus: Path, doc: GoldDocument, texts_dir: Path | None) -> Path | None:
-    """Where the raw text of ``doc`` is: ``corpus/texts/`` for bundled texts, the
-    ``texts_dir`` the user gave for external ones (None when it was not given)."""
+TextDirs = Sequence[Path]
+
+
+def find_external(file: str, texts_dirs: TextDirs) -> Path | None:
+    """The first of the folders the user gave (``--texts DIR``, repeatable: the web and the
+    nordic releases live in different folders) that holds ``file``, else None."""
+    for folder in texts_dirs:
+        if (folder / file).is_file():
+            return folder / file
+    return None
+
+
+def text_path(corpus: Path, doc: GoldDocument, texts_dirs: TextDirs) -> Path | None:
+    """Where the raw text of ``doc`` is: ``corpus/texts/`` for bundled texts, one of the
+    ``texts_dirs`` the user gave for external ones (None when none holds it)."""
     if doc.meta.text_sha256 is None:
         return corpus / "texts" / doc.meta.file
-    return texts_dir / doc.meta.file if texts_dir is not None else None
+    return find_external(doc.meta.file, texts_dirs)
 
 
 def load_text(doc: GoldDocument, path: Path | None) -> GoldDocument | None:
@@ -174,13 +186,13 @@ def iter_gold(corpus: Path, split: str = "all") -> Iterator[GoldDocument]:
                     yield GoldDocument.model_validate_json(line)
 
 
-def with_texts(corpus: Path, docs: Iterable[GoldDocument], texts_dir: Path | None
+def with_texts(corpus: Path, docs: Iterable[GoldDocument], texts_dirs: TextDirs
                ) -> tuple[list[GoldDocument], list[str]]:
-    """The documents whose text is available (external ones loaded from ``texts_dir``), and
+    """The documents whose text is available (external ones loaded from ``texts_dirs``), and
     the ids of those skipped because it is not."""
     kept, skipped = [], []
     for doc in docs:
-        loaded = load_text(doc, text_path(corpus, doc, texts_dir))
+        loaded = load_text(doc, text_path(corpus, doc, texts_dirs))
         if loaded is None:
             skipped.append(doc.meta.id)
         else:
@@ -210,23 +222,22 @@ def corpus_fingerprint(corpus: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def check_document(doc: GoldDocument, texts_dir: Path | None = None) -> list[str]:
-    """Everything wrong with one gold document (empty when it is well-formed)."""
+def check_document(doc: GoldDocument, raw: Path | None = None) -> list[str]:
+    """Everything wrong with one gold document (empty when it is well-formed). ``raw`` is
+    the file of its text (bundled or external), compared with the gold text or its hash."""
     errs: list[str] = []
     where = doc.meta.id
     if doc.text is None:
         # An external text: without it the offsets cannot be checked.
-        path = texts_dir / doc.meta.file if texts_dir is not None else None
-        if path is None or not path.is_file():
+        if raw is None or not raw.is_file():
             return []
-        loaded = load_text(doc, path)
+        loaded = load_text(doc, raw)
         if loaded is None:
-            return [f"{where}: {path} is not the annotated text (its sha256 differs)"]
-        doc, texts_dir = loaded, None
+            return [f"{where}: {raw} is not the annotated text (its sha256 differs)"]
+        doc, raw = loaded, None
     text = doc.text
-    if texts_dir is not None and (texts_dir / doc.meta.file).exists():
-        raw = (texts_dir / doc.meta.file).read_text(encoding="utf-8")
-        if normalise_text(raw)[0] != text:
+    if raw is not None and raw.exists():
+        if normalise_text(raw.read_text(encoding="utf-8"))[0] != text:
             errs.append(f"{where}: text differs from the normalised {doc.meta.file}")
     prev_end = -1
     for s in doc.spans:
@@ -267,9 +278,9 @@ def check_document(doc: GoldDocument, texts_dir: Path | None = None) -> list[str
     return errs
 
 
-def check_corpus(corpus: Path, texts_dir: Path | None = None) -> list[str]:
+def check_corpus(corpus: Path, texts_dirs: TextDirs = ()) -> list[str]:
     """Validate every gold file and the built splits; returns the errors. External texts
-    (publishers' copyright) are checked only when ``texts_dir`` holds them."""
+    (publishers' copyright) are checked only when one of ``texts_dirs`` holds them."""
     errs: list[str] = []
     texts = corpus / "texts"
     seen = set()
@@ -284,9 +295,7 @@ def check_corpus(corpus: Path, texts_dir: Path | None = None) -> list[str]:
             if doc.text is not None or (texts / doc.meta.file).exists():
                 errs.append(f"{path.name}: the text of an external document (publisher's "
                             "copyright) must not be committed: keep only its sha256")
-            errs.extend(check_document(doc, texts_dir))
-        else:
-            errs.extend(check_document(doc, texts))
+        errs.extend(check_document(doc, text_path(corpus, doc, texts_dirs)))
     for split in ("dev", "test"):
         path = corpus / f"{split}.jsonl"
         if not path.exists():

@@ -11,7 +11,7 @@ import html
 import json
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from spacy.scorer import PRFScore
 
@@ -267,21 +267,21 @@ def _quote_key(start: int, end: int, speaker: str | None, gold_quotes) -> tuple:
 
 
 def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = None,
-             texts_dir: Path | None = None
+             texts_dirs: Sequence[Path] = ()
              ) -> tuple[dict, list[dict], list[tuple[GoldDocument, dict]]]:
     """Run the pipeline over the split; returns (scores, errors, [(gold, predicted)]).
 
     Documents under their publisher's copyright are in the corpus as annotations and a
-    hash only; their texts are read from ``texts_dir`` and skipped (counted in
+    hash only; their texts are read from ``texts_dirs`` and skipped (counted in
     ``scores["skipped"]``) when it is not given or lacks them."""
     processor = processor or Processor.load()
     scorer = _Scorer()
     hits: list[tuple[str, bool]] = []
     pairs = []
-    golds, skipped = with_texts(corpus, iter_gold(corpus, split), texts_dir)
+    golds, skipped = with_texts(corpus, iter_gold(corpus, split), texts_dirs)
     raws = []
     for doc in golds:
-        raw = next(iter_documents([str(text_path(corpus, doc, texts_dir))]))
+        raw = next(iter_documents([str(text_path(corpus, doc, texts_dirs))]))
         raw.id = doc.meta.id
         raws.append(raw)
     records = processor.process_batch(raws)
@@ -488,8 +488,8 @@ def _non_overlapping(ents: list[dict]) -> list[dict]:
 
 def main_evaluate(args) -> int:
     corpus = Path(args.corpus)
-    texts = Path(args.texts) if args.texts else None
-    scores, errors, pairs = evaluate(corpus, args.split, texts_dir=texts)
+    texts = [Path(t) for t in args.texts or ()]
+    scores, errors, pairs = evaluate(corpus, args.split, texts_dirs=texts)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n",
@@ -503,7 +503,7 @@ def main_evaluate(args) -> int:
     print(f"\nwrote {out / 'scores.json'} and {out / 'errors.jsonl'} ({len(errors)} errors)")
     if scores["skipped"]:
         print(f"skipped {scores['skipped']} document(s) whose texts are not in the corpus "
-              "(publishers' copyright): give their folder with --texts DIR", file=sys.stderr)
+              "(publishers' copyright): give their folders with --texts DIR (repeatable)", file=sys.stderr)
     if args.html:
         Path(args.html).write_text(render_html(scores, pairs, errors), encoding="utf-8")
         print(f"wrote {args.html}")

@@ -5,17 +5,18 @@ import json
 
 import pytest
 
-from klynge.maintain.corpus import GoldDocument, check_corpus, check_document, iter_gold, with_texts
-from tests.conftest import CORPUS, HAS_WEB_TEXTS, WEB_TEXTS
+from klynge.maintain.corpus import (GoldDocument, check_corpus, check_document, find_external,
+                                    iter_gold, with_texts)
+from tests.conftest import CORPUS, HAS_EXTERNAL_TEXTS, EXTERNAL_TEXTS
 
 
 def test_corpus_validates():
     assert check_corpus(CORPUS) == []
 
 
-@pytest.mark.skipif(not HAS_WEB_TEXTS, reason="needs ../shared/press-releases/web")
+@pytest.mark.skipif(not HAS_EXTERNAL_TEXTS, reason="needs ../shared/press-releases/web and nordic")
 def test_corpus_validates_with_external_texts():
-    assert check_corpus(CORPUS, WEB_TEXTS) == []
+    assert check_corpus(CORPUS, EXTERNAL_TEXTS) == []
 
 
 def test_corpus_size_languages_and_split():
@@ -38,9 +39,9 @@ def test_corpus_commits_no_copyright_text():
 def test_corpus_external_text_with_another_hash_is_refused(tmp_path):
     doc = next(d for d in iter_gold(CORPUS) if d.meta.text_sha256)
     (tmp_path / doc.meta.file).write_text("Not the annotated text.", encoding="utf-8")
-    errors = check_document(doc, tmp_path)
+    errors = check_document(doc, tmp_path / doc.meta.file)
     assert errors and "sha256" in errors[0]
-    evaluated, skipped = with_texts(CORPUS, [doc], tmp_path)
+    evaluated, skipped = with_texts(CORPUS, [doc], [tmp_path])
     assert evaluated == [] and skipped == [doc.meta.id]
 
 
@@ -54,5 +55,17 @@ def test_corpus_external_text_with_another_hash_is_refused(tmp_path):
 def test_corpus_check_catches_broken_documents(mutate, message):
     data = json.loads((CORPUS / "gold" / "ife-2020-11-19-to-nye-arena-klynger.json").read_text())
     mutate(data)
-    errors = check_document(GoldDocument.model_validate(data), CORPUS / "texts")
+    errors = check_document(GoldDocument.model_validate(data),
+                            CORPUS / "texts" / data["meta"]["file"])
     assert any(message in e for e in errors), errors
+
+
+def test_corpus_external_texts_come_from_any_given_folder(tmp_path):
+    """--texts is repeatable: the web and the nordic releases live in two folders, and a
+    document's text is read from the first folder that holds it."""
+    doc = next(d for d in iter_gold(CORPUS) if d.meta.text_sha256)
+    empty, holder = tmp_path / "empty", tmp_path / "holder"
+    empty.mkdir(), holder.mkdir()
+    (holder / doc.meta.file).write_text("Not the annotated text.", encoding="utf-8")
+    assert find_external(doc.meta.file, [empty, holder]) == holder / doc.meta.file
+    assert find_external(doc.meta.file, [empty]) is None
