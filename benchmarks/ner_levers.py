@@ -60,14 +60,18 @@ def main() -> None:
         t0 = time.time()
         spacy_train(CONFIGS / config, run / "output", overrides={
             "paths.train": str(train), "paths.dev": str(dev), "system.seed": 0,
-            "training.max_steps": args.steps, "training.eval_frequency": 500,
+            "training.max_steps": args.steps, "training.eval_frequency": args.steps // 2,
             "training.patience": 0})
         minutes = round((time.time() - t0) / 60, 1)
         scores = args.out / f"{name}.json"
+        corpus = ["--corpus", str(args.corpus)] if args.corpus else []
+        for t in args.texts:
+            corpus += ["--texts", str(t)]
         subprocess.run([sys.executable, str(Path(__file__).parent / "ner_scores.py"),
                         "--model", str(run / "output" / "model-best"), "--split", "dev",
                         "--norne", str(args.norne), "--ddt", str(args.ddt),
-                        "--swedish", str(args.swedish), "--json", str(scores)], check=True)
+                        "--swedish", str(args.swedish), "--json", str(scores), *corpus],
+                       check=True)
         result = json.loads(scores.read_text())
         result.update({"lever": name, "config": config, "sets": sets, "repeat": repeat,
                        "steps": args.steps, "train_minutes": minutes})

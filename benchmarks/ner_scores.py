@@ -2,7 +2,8 @@
 and Swedish test sets with one label folding, so two models can be compared:
 
     python benchmarks/ner_scores.py --model models/scandi-ner --norne ../shared/data/norne \
-        --ddt ../shared/data/ner-da --swedish ../shared/data/ner-sv [--split dev] [--json X]
+        --ddt ../shared/data/ner-da --swedish ../shared/data/ner-sv [--split dev] [--json X] \
+        [--corpus corpus --texts ../shared/press-releases/web --texts ../shared/press-releases/nordic]
 
 Folding (``klynge.maintain.ner_data.FOLD``): PER, ORG, LOC kept; NorNE's GPE_LOC and
 GPE_ORG (and OntoNotes' GPE, FAC) are LOC; MISC, PROD, EVT, DRV (and NORP) are dropped
@@ -48,6 +49,26 @@ def gold_sets(args) -> dict[str, list]:
     return out
 
 
+def corpus_sets(args) -> dict[str, list]:
+    """The gold corpus' Scandinavian releases of the split, one (text, spans) per document
+    with the corpus labels folded as the public sets' (GPE is LOC)."""
+    from klynge.maintain.corpus import iter_gold, with_texts
+    from klynge.maintain.ner_corpus import SCANDINAVIAN
+
+    docs, _ = with_texts(args.corpus, iter_gold(args.corpus, args.split), args.texts or None)
+    out: dict[str, list] = {}
+    for doc in docs:
+        if doc.meta.lang in SCANDINAVIAN:
+            spans = {(s.start, s.end, CORPUS_FOLD[s.label]) for s in doc.spans
+                     if CORPUS_FOLD.get(s.label)}
+            out.setdefault(f"corpus-{doc.meta.lang}", []).append((doc.text, spans))
+    return out
+
+
+# Corpus labels (klynge's scheme) in the folded PER/ORG/LOC scheme.
+CORPUS_FOLD = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "GPE": "LOC"}
+
+
 def prf(tp: int, fp: int, fn: int) -> dict:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
@@ -57,9 +78,14 @@ def prf(tp: int, fp: int, fn: int) -> dict:
 
 def folded_scores(nlp, sentences) -> dict:
     gold_docs = list(sentences_to_docs(nlp.vocab, sentences, fold=True))
+    return span_scores(nlp, [(d.text, {(e.start_char, e.end_char, e.label_) for e in d.ents})
+                             for d in gold_docs])
+
+
+def span_scores(nlp, gold: list[tuple[str, set]]) -> dict:
+    """Per-label and micro P/R/F of exact (start, end, folded label) matches."""
     tp, fp, fn = Counter(), Counter(), Counter()
-    for gold, pred in zip(gold_docs, nlp.pipe((d.text for d in gold_docs), batch_size=64)):
-        g = {(e.start_char, e.end_char, e.label_) for e in gold.ents}
+    for (text, g), pred in zip(gold, nlp.pipe((t for t, _ in gold), batch_size=16)):
         p = {(e.start_char, e.end_char, fold_label(e.label_)) for e in pred.ents
              if fold_label(e.label_) in FOLDED}
         for *_, label in g & p:
@@ -88,6 +114,10 @@ def main() -> None:
     ap.add_argument("--ddt", type=Path)
     ap.add_argument("--swedish", type=Path)
     ap.add_argument("--split", choices=("dev", "test"), default="test")
+    ap.add_argument("--corpus", type=Path,
+                    help="also score the gold corpus' nb/nn/da/sv releases of the split")
+    ap.add_argument("--texts", type=Path, action="append", default=[],
+                    help="folder with the corpus' external texts (repeatable)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the Swedish dev hold-out")
     ap.add_argument("--json", type=Path, help="also write the scores here")
     args = ap.parse_args()
@@ -95,8 +125,11 @@ def main() -> None:
     results: dict = {"model": args.model, "split": args.split, "languages": {}}
     print(f"{args.model} ({args.split})")
     print(f"{'set':5} {'label':6} {'P':>6} {'R':>6} {'F':>6} {'gold':>6}")
-    for name, sents in gold_sets(args).items():
-        scores = folded_scores(nlp, sents)
+    sets = gold_sets(args)
+    if args.corpus:
+        sets.update(corpus_sets(args))
+    for name, sents in sets.items():
+        scores = span_scores(nlp, sents) if name.startswith("corpus") else folded_scores(nlp, sents)
         if name in VARIETIES:
             scores["all_labels"] = all_labels_score(nlp, sents)
         results["languages"][name] = scores

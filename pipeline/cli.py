@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Run exactly the pipeline of 'klynge run' over the gold "
                                     "corpus and score it.")
     ev.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
-    ev.add_argument("--split", choices=("dev", "test", "all"), default="dev",
+    ev.add_argument("--split", choices=("train", "dev", "test", "all"), default="dev",
                     help="which split to score (default: dev)")
     ev.add_argument("--out", default="evaluation", metavar="DIR",
                     help="folder for scores.json and errors.jsonl (default: evaluation)")
