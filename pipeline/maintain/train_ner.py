@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 # The training configs live beside the trainer (not in the models package).
 CONFIGS = Path(__file__).resolve().parent / "configs"
 DEFAULT_CONFIG = CONFIGS / "scandi-ner.cfg"
+# The same architecture with tok2vec and ner sourced from a trained pipeline (--init).
+WARM_CONFIG = CONFIGS / "scandi-ner-warm.cfg"
 LANGUAGES = ("nob", "nno", "da", "sv")  # data-set keys; "corpus" is the in-domain one
 DDT_FILES = {"train": "da_ddt-ud-ner-train-10k.conll", "dev": "da_ddt-ud-ner-dev.conll",
              "test": "da_ddt-ud-ner-test.conll"}
@@ -51,7 +53,8 @@ def _write(docs, path: Path) -> Path:
 
 def convert(src: Sources, out_dir: Path, seed: int = 0) -> dict[str, Path]:
     """Write ``<set>-<split>.spacy`` DocBins in the training scheme; returns their paths.
-    Keys: nob/nno/da/sv/corpus - train/dev/test (corpus: train only)."""
+    Keys: nob/nno/da/sv/corpus - train/dev/test (corpus: train and dev; its test split is
+    never read here)."""
     vocab = spacy.blank("nb").vocab
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
@@ -80,8 +83,10 @@ def convert(src: Sources, out_dir: Path, seed: int = 0) -> dict[str, Path]:
                                             out_dir / f"sv-{split}.spacy")
     if src.corpus:
         from klynge.maintain.ner_corpus import corpus_docs
-        docs = corpus_docs(src.corpus, "train", src.texts, vocab)
-        written["corpus-train"] = _write(docs, out_dir / "corpus-train.spacy")
+        # train is trained on; dev only picks the best step (as the public dev sets do)
+        for split in ("train", "dev"):
+            docs = corpus_docs(src.corpus, split, src.texts, vocab)
+            written[f"corpus-{split}"] = _write(docs, out_dir / f"corpus-{split}.spacy")
     for k, v in sorted(written.items()):
         log.info("%s: %d docs", v, len(DocBin().from_disk(v)))
     return written
@@ -126,10 +131,12 @@ def evaluate_model(model_path: Path, docbins: dict[str, Path]) -> dict:
 
 def train(src: Sources, config: Path, work: Path, out: Path | None, *,
           sets: Sequence[str] | None = None, repeat: dict[str, int] | None = None,
-          max_steps: int | None = None, seed: int = 0, overrides: dict | None = None) -> dict:
+          max_steps: int | None = None, seed: int = 0, init: Path | None = None,
+          overrides: dict | None = None) -> dict:
     """Convert the data, train with spaCy's trainer on the train splits of ``sets``
     (default: every converted set), pick the best step on their dev splits, and copy it to
-    ``out`` with its dev/test scores in ``meta.json``. Returns the scores."""
+    ``out`` with its dev/test scores in ``meta.json``. ``init``: a trained pipeline of the
+    same architecture to continue from (``WARM_CONFIG``). Returns the scores."""
     from spacy.cli.train import train as spacy_train
 
     data = convert(src, work / "data", seed)
@@ -139,6 +146,8 @@ def train(src: Sources, config: Path, work: Path, out: Path | None, *,
     cfg = {"paths.train": str(train_path), "paths.dev": str(dev_path), "system.seed": seed}
     if max_steps:
         cfg["training.max_steps"] = max_steps
+    if init:
+        cfg["paths.init_model"] = str(init)
     cfg.update(overrides or {})
     spacy_train(config, work / "output", overrides=cfg)
     best = work / "output" / "model-best"
@@ -146,7 +155,7 @@ def train(src: Sources, config: Path, work: Path, out: Path | None, *,
     if out is None:
         return evaluate_model(best, scored)
     info = {"sets": sets, "repeat": repeat or {}, "seed": seed, "config": config.name,
-            "max_steps": cfg.get("training.max_steps")}
+            "max_steps": cfg.get("training.max_steps"), "init": str(init) if init else None}
     return package_model(best, scored, out, info)
 
 
