@@ -13,15 +13,16 @@ from pathlib import Path
 import spacy
 
 from klynge.resources import model_dir
-from klynge.maintain.train_ner import read_conllu
+from klynge.maintain.ner_data import read_conllu
 
 
 def texts(norne: Path) -> list[str]:
     out = []
     for variety in ("nob", "nno"):
         for split in ("dev", "test"):
-            for _, words, spaces, _ in read_conllu(norne / variety / f"{split}.conllu"):
-                out.append("".join(w + (" " if s else "") for w, s in zip(words, spaces)))
+            for sent in read_conllu(norne / variety / f"{split}.conllu"):
+                out.append("".join(w + (" " if s else "")
+                                   for w, s in zip(sent.words, sent.spaces)))
     return out
 
 
