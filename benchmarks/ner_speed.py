@@ -1,7 +1,7 @@
-"""Words per second of the Norwegian NER pipeline alone (tokenizer + tok2vec + ner), one
+"""Words per second of the Scandinavian NER pipeline alone (tokenizer + tok2vec + ner), one
 process, over NorNE test text. Usage:
 
-    python benchmarks/ner_speed.py --norne ../shared/data/norne [--model models/nb-ner]
+    python benchmarks/ner_speed.py --norne ../shared/data/norne [--model models/scandi-ner]
 """
 from __future__ import annotations
 
@@ -13,15 +13,16 @@ from pathlib import Path
 import spacy
 
 from klynge.resources import model_dir
-from klynge.maintain.train_ner import read_conllu
+from klynge.maintain.ner_data import read_conllu
 
 
 def texts(norne: Path) -> list[str]:
     out = []
     for variety in ("nob", "nno"):
         for split in ("dev", "test"):
-            for _, words, spaces, _ in read_conllu(norne / variety / f"{split}.conllu"):
-                out.append("".join(w + (" " if s else "") for w, s in zip(words, spaces)))
+            for sent in read_conllu(norne / variety / f"{split}.conllu"):
+                out.append("".join(w + (" " if s else "")
+                                   for w, s in zip(sent.words, sent.spaces)))
     return out
 
 
@@ -31,7 +32,7 @@ def main() -> None:
     ap.add_argument("--model", type=Path, default=None)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    nlp = spacy.load(args.model or model_dir("nb-ner"))
+    nlp = spacy.load(args.model or model_dir("scandi-ner"))
     sents = texts(args.norne)
     # Batch sentences into paragraph-sized docs, as the pipeline sees release text.
     docs = [" ".join(sents[i:i + 10]) for i in range(0, len(sents), 10)]
@@ -42,7 +43,7 @@ def main() -> None:
         for _ in nlp.pipe(docs, batch_size=64):
             pass
         best = min(best, time.perf_counter() - t0)
-    print(json.dumps({"model": str(args.model or model_dir("nb-ner")), "docs": len(docs),
+    print(json.dumps({"model": str(args.model or model_dir("scandi-ner")), "docs": len(docs),
                       "words": n_words, "seconds": round(best, 2),
                       "words_per_second": round(n_words / best)}))
 

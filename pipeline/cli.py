@@ -197,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Run exactly the pipeline of 'klynge run' over the gold "
                                     "corpus and score it.")
     ev.add_argument("corpus", nargs="?", default="corpus", help="corpus folder (default: corpus)")
-    ev.add_argument("--split", choices=("dev", "test", "all"), default="dev",
+    ev.add_argument("--split", choices=("train", "dev", "test", "all"), default="dev",
                     help="which split to score (default: dev)")
     ev.add_argument("--out", default="evaluation", metavar="DIR",
                     help="folder for scores.json and errors.jsonl (default: evaluation)")
@@ -247,18 +247,37 @@ def build_parser() -> argparse.ArgumentParser:
                        help="folder with external (copyright) texts, to check them too; "
                             "repeatable")
 
-    tn = sub.add_parser("train-ner", help="train the Norwegian NER model from NorNE",
-                        description="Convert NorNE and train the NER model with spaCy "
-                                    "(seeded; CPU).")
+    tn = sub.add_parser("train-ner", help="train the Scandinavian NER model",
+                        description="Convert NorNE, the Danish and Swedish NER data and the "
+                                    "gold corpus' train split, and train the NER model with "
+                                    "spaCy (seeded; CPU).")
     tn.add_argument("--norne", required=True, metavar="DIR",
                     help="NorNE folder with nob/ and nno/ CoNLL-U splits")
+    tn.add_argument("--ddt", metavar="DIR", help="Danish DDT NER folder (ner-da)")
+    tn.add_argument("--swedish", metavar="DIR", help="Swedish Webbnyheter NER folder (ner-sv)")
+    tn.add_argument("--corpus", metavar="DIR",
+                    help="gold corpus folder: its train split is in-domain training data")
+    tn.add_argument("--texts", metavar="DIR", action="append", default=[],
+                    help="folder with the corpus' external texts (repeatable)")
+    tn.add_argument("--sets", default=None,
+                    help="comma-separated data sets to train on (nob,nno,da,sv,corpus; "
+                         "default: all given)")
+    tn.add_argument("--repeat", default="",
+                    help="up-weight small sets, e.g. da=4,corpus=4 (train copies)")
     tn.add_argument("--config", default=None,
-                    help="spaCy config (default: the packaged klynge/maintain/configs/nb-ner.cfg)")
+                    help="spaCy config (default: the packaged klynge/maintain/configs/"
+                         "scandi-ner.cfg)")
     tn.add_argument("--work", default="build/ner", metavar="DIR",
                     help="folder for converted data and checkpoints (default: build/ner)")
-    tn.add_argument("--out", default="models/nb-ner", metavar="DIR",
-                    help="where the best model is copied (default: models/nb-ner)")
+    tn.add_argument("--out", default="models/scandi-ner", metavar="DIR",
+                    help="where the best model is copied (default: models/scandi-ner)")
+    tn.add_argument("--no-package", action="store_true",
+                    help="score the best step on dev/test only, copy nothing (lever runs)")
     tn.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    tn.add_argument("--seed", type=int, default=0)
+    tn.add_argument("--init", metavar="DIR",
+                    help="continue from this trained pipeline (same architecture and labels; "
+                         "default config then scandi-ner-warm.cfg)")
 
     tl = sub.add_parser("train-langid", help="train the language identifier",
                         description="Train the character n-gram language model.")
@@ -478,11 +497,17 @@ def _cmd_corpus(args) -> int:
 
 
 def _cmd_train_ner(args) -> int:
-    from klynge.maintain.train_ner import train
-    from klynge.maintain.train_ner import DEFAULT_CONFIG
-    config = Path(args.config) if args.config else DEFAULT_CONFIG
-    scores = train(Path(args.norne), config, Path(args.work), Path(args.out),
-                   max_steps=args.max_steps)
+    from klynge.maintain.train_ner import DEFAULT_CONFIG, WARM_CONFIG, Sources, train
+    config = Path(args.config) if args.config else WARM_CONFIG if args.init else DEFAULT_CONFIG
+    src = Sources(norne=Path(args.norne), ddt=Path(args.ddt) if args.ddt else None,
+                  swedish=Path(args.swedish) if args.swedish else None,
+                  corpus=Path(args.corpus) if args.corpus else None,
+                  texts=[Path(t) for t in args.texts])
+    repeat = {k: int(v) for k, v in (kv.split("=") for kv in args.repeat.split(",") if kv)}
+    scores = train(src, config, Path(args.work), None if args.no_package else Path(args.out),
+                   sets=args.sets.split(",") if args.sets else None, repeat=repeat,
+                   max_steps=args.max_steps, seed=args.seed,
+                   init=Path(args.init) if args.init else None)
     print(json.dumps(scores, indent=2))
     return EXIT_OK
 

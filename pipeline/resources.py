@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def model_dir(name: str) -> Path:
-    """Folder of the model ``name`` (e.g. ``"nb-ner"``, ``"langid"``)."""
+    """Folder of the model ``name`` (e.g. ``"scandi-ner"``, ``"langid"``)."""
     override = os.environ.get("KLYNGE_MODELS")
     if override:
         return Path(override) / name

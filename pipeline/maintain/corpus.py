@@ -107,12 +107,15 @@ class GoldRecords(_Strict):
 
 
 PUBLISHER_KINDS = ("government", "agency", "cluster", "research", "news")
+# train: in-domain training data for the NER model (never used to tune rules); dev: for
+# tuning; test: reported, never tuned or trained on.
+SPLITS = ("train", "dev", "test")
 
 
 class GoldMeta(_Strict):
     id: str
     file: str
-    split: Literal["dev", "test"]
+    split: Literal[SPLITS]  # type: ignore[valid-type]
     lang: str
     publisher: str | None = None
     publisher_kind: Literal[PUBLISHER_KINDS] | None = None  # type: ignore[valid-type]
@@ -173,9 +176,10 @@ def load_text(doc: GoldDocument, path: Path | None) -> GoldDocument | None:
 
 
 def iter_gold(corpus: Path, split: str = "all") -> Iterator[GoldDocument]:
-    """Gold documents of a split (``dev``, ``test`` or ``all``), from the built JSONL files.
+    """Gold documents of a split (``train``, ``dev``, ``test`` or ``all``), from the built
+    JSONL files.
     External texts come with ``text`` None: see :func:`with_texts`."""
-    splits = ("dev", "test") if split == "all" else (split,)
+    splits = SPLITS if split == "all" else (split,)
     for name in splits:
         path = corpus / f"{name}.jsonl"
         with open(path, encoding="utf-8") as fh:
@@ -199,8 +203,9 @@ def with_texts(corpus: Path, docs: Iterable[GoldDocument], texts_dirs: TextDirs
 
 
 def build_corpus(corpus: Path) -> dict[str, int]:
-    """Collect ``gold/*.json`` into ``dev.jsonl`` / ``test.jsonl`` (sorted by id)."""
-    docs: dict[str, list[dict]] = {"dev": [], "test": []}
+    """Collect ``gold/*.json`` into ``train.jsonl`` / ``dev.jsonl`` / ``test.jsonl``
+    (sorted by id)."""
+    docs: dict[str, list[dict]] = {split: [] for split in SPLITS}
     for path in sorted((corpus / "gold").glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         docs[data["meta"]["split"]].append(data)
@@ -215,7 +220,7 @@ def build_corpus(corpus: Path) -> dict[str, int]:
 def corpus_fingerprint(corpus: Path) -> str:
     """A hash of the built corpus files, pinned in the evaluation baseline."""
     h = hashlib.sha256()
-    for split in ("dev", "test"):
+    for split in SPLITS:
         h.update((corpus / f"{split}.jsonl").read_bytes())
     return h.hexdigest()[:16]
 
@@ -294,7 +299,7 @@ def check_corpus(corpus: Path, texts_dirs: TextDirs = ()) -> list[str]:
                 errs.append(f"{path.name}: the text of an external document (publisher's "
                             "copyright) must not be committed: keep only its sha256")
         errs.extend(check_document(doc, text_path(corpus, doc, texts_dirs)))
-    for split in ("dev", "test"):
+    for split in SPLITS:
         path = corpus / f"{split}.jsonl"
         if not path.exists():
             errs.append(f"{path} missing: run 'klynge corpus build'")
@@ -304,5 +309,5 @@ def check_corpus(corpus: Path, texts_dirs: TextDirs = ()) -> list[str]:
             errs.append(f"{path.name}: documents without a gold file: {sorted(ids - seen)}")
     built = {d.meta.id for d in iter_gold(corpus)} if not errs else seen
     if built != seen:
-        errs.append("dev.jsonl/test.jsonl are stale: run 'klynge corpus build'")
+        errs.append("train/dev/test.jsonl are stale: run 'klynge corpus build'")
     return errs

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from klynge.maintain.corpus import (GoldDocument, check_corpus, check_document, find_external,
-                                    iter_gold, with_texts)
+                                    iter_gold, with_texts, PUBLISHER_KINDS)
 from tests.conftest import CORPUS, HAS_EXTERNAL_TEXTS, EXTERNAL_TEXTS
 
 
@@ -23,7 +23,11 @@ def test_corpus_size_languages_and_split():
     docs = list(iter_gold(CORPUS))
     assert len(docs) >= 100
     assert {d.meta.lang for d in docs} == {"nb", "nn", "en", "da", "sv"}
-    assert {d.meta.split for d in docs} == {"dev", "test"}
+    assert {d.meta.split for d in docs} == {"train", "dev", "test"}
+    # train was carved out of dev: dev still has every language and kind of publisher
+    dev = [d for d in docs if d.meta.split == "dev"]
+    assert {d.meta.lang for d in dev} == {"nb", "nn", "en", "da", "sv"}
+    assert {d.meta.publisher_kind for d in dev} >= set(PUBLISHER_KINDS)
     test = [d for d in docs if d.meta.split == "test"]
     assert len(test) >= 35
     assert {d.meta.publisher_kind for d in test} >= {"government", "agency", "cluster", "news"}
