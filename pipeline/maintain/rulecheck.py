@@ -19,6 +19,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
     """(folder, file name) -> model; folder "*" means every language folder."""
     from klynge import entities, language, lexicon, sections
     from klynge.normalisers import amounts, contacts, dates, numbers
+    from klynge.ingest import formats
     from klynge.records import clusters, quotes, roles
 
     from klynge import rules
@@ -46,6 +47,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "organisations.yaml"): lexicon.Gazetteer,
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
         ("shared", "places.yaml"): lexicon.Places,
+        ("shared", "formats.yaml"): formats.FormatRules,
         ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }

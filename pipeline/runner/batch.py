@@ -148,14 +148,14 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
         summary.failed = str(exc)
         return summary
     requested, warning = plan_workers(options.workers)
-    if warning:
+    if warning and not options.quiet:
         print(warning, file=stderr)
 
     done: set[str] = set()
 
     def wanted() -> Iterator[RawDocument]:
         for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
-                                  stdin=stdin):
+                                  stdin=stdin, input_format=options.input_format):
             summary.read += 1
             if done and document_id(raw) in done:
                 summary.skipped += 1
@@ -174,7 +174,9 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                     engine = DaskEngine(options, requested)
                 done = out.open(append=options.resume, retry_errors=options.retry_errors)
                 if dead is not None:
-                    dead.open(append=options.resume)
+                    # --retry-errors processes every error of OUT again: their earlier
+                    # dead-letter lines go too, so a document failing again is not twice there.
+                    dead.open(append=options.resume, retry_errors=options.retry_errors)
                 show = not options.quiet and stderr.isatty()
                 progress = _Progress(enabled=show, total=estimate_total(list(options.inputs))
                                      if show else None)

@@ -36,6 +36,7 @@ class RunOptions:
     emit: str = "documents"            # or "clusters"
     batch_size: int = DEFAULT_BATCH_SIZE
     quiet: bool = False
+    input_format: str = "auto"         # or text, html, jsonl, markdown (--input-format)
     # What changes a record (policies, max_chars, time budget): the same for every face.
     pipeline: PipelineOptions = DEFAULTS
 
