@@ -369,3 +369,10 @@ def test_cli_retry_errors_never_duplicates_dead_letter_lines(tmp_path, capsys):
         assert main(argv + ["--resume", "--retry-errors"]) == 1
     assert len(dead.read_text().splitlines()) == 1
     assert len(out.read_text().splitlines()) == 1
+
+
+def test_cli_many_workers_on_one_document_never_talk_about_memory(tmp_path, capsys):
+    assert main(["run", str(SEED), "-o", str(tmp_path / "o.jsonl"), "--workers", "100"]) == 0
+    err = capsys.readouterr().err
+    assert "klynge: 1 worker: the batch has 1 document" in err
+    assert "GB" not in err and "MB" not in err
