@@ -304,6 +304,9 @@ def _cmd_run(args) -> int:
     if args.scheduler and args.engine != "dask":
         # Silently ignoring it would run locally while the user thinks on a cluster.
         return _fail("run", "--scheduler needs --engine dask")
+    why = _rule_file_problem()
+    if why:
+        return _fail("run", why)
     if not args.inputs and _stdin_is_terminal():
         print("klynge run: reading a document from stdin (type or paste it, then Ctrl-D; "
               "Ctrl-C to stop); give files or folders to read those instead",
@@ -328,6 +331,18 @@ def _cmd_run(args) -> int:
               "holds every line written so far (whole lines; --resume goes on)",
               file=sys.stderr)
     return summary.exit_code
+
+
+def _rule_file_problem() -> str | None:
+    """The first rule file that does not validate, in one line: a broken rule file would
+    otherwise turn every document into an internal_error after the output was opened."""
+    from klynge.maintain.rulecheck import check_rule_files
+    errors = check_rule_files()
+    if not errors:
+        return None
+    first_line = " ".join(errors[0].split())[:300]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"rule file {first_line}{more}; 'klynge rules check' lists every problem"
 
 
 def _stdin_is_terminal() -> bool:

@@ -376,3 +376,19 @@ def test_cli_many_workers_on_one_document_never_talk_about_memory(tmp_path, caps
     err = capsys.readouterr().err
     assert "klynge: 1 worker: the batch has 1 document" in err
     assert "GB" not in err and "MB" not in err
+
+
+def test_cli_run_refuses_a_broken_rule_file_before_writing(tmp_path, monkeypatch, capsys):
+    import klynge.maintain.rulecheck as rulecheck
+    real = rulecheck._read
+
+    def broken(folder, name):
+        data = real(folder, name)
+        return {**data, "no_such_key": 1} if (folder, name) == ("nb", "roles.yaml") else data
+
+    monkeypatch.setattr(rulecheck, "_read", broken)
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(SEED), "-o", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "nb/roles.yaml" in err and "klynge rules check" in err
+    assert not out.exists()

@@ -89,6 +89,17 @@ def check_languages() -> list[str]:
 
 def check_all_rules() -> list[str]:
     """Every problem found in the rule files; empty when all are valid."""
+    errors = check_rule_files()
+    if not errors:
+        for check in _deep_checks():
+            errors.extend(check())
+    return errors
+
+
+def check_rule_files() -> list[str]:
+    """Every rule file that does not parse or validate against its model, or that no
+    stage reads ("folder/name: why"); the quick part of :func:`check_all_rules`, which
+    ``klynge run`` does before it writes anything."""
     errors: list[str] = []
     models = _models()
     root = resources.files("klynge.rules")
@@ -108,7 +119,4 @@ def check_all_rules() -> list[str]:
                 errors.append(f"{where}: {exc}")
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on
                 errors.append(f"{where}: {type(exc).__name__}: {exc}")
-    if not errors:
-        for check in _deep_checks():
-            errors.extend(check())
     return errors
