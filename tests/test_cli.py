@@ -392,3 +392,22 @@ def test_cli_run_refuses_a_broken_rule_file_before_writing(tmp_path, monkeypatch
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "nb/roles.yaml" in err and "klynge rules check" in err
     assert not out.exists()
+
+
+def test_cli_readme_schema_version_is_the_code_s():
+    import re
+
+    from klynge.schema import SCHEMA_VERSION
+    from tests.conftest import ROOT
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.findall(r"Schema version\s+`([^`]+)`", readme)
+    field = re.findall(r'\| `schema_version` \| `"([^"]+)"` \|', readme)
+    assert stated == [SCHEMA_VERSION] and field == [SCHEMA_VERSION]
+
+
+def test_cli_help_names_every_registered_language():
+    from klynge.rules import registry
+    text = " ".join(build_parser().format_help().split())
+    names = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English", "da": "Danish", "sv": "Swedish"}
+    for code in registry().codes:
+        assert names[code] in text, code
