@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, SupportsIndex
 
 from klynge.ingest import RawDocument, jsonl_line_reader
+from klynge.ingest.formats import looks_like_html
 from klynge.options import DEFAULTS, PipelineOptions
 from klynge.rules import registry
 from klynge.runner.pool import LocalPool
@@ -185,12 +186,17 @@ class Extractor:
         ``"YYYY-MM-DD"``, the base for relative dates (default: the text's dateline).
         ``url``, ``title``: kept in ``source.url`` and ``title`` (the title the text's
         own first line gives wins). An empty text gives an error record (code ``empty``).
+        A text that is plainly an HTML document (it opens with ``<!DOCTYPE html``,
+        ``<html>``, ...) is read as a web page, as :meth:`extract_html` reads it, and
+        flagged ``html_detected``, as ``klynge run`` does with such a file or stdin.
         """
+        text = _check_text("text", text)
+        key = "html" if looks_like_html(text) else "text"
         record: dict[str, object] = {
-            "text": _check_text("text", text), "id": _check_id(id), "lang": _check_lang(lang),
+            key: text, "id": _check_id(id), "lang": _check_lang(lang),
             "published": _check_published(published), "url": _check_optional_str("url", url),
             "title": _check_optional_str("title", title)}
-        return self._one(record)
+        return self._one(record, html_detected=key == "html")
 
     def extract_html(self, html: str, *, url: str | None = None) -> DocumentRecord:
         """The record of one web page (or HTML fragment): main text, title, date and
@@ -204,7 +210,8 @@ class Extractor:
 
         An item is a text (``str``) or a record like a JSONL line (``{"text"|"html",
         "id", "url", "title", "published", "lang"}``, read exactly as ``klynge run`` reads
-        a .jsonl file: ids must be unique across the call). An item that is neither, or a
+        a .jsonl file: ids must be unique across the call); a text that is plainly an HTML
+        document is read as HTML, flagged ``html_detected``. An item that is neither, or a
         record ``klynge run`` would reject, gives an error record, never an exception.
         ``workers`` > 1 runs worker processes (each loads the models once, as
         ``klynge run --workers``); the output is the same for every ``workers``.
@@ -222,9 +229,13 @@ class Extractor:
 
     # ----------------------------------------------------------------------- internals
 
-    def _one(self, record: Mapping[str, object]) -> DocumentRecord:
+    def _one(self, record: Mapping[str, object], *, html_detected: bool = False
+             ) -> DocumentRecord:
         given = {k: v for k, v in record.items() if v is not None}
-        return next(self._records(self._raw_documents([given]), 1, 1))
+        raws = self._raw_documents([given])
+        if html_detected:
+            raws = (_flag_detected(raw) for raw in raws)
+        return next(self._records(raws, 1, 1))
 
     def _raw_documents(self, items: Iterable[object], *, separate: bool = False
                        ) -> Iterator[RawDocument]:
@@ -235,8 +246,10 @@ class Extractor:
         for n, item in enumerate(items, 1):
             if separate:
                 read, n = jsonl_line_reader(SOURCE_PATH, max_chars=self.max_chars), 1
+            detected = False
             if isinstance(item, str):
-                item = {"text": item}
+                detected = looks_like_html(item)
+                item = {"html": item} if detected else {"text": item}
             elif isinstance(item, Mapping):
                 item = dict(item)
             else:
@@ -253,7 +266,7 @@ class Extractor:
             raw = read(line, n)
             if raw is None:  # json.dumps never writes a blank line
                 raise AssertionError(f"ingest read no record from {line[:80]!r}")
-            yield raw
+            yield _flag_detected(raw) if detected else raw
 
     def _records(self, raws: Iterable[RawDocument], workers: int, size: int
                  ) -> Iterator[DocumentRecord]:
@@ -276,6 +289,12 @@ class Extractor:
                     yield DocumentRecord.model_validate_json(line)
         finally:
             pool.close()
+
+
+def _flag_detected(raw: RawDocument) -> RawDocument:
+    """Mark a text read as HTML because of its content, as ingest marks such a file."""
+    raw.flags.insert(0, "html_detected")
+    return raw
 
 
 _DEFAULT: Extractor | None = None

@@ -10,13 +10,16 @@ summary on stderr, and its output holds whole lines only.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import signal
 import sys
 from pathlib import Path
 
+from klynge import cli_checks as checks
 from klynge._version import __version__
+from klynge.ingest.formats import INPUT_FORMATS
 from klynge.schema import SCHEMA_VERSION, omitted_fields
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.runner.batch import run_batch
@@ -89,6 +92,14 @@ def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
                           f"'truncated_max_chars' (default: {DEFAULTS.max_chars:,})")
 
 
+def _add_input_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input-format", choices=INPUT_FORMATS, default="auto",
+                   help="how to read every input: auto (default: by extension, .jsonl, "
+                        ".html/.htm, .md, .gz decompressed; else HTML when the content is "
+                        "an HTML document, JSONL on stdin when its first lines are objects, "
+                        "else text), or text, html, jsonl, markdown")
+
+
 def pipeline_options(args) -> PipelineOptions:
     return PipelineOptions(merge_policy=args.merge_policy, lexicon_policy=args.lexicon_policy,
                            max_chars=args.max_chars, time_budget=args.timeout or None)
@@ -131,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--errors", metavar="ERRORS.jsonl",
                      help="also write every error record to this file (a dead-letter file; "
                           "appended to with --resume)")
+    _add_input_format(run)
     _add_pipeline_options(run)
     run.add_argument("--emit", choices=("documents", "clusters"), default="documents",
                      help="one line per document (default), or one line per cluster record "
@@ -186,12 +198,18 @@ def build_parser() -> argparse.ArgumentParser:
                         help="the page to write")
     render.add_argument("--title", default="klynge report", help="the page's title")
 
-    lang = sub.add_parser("language", help="detect the language of texts",
-                          description="One JSON line per input text: "
-                                      '{"language": CODE, "confidence": FLOAT}.')
-    lang.add_argument("input", nargs="?", default="-",
-                      help="a text file (one text per line) or a .jsonl file of records "
-                           "with 'text'; '-' for stdin (default)")
+    lang = sub.add_parser("language", help="detect the language of documents",
+                          description="One JSON line per input document, read as 'klynge "
+                                      'run\' reads it: {"id", "source", "language", '
+                                      '"confidence"}, or {"id", "source", "error"} for an '
+                                      "input that cannot be read (exit 1).")
+    lang.add_argument("inputs", nargs="*", metavar="INPUT",
+                      help="files (one document each; .jsonl: one per record), folders, "
+                           "or '-' for stdin (also when no INPUT is given)")
+    _add_input_format(lang)
+    lang.add_argument("--max-chars", type=_positive_int, default=DEFAULTS.max_chars,
+                      metavar="N", help="read at most N characters of a document "
+                                        f"(default: {DEFAULTS.max_chars:,})")
 
     ev = sub.add_parser("evaluate", help="score the pipeline on the gold corpus",
                         description="Run exactly the pipeline of 'klynge run' over the gold "
@@ -298,12 +316,29 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handler(args)
     except BrokenPipeError:
-        # Whoever read our output stopped early: not everything was written. Python would
-        # also complain about the unflushed stdout at exit; point it at /dev/null first.
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), sys.stdout.fileno())
-        print("klynge: output closed early (broken pipe)", file=sys.stderr)
+        # Whoever read our output stopped early (``klynge ... | head -1``): like other Unix
+        # tools, end quietly and successfully. Python would also complain about the
+        # unflushed stdout at exit; point it at /dev/null first.
+        _silence_stdout()
+        return EXIT_OK
+    except KeyboardInterrupt:
+        print("klynge: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Exception as exc:  # noqa: BLE001 - the one place a bug meets the user
+        if os.environ.get("KLYNGE_DEBUG"):
+            raise
+        what = " ".join(str(exc).split())[:300]
+        print(f"klynge: internal error: {type(exc).__name__}: {what}; run with "
+              "KLYNGE_DEBUG=1 for the traceback", file=sys.stderr)
         return EXIT_CANNOT_RUN
+
+
+def _silence_stdout() -> None:
+    with open(os.devnull, "w") as devnull:
+        try:
+            os.dup2(devnull.fileno(), sys.stdout.fileno())
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass  # a stdout without a descriptor (tests): nothing buffered to lose
 
 
 def run_options(args) -> RunOptions:
@@ -312,33 +347,66 @@ def run_options(args) -> RunOptions:
         inputs=tuple(args.inputs), output=args.output, errors=args.errors,
         workers=args.workers, engine=args.engine, scheduler=args.scheduler,
         resume=args.resume, retry_errors=args.retry_errors, emit=args.emit,
-        batch_size=args.batch_size, quiet=args.quiet,
+        batch_size=args.batch_size, quiet=args.quiet, input_format=args.input_format,
         pipeline=pipeline_options(args), omit=omitted_fields(args.exclude, args.fields),
         lang=args.lang, published=args.published)
 
 
 def _cmd_run(args) -> int:
     if args.retry_errors and not args.resume:
-        print("klynge run: error: --retry-errors needs --resume", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        return _fail("run", "--retry-errors needs --resume")
+    if args.scheduler and args.engine != "dask":
+        # Silently ignoring it would run locally while the user thinks on a cluster.
+        return _fail("run", "--scheduler needs --engine dask")
+    why = _rule_file_problem()
+    if why:
+        return _fail("run", why)
+    if not args.inputs and _stdin_is_terminal():
+        print("klynge run: reading a document from stdin (type or paste it, then Ctrl-D; "
+              "Ctrl-C to stop); give files or folders to read those instead",
+              file=sys.stderr)
     try:
         options = run_options(args)
     except ValueError as exc:  # --exclude/--fields naming no field
-        print(f"klynge run: error: {exc}", file=sys.stderr)
-        return EXIT_CANNOT_RUN
+        return _fail("run", str(exc))
     summary = run_batch(options)
+    if summary.stdout_broken:
+        # The reader went away (``| head -1``): it has what it wanted, as with any tool.
+        _silence_stdout()
+        return EXIT_OK
     if summary.failed is not None:
         print(f"klynge: {summary.failed}", file=sys.stderr)
-    for line in summary.lines():
-        print(line, file=sys.stderr)
+    # --quiet keeps what says something went wrong: the run-level failure, and the
+    # summary with the first failing inputs when some documents are errors or the run
+    # was stopped.
+    if not args.quiet or summary.error or summary.failed is not None \
+            or summary.interrupted is not None:
+        for line in summary.lines():
+            print(line, file=sys.stderr)
     if summary.interrupted is not None:
         print(f"klynge: stopped by {signal.Signals(summary.interrupted).name}; the output "
               "holds every line written so far (whole lines; --resume goes on)",
               file=sys.stderr)
-    if summary.stdout_broken:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), sys.stdout.fileno())
     return summary.exit_code
+
+
+def _rule_file_problem() -> str | None:
+    """The first rule file that does not validate, in one line: a broken rule file would
+    otherwise turn every document into an internal_error after the output was opened."""
+    from klynge.maintain.rulecheck import check_rule_files
+    errors = check_rule_files()
+    if not errors:
+        return None
+    first_line = " ".join(errors[0].split())[:300]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"rule file {first_line}{more}; 'klynge rules check' lists every problem"
+
+
+def _stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _fail(command: str, why: str) -> int:
@@ -349,6 +417,9 @@ def _fail(command: str, why: str) -> int:
 def _cmd_schema(args) -> int:
     if args.json and not args.tables:
         return _fail("schema", "--json needs --tables")
+    why = args.output and checks.writable_file(args.output, "-o")
+    if why:
+        return _fail("schema", why)
     if args.tables:
         from klynge.views.tables import describe_tables, tables_text
         text = (json.dumps(describe_tables(), ensure_ascii=False, indent=2) if args.json
@@ -357,40 +428,57 @@ def _cmd_schema(args) -> int:
         from klynge.schema import json_schema
         text = json.dumps(json_schema(), ensure_ascii=False, indent=2)
     if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        try:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+        except OSError as exc:
+            return _fail("schema", f"{args.output}: {exc.strerror or exc}")
     else:
         print(text)
     return EXIT_OK
 
 
 def _cmd_language(args) -> int:
+    """One line per document, read exactly as ``klynge run`` reads its inputs (a file is
+    one document, a .jsonl file one per record, stdin JSONL or one text), so the two
+    commands never disagree on what a document is."""
+    from klynge.ingest import iter_documents
     from klynge.language import LanguageDetector
+    from klynge.runner.process import document_id
     detector = LanguageDetector.load()
-    fh = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
-    is_jsonl = args.input.endswith(".jsonl")
-    try:
-        for line in fh:
-            line = line.rstrip("\n")
-            if is_jsonl:
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                    text = obj.get("text") if isinstance(obj, dict) else None
-                except json.JSONDecodeError:
-                    text = None
-                text = text if isinstance(text, str) else ""
-            else:
-                text = line
-            res = detector.detect_whole(text)
-            print(json.dumps({"language": res.code, "confidence": res.confidence}))
-    finally:
-        if fh is not sys.stdin:
-            fh.close()
-    return EXIT_OK
+    failed = 0
+    inputs = list(args.inputs) or ["-"]
+    for raw in iter_documents(inputs, max_chars=args.max_chars,
+                              input_format=args.input_format):
+        line: dict = {"id": document_id(raw), "source": raw.source["path"]}
+        if raw.error is not None:
+            failed += 1
+            line["error"] = {"code": raw.error[0], "message": raw.error[1]}
+            print(f"klynge language: {raw.error[1]} ({raw.error[0]})", file=sys.stderr)
+        else:
+            res = detector.detect_whole(raw.text or "")
+            line.update(language=res.code, confidence=res.confidence)
+        print(json.dumps(line, ensure_ascii=False))
+    return 1 if failed else EXIT_OK
 
 
 def _cmd_evaluate(args) -> int:
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    why = checks.first(
+        checks.corpus_folder(args.corpus, splits),
+        *(checks.readable_folder(t, "--texts") for t in args.texts or ()),
+        checks.writable_folder(args.out, "--out"),
+        args.html and checks.writable_file(args.html, "--html"),
+        args.compare and checks.json_object_file(args.compare, "--compare")[1],
+        args.check_baseline and checks.json_object_file(args.check_baseline,
+                                                        "--check-baseline")[1],
+        args.update_baseline and checks.writable_file(args.update_baseline,
+                                                      "--update-baseline"))
+    if not why and args.allow_lower and not args.update_baseline:
+        why = "--allow-lower needs --update-baseline"
+    if not why and args.update_baseline and Path(args.update_baseline).exists():
+        why = checks.json_object_file(args.update_baseline, "--update-baseline")[1]
+    if why:
+        return _fail("evaluate", why)
     from klynge.maintain.evaluate import main_evaluate
     return main_evaluate(args, pipeline_options(args))
 
@@ -418,6 +506,9 @@ def _cmd_clusters(args) -> int:
     why = check_inputs(args.inputs) or \
         (args.output and check_output_file(args.output, args.inputs)) or \
         (args.db and check_output_file(args.db, args.inputs))
+    if not why and "-" in args.inputs and args.db and args.output:
+        # Both read the inputs, and standard input can be read only once.
+        why = "-: standard input feeds either --db or -o, not both in one call"
     if why:
         return _fail("clusters merge", why)
     code = EXIT_OK
@@ -485,7 +576,19 @@ def _cmd_render(args) -> int:
 
 def _cmd_corpus(args) -> int:
     from klynge.maintain.corpus import build_corpus, check_corpus
+    command = f"corpus {args.corpus_command}"
+    why = checks.first(checks.readable_folder(args.corpus, "corpus"),
+                       *(checks.readable_folder(t, "--texts") for t in args.texts or ()))
+    if why:
+        return _fail(command, why + (" (run from the repository, or give the corpus folder)"
+                                     if args.corpus == "corpus" else ""))
     if args.corpus_command == "build":
+        gold = Path(args.corpus) / "gold"
+        why = checks.first(checks.readable_folder(str(gold), "gold folder"),
+                           checks.writable_file(str(Path(args.corpus) / "dev.jsonl")),
+                           *_gold_file_problems(gold))
+        if why:
+            return _fail(command, why)
         counts = build_corpus(Path(args.corpus))
         print(json.dumps(counts))
         return EXIT_OK
@@ -496,9 +599,38 @@ def _cmd_corpus(args) -> int:
     return 1 if errors else 0
 
 
+def _gold_file_problems(gold: Path) -> list[str]:
+    """Why a gold file cannot be collected (not a JSON object with meta.split dev/test)."""
+    problems = []
+    for path in sorted(gold.glob("*.json")):
+        data, why = checks.json_object_file(str(path))
+        if why is None:
+            meta = data.get("meta") if data else None
+            if not isinstance(meta, dict) or meta.get("split") not in ("dev", "test") \
+                    or not isinstance(meta.get("id"), str):
+                why = f"{path}: no meta.id and meta.split 'dev' or 'test'"
+        if why:
+            problems.append(why)
+    return problems
+
+
 def _cmd_train_ner(args) -> int:
-    from klynge.maintain.train_ner import DEFAULT_CONFIG, WARM_CONFIG, Sources, train
+    from klynge.maintain.train_ner import DEFAULT_CONFIG, VARIETIES, WARM_CONFIG
     config = Path(args.config) if args.config else WARM_CONFIG if args.init else DEFAULT_CONFIG
+    why = checks.first(
+        checks.norne_folder(args.norne, [f"{v}/{s}.conllu" for v in VARIETIES
+                                         for s in ("train", "dev", "test")]),
+        *(checks.readable_folder(p, flag) for p, flag in ((args.ddt, "--ddt"),
+                                                         (args.swedish, "--swedish"),
+                                                         (args.corpus, "--corpus"))
+          if p),
+        checks.readable_file(str(config), "--config"),
+        checks.writable_folder(args.work, "--work"), checks.writable_folder(args.out, "--out"))
+    if not why and args.max_steps is not None and args.max_steps < 1:
+        why = f"--max-steps must be at least 1, got {args.max_steps}"
+    if why:
+        return _fail("train-ner", why)
+    from klynge.maintain.train_ner import Sources, train
     src = Sources(norne=Path(args.norne), ddt=Path(args.ddt) if args.ddt else None,
                   swedish=Path(args.swedish) if args.swedish else None,
                   corpus=Path(args.corpus) if args.corpus else None,
@@ -513,6 +645,16 @@ def _cmd_train_ner(args) -> int:
 
 
 def _cmd_train_langid(args) -> int:
+    splits = ("train", "dev") if args.norne_dev else ("train",)
+    why = checks.first(
+        checks.norne_folder(args.norne, [f"{v}/{s}.conllu" for v in ("nob", "nno")
+                                         for s in splits]),
+        checks.readable_folder(args.langid, "--langid"),
+        checks.writable_folder(args.out, "--out"))
+    if not why and not any(Path(args.langid).glob("*.txt")):
+        why = f"--langid {args.langid}: no <lang>.*.txt sentence files in this folder"
+    if why:
+        return _fail("train-langid", why)
     from klynge.maintain.train_langid import train
     metrics = train(Path(args.norne), Path(args.langid), Path(args.out),
                     norne_dev=args.norne_dev)

@@ -101,6 +101,25 @@ def test_api_extract_html_is_what_klynge_run_makes_of_the_file(processor):
     assert _with_source(record, cli.model_dump(mode="json")) == dumps(cli)
 
 
+def test_api_extract_reads_an_html_document_as_html_flagged(processor, tmp_path):
+    # trafilatura's users hand a page to extract(): it is read as a page, as `klynge run`
+    # reads such a file without an .html name, flagged html_detected.
+    from klynge.ingest import iter_documents
+    page = HTML.read_text(encoding="utf-8")
+    saved = tmp_path / "saved-page"
+    saved.write_text(page, encoding="utf-8")
+    cli = processor.process(next(iter_documents([str(saved)])))
+    record = klynge.extract(page)
+    assert record.flags[:2] == ["html_detected", "html_extracted"] == cli.flags[:2]
+    assert not record.title.startswith("<") and "<" not in record.text
+    assert _with_source(record, cli.model_dump(mode="json")) == dumps(cli)
+    [many] = list(klynge.extract_many([page]))
+    assert dumps(many) == dumps(record)
+    # A text that only mentions a tag stays text.
+    plain = klynge.extract("Bruk <b> for fet skrift, sier Siva.")
+    assert "html_detected" not in plain.flags and plain.text.startswith("Bruk <b>")
+
+
 def test_api_extract_arguments_reach_the_record():
     text = "Regjeringen gir 30 millioner kroner til klyngene i dag."
     record = klynge.extract(text, id=7, lang="nb", published=dt.date(2020, 11, 19),

@@ -81,6 +81,7 @@ from klynge.ingest.documents import (
     _Run,
 )
 from klynge.ingest.files import _iter_path
+from klynge.ingest.formats import INPUT_FORMATS
 from klynge.ingest.jsonl import jsonl_line_reader
 from klynge.ingest.stdin import _iter_stdin
 
@@ -89,6 +90,7 @@ __all__ = [
     "ERROR_CODES",
     "INGEST_FLAGS",
     "FOLDER_EXTENSIONS",
+    "INPUT_FORMATS",
     "iter_documents",
     "jsonl_line_reader",
     "estimate_total",
@@ -96,20 +98,26 @@ __all__ = [
 
 
 def iter_documents(inputs: Sequence[str], *, max_chars: int | None = None,
-                   stdin: IO[Any] | None = None) -> Iterator[RawDocument]:
+                   stdin: IO[Any] | None = None, input_format: str = "auto"
+                   ) -> Iterator[RawDocument]:
     """Yield one RawDocument per input document, in input order (see module docstring).
 
     ``inputs``: files, folders, or ``"-"`` for stdin; an empty sequence means stdin.
     ``stdin``: the stream ``"-"`` reads (default ``sys.stdin``); text or binary file object.
+    ``input_format``: ``auto`` (by extension, then content), or one of ``text``, ``html``,
+    ``jsonl``, ``markdown`` for every input (``--input-format``).
     """
     if max_chars is not None and max_chars < 1:
         raise ValueError(f"max_chars must be a positive integer, got {max_chars!r}")
+    if input_format not in INPUT_FORMATS:
+        raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, "
+                         f"got {input_format!r}")
     run = _Run(max_chars)
     for item in (inputs or ["-"]):
         if item == "-":
-            docs = _iter_stdin(stdin if stdin is not None else sys.stdin, run)
+            docs = _iter_stdin(stdin if stdin is not None else sys.stdin, run, input_format)
         else:
-            docs = _iter_path(item, run)
+            docs = _iter_path(item, run, input_format)
         for doc in docs:
             if doc.id is None:
                 doc.derived_id = run.derive_id(doc)

@@ -8,65 +8,135 @@ import stat
 from collections.abc import Iterator
 from typing import IO
 
-from klynge.ingest.decode import _text_document
+from klynge.ingest.decode import _decode, _text_document, _unreadable_bytes
 from klynge.ingest.documents import (
     _HTML_EXTENSIONS,
     _PRECUT_SLACK,
+    _SNIFF_BYTES,
     FOLDER_EXTENSIONS,
     RawDocument,
     _display_path,
     _error,
+    _finish,
     _Run,
     _source,
+)
+from klynge.ingest.formats import (
+    GZIP_ERRORS,
+    inner_name,
+    is_gzip_data,
+    is_gzip_name,
+    looks_like_html,
+    markdown_to_text,
+    max_bytes,
+    open_gzip,
 )
 from klynge.ingest.html import _html_file_document
 from klynge.ingest.jsonl import _iter_jsonl_file
 
 logger = logging.getLogger("klynge.ingest")
 
-def _read_bounded(f: IO[bytes], max_chars: int | None) -> tuple[bytes, bool]:
-    """Read the whole file, or only what ``max_chars`` characters can need (4 bytes each)."""
+def _read_bounded(f: IO[bytes], max_chars: int | None, head: bytes = b"") -> tuple[bytes, bool]:
+    """Read the whole file, or only what ``max_chars`` characters can need (4 bytes each);
+    ``head``: what was already read of it."""
     if max_chars is None:
-        return f.read(), False
+        return head + f.read(), False
     limit = 4 * (max_chars + _PRECUT_SLACK) + 4
-    data = f.read(limit + 1)
+    data = head + f.read(max(0, limit + 1 - len(head)))
     if len(data) > limit:
         return data[:limit], True
     return data, False
 
 
-def _read_file(path: str, run: _Run) -> Iterator[RawDocument]:
+# Extensions that say the format; any other file given by name is read as text unless
+# its content is plainly an HTML document (``auto``).
+_KIND_BY_EXTENSION = {".jsonl": "jsonl", ".md": "markdown", ".markdown": "markdown",
+                      **{ext: "html" for ext in _HTML_EXTENSIONS}}
+
+
+def _kind(path: str, input_format: str) -> str:
+    if input_format != "auto":
+        return input_format
+    ext = os.path.splitext(inner_name(path))[1].lower()
+    return _KIND_BY_EXTENSION.get(ext, "auto")
+
+
+def markdown_document(data: bytes, source: dict, run: _Run, *, truncated: bool) -> RawDocument:
+    """A Markdown file: decoded like text, its markup taken out before normalisation."""
+    rejected = _unreadable_bytes(data, source)
+    if rejected is not None:
+        return rejected
+    text, flags = _decode(data, partial=truncated)
+    return _finish(markdown_to_text(text), source, run, flags=flags + ["markdown_read"],
+                   truncated=truncated)
+
+
+def html_or_text_document(data: bytes, source: dict, run: _Run, kind: str, *,
+                          truncated: bool) -> RawDocument:
+    """The document of bytes whose kind is html, markdown, text, or auto (HTML when the
+    content is plainly an HTML document, flagged ``html_detected``; else text)."""
+    if kind == "markdown":
+        return markdown_document(data, source, run, truncated=truncated)
+    if kind == "html" or (kind == "auto" and looks_like_html(data[:_SNIFF_BYTES])):
+        doc = _html_file_document(data, source, run)
+        if kind == "auto":
+            doc.flags.insert(0, "html_detected")
+        return doc
+    return _text_document(data, source, run, truncated=truncated)
+
+
+def _read_file(path: str, run: _Run, input_format: str = "auto") -> Iterator[RawDocument]:
     source = _source(path)
-    ext = os.path.splitext(path)[1].lower()
+    kind = _kind(path, input_format)
     try:
-        with open(path, "rb") as f:
-            if ext == ".jsonl":
-                yield from _iter_jsonl_file(f, path, run)
-                return
-            if ext in _HTML_EXTENSIONS:
-                data, truncated = f.read(), False
+        with open(path, "rb") as raw_file:
+            f: IO[bytes] = raw_file
+            flags: list[str] = []
+            if is_gzip_name(path) and is_gzip_data(raw_file.read(2)):
+                raw_file.seek(0)
+                f, flags = open_gzip(raw_file), ["decompressed_gzip"]
             else:
-                data, truncated = _read_bounded(f, run.max_chars)
+                raw_file.seek(0)
+            try:
+                if kind == "jsonl":
+                    for doc in _iter_jsonl_file(f, path, run):
+                        doc.flags[:0] = flags
+                        yield doc
+                    return
+                head = f.read(_SNIFF_BYTES)
+                if kind == "html" or (kind == "auto" and looks_like_html(head)):
+                    limit = max_bytes()
+                    data = head + f.read(limit + 1 - len(head))
+                    truncated = len(data) > limit
+                    data = data[:limit]
+                else:
+                    data, truncated = _read_bounded(f, run.max_chars, head)
+            except GZIP_ERRORS as exc:
+                yield _error("unreadable", f"{source['path']}: corrupt gzip data ({exc})",
+                             source)
+                return
     except FileNotFoundError:
         yield _error("not_found", f"{source['path']}: no such file", source)
         return
     except PermissionError as exc:
         yield _error("unreadable", f"{source['path']}: permission denied ({exc.strerror})", source)
         return
+    except IsADirectoryError:
+        yield _error("unreadable", f"{source['path']}: is a folder", source)
+        return
     except OSError as exc:
         yield _error("unreadable", f"{source['path']}: {exc.strerror or exc}", source)
         return
-    if ext in _HTML_EXTENSIONS:
-        yield _html_file_document(data, source, run)
-    else:
-        yield _text_document(data, source, run, truncated=truncated)
+    doc = html_or_text_document(data, source, run, kind, truncated=truncated)
+    doc.flags[:0] = flags
+    yield doc
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def _walk_folder(root: str, run: _Run) -> Iterator[RawDocument]:
+def _walk_folder(root: str, run: _Run, input_format: str = "auto") -> Iterator[RawDocument]:
     """Depth-first, name-sorted walk; iterative so deep trees cannot hit the recursion limit."""
     try:
         root_key = _stat_key(os.stat(root))
@@ -134,12 +204,13 @@ def _walk_folder(root: str, run: _Run) -> Iterator[RawDocument]:
                     yield failed
                     produced += 1
             continue
-        eligible = os.path.splitext(entry.name)[1].lower() in FOLDER_EXTENSIONS
+        # a.jsonl.gz is read as a.jsonl, decompressed.
+        eligible = os.path.splitext(inner_name(entry.name))[1].lower() in FOLDER_EXTENSIONS
         if not eligible:
             logger.info("skipped %s: extension not one of %s", shown, " ".join(sorted(FOLDER_EXTENSIONS)))
             continue
         if is_file:
-            for doc in _read_file(full, run):
+            for doc in _read_file(full, run, input_format):
                 produced += 1
                 yield doc
         elif entry.is_symlink():
@@ -152,7 +223,7 @@ def _walk_folder(root: str, run: _Run) -> Iterator[RawDocument]:
                      "files in this folder", _source(root))
 
 
-def _iter_path(path: str, run: _Run) -> Iterator[RawDocument]:
+def _iter_path(path: str, run: _Run, input_format: str = "auto") -> Iterator[RawDocument]:
     source = _source(path)
     try:
         st = os.stat(path)
@@ -170,6 +241,6 @@ def _iter_path(path: str, run: _Run) -> Iterator[RawDocument]:
             yield _error("unreadable", f"{source['path']}: {exc.strerror or exc}", source)
         return
     if stat.S_ISDIR(st.st_mode):
-        yield from _walk_folder(path, run)
+        yield from _walk_folder(path, run, input_format)
     else:
-        yield from _read_file(path, run)
+        yield from _read_file(path, run, input_format)

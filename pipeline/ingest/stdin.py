@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import Any
 
-from klynge.ingest.decode import _text_document
+from klynge.ingest.files import html_or_text_document
+from klynge.ingest.formats import looks_like_html, max_bytes
 from klynge.ingest.documents import (
     _PRECUT_SLACK,
     _STDIN_PATH,
@@ -54,15 +55,18 @@ def _is_json_object(line: bytes) -> bool:
         return False
 
 
-def _iter_stdin(stream: Any, run: _Run) -> Iterator[RawDocument]:
+def _iter_stdin(stream: Any, run: _Run, input_format: str = "auto") -> Iterator[RawDocument]:
+    """``input_format``: ``auto`` (JSONL when the first lines are objects, HTML when it is
+    plainly an HTML document, else text), or ``jsonl``/``html``/``markdown``/``text``."""
     lines = _stdin_lines(stream)
     head: list[bytes] = []
     for line in lines:
         head.append(line)
         if line.strip():
             break
-    jsonl = bool(head) and _is_json_object(head[-1])
-    if not jsonl and head and _looks_like_object(head[-1]):
+    jsonl = input_format == "jsonl" or (input_format == "auto" and bool(head)
+                                        and _is_json_object(head[-1]))
+    if not jsonl and input_format == "auto" and head and _looks_like_object(head[-1]):
         # A malformed first record: JSONL all the same when a later line is an object.
         seen = 0
         for line in lines:
@@ -77,8 +81,14 @@ def _iter_stdin(stream: Any, run: _Run) -> Iterator[RawDocument]:
     if jsonl:
         yield from _iter_jsonl_lines(chain(head, lines), _STDIN_PATH, run)
         return
-    # Text: one document; bounded like a file so a huge pipe is not held in memory.
-    limit = None if run.max_chars is None else 4 * (run.max_chars + _PRECUT_SLACK) + 4
+    html = input_format == "html" or (input_format == "auto" and bool(head)
+                                      and looks_like_html(b"".join(head)))
+    # One document; bounded like a file so a huge pipe is not held in memory (HTML by
+    # bytes: its markup is no measure of its text).
+    if html:
+        limit: int | None = max_bytes()
+    else:
+        limit = None if run.max_chars is None else 4 * (run.max_chars + _PRECUT_SLACK) + 4
     chunks: list[bytes] = []
     size = 0
     truncated = False
@@ -91,4 +101,6 @@ def _iter_stdin(stream: Any, run: _Run) -> Iterator[RawDocument]:
     data = b"".join(chunks)
     if truncated and limit is not None:
         data = data[:limit]
-    yield _text_document(data, _source(_STDIN_PATH), run, truncated=truncated)
+    # auto: html_or_text_document looks at the content again and flags html_detected.
+    yield html_or_text_document(data, _source(_STDIN_PATH), run, input_format,
+                                truncated=truncated)

@@ -21,6 +21,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
     """(folder, file name) -> model; folder "*" means every language folder."""
     from klynge import entities, language, lexicon, sections
     from klynge.normalisers import amounts, contacts, dates, numbers
+    from klynge.ingest import formats
     from klynge.records import clusters, quotes, roles
 
     from klynge import rules
@@ -49,6 +50,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
         ("shared", "places.yaml"): lexicon.Places,
         ("shared", "names.yaml"): lexicon.NameRules,
+        ("shared", "formats.yaml"): formats.FormatRules,
         ("*", "roles.yaml"): roles.Roles,
         ("*", "quotes.yaml"): quotes.QuoteRules,
     }
@@ -116,6 +118,17 @@ def duplicate_entries(where: str, data: Any) -> list[str]:
 
 def check_all_rules() -> list[str]:
     """Every problem found in the rule files; empty when all are valid."""
+    errors = check_rule_files()
+    if not errors:
+        for check in _deep_checks():
+            errors.extend(check())
+    return errors
+
+
+def check_rule_files() -> list[str]:
+    """Every rule file that does not parse or validate against its model, or that no
+    stage reads ("folder/name: why"); the quick part of :func:`check_all_rules`, which
+    ``klynge run`` does before it writes anything."""
     errors: list[str] = []
     models = _models()
     root = resources.files("klynge.rules")
@@ -137,7 +150,4 @@ def check_all_rules() -> list[str]:
                 errors.append(f"{where}: {exc}")
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on
                 errors.append(f"{where}: {type(exc).__name__}: {exc}")
-    if not errors:
-        for check in _deep_checks():
-            errors.extend(check())
     return errors

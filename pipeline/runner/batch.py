@@ -32,9 +32,10 @@ from klynge.runner.outputs import (
     _Sink,
     check_output_path,
 )
-from klynge.runner.pool import LocalPool, _in_process, plan_workers
+from klynge.runner.pool import LocalPool, _in_process, cpu_count, plan_workers
 from klynge.runner.process import document_id, iter_batches
 from klynge.runner.run_options import (
+    DOCS_PER_WORKER,
     EXIT_CANNOT_RUN,
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -163,15 +164,17 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
     except RunError as exc:
         summary.failed = str(exc)
         return summary
+    # Dask plans here (it connects before the output is touched); the local engines once
+    # they have looked ahead into the input, to fit the count to the batch.
     requested, warning = plan_workers(options.workers)
-    if warning:
+    if warning and options.engine == "dask" and not options.quiet:
         print(warning, file=stderr)
 
     done: set[str] = set()
 
     def wanted() -> Iterator[RawDocument]:
         for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
-                                  stdin=stdin):
+                                  stdin=stdin, input_format=options.input_format):
             summary.read += 1
             if raw.error is None and (options.lang or options.published):
                 # The run's defaults for what the input does not say itself.
@@ -193,7 +196,9 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                     engine = DaskEngine(options, requested)
                 done = out.open(append=options.resume, retry_errors=options.retry_errors)
                 if dead is not None:
-                    dead.open(append=options.resume)
+                    # --retry-errors processes every error of OUT again: their earlier
+                    # dead-letter lines go too, so a document failing again is not twice there.
+                    dead.open(append=options.resume, retry_errors=options.retry_errors)
                 show = not options.quiet and stderr.isatty()
                 progress = _Progress(enabled=show, total=estimate_total(list(options.inputs))
                                      if show else None)
@@ -202,9 +207,20 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                     summary.workers = engine.size
                     results = engine.map(batches)
                 else:
-                    # Never more workers than batches: look ahead that far (ingest only).
-                    head = list(itertools.islice(batches, requested))
-                    summary.workers = max(1, min(requested, len(head)))
+                    # Fit the workers to the batch: look ahead (ingest only) as far as
+                    # the count could need, then plan with what was seen.
+                    want = options.workers or cpu_count() * DOCS_PER_WORKER
+                    head = list(itertools.islice(batches, -(-want // options.batch_size)
+                                                 if options.workers is None else want))
+                    tail = next(batches, None)
+                    whole = tail is None
+                    if not whole:
+                        head.append(tail)
+                    summary.workers, note = plan_workers(
+                        options.workers, batches=len(head) if whole else None,
+                        documents=sum(len(b) for b in head) if whole else None)
+                    if note and not options.quiet:
+                        print(note, file=stderr)
                     batches = itertools.chain(head, batches)
                     results = (_in_process(batches, options) if summary.workers == 1
                                else LocalPool(options, summary.workers).map(batches))

@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 from klynge.ingest import RawDocument
 from klynge.runner.guards import budget_for, hard_limit
 from klynge.runner.run_options import (
+    DOCS_PER_WORKER,
     PARENT_MEMORY_MB,
     WORKER_MEMORY_MB,
     RunError,
@@ -254,19 +255,42 @@ def memory_workers() -> int | None:
     return max(1, (mem - PARENT_MEMORY_MB) // WORKER_MEMORY_MB)
 
 
-def plan_workers(requested: int | None) -> tuple[int, str | None]:
-    """The worker count to aim for, and a warning when an explicit one does not fit.
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
 
-    Default: the cores, but no more than memory holds. An explicit count above what memory
-    holds is lowered to it, with a warning (each worker holds about 420 MB of models).
-    The runner further lowers it to the number of batches there are.
+
+def plan_workers(requested: int | None, *, documents: int | None = None,
+                 batches: int | None = None) -> tuple[int, str | None]:
+    """The worker count, and a note for stderr when an explicit ``--workers`` is lowered.
+
+    ``documents`` and ``batches``: how many the whole input holds, when the runner has
+    seen all of it (None: more than it looked at, or not known, as for Dask).
+
+    Default: one worker per :data:`DOCS_PER_WORKER` documents (a second worker process
+    costs its own model load, which a small batch never earns back; measured, see the
+    README), never more than the cores, the memory or the batches. An explicit count is
+    lowered to the batches first, said in documents ("1 worker: the batch has 1
+    document"), then to what memory holds, said in MB; so ``--workers 100`` on one
+    document never talks about memory.
     """
     fit = memory_workers()
     if requested is None:
-        return min(cpu_count(), fit or cpu_count()), None
-    if fit is not None and requested > fit:
-        return fit, (f"klynge: --workers {requested} needs about "
-                     f"{requested * WORKER_MEMORY_MB / 1024:.1f} GB for the models "
-                     f"({WORKER_MEMORY_MB} MB each), only {available_memory_mb()} MB is "
-                     f"available; using {fit} workers")
-    return requested, None
+        n = cpu_count()
+        if documents is not None:
+            n = min(n, max(1, documents // DOCS_PER_WORKER))
+        if batches is not None:
+            n = min(n, max(1, batches))
+        return max(1, min(n, fit or n)), None
+    n, note = requested, None
+    if batches is not None and requested > max(1, batches):
+        n = max(1, batches)
+        held = (f"the batch has {_plural(documents, 'document')}" if documents is not None
+                else f"the input makes {_plural(batches, 'batch', 'batches')}")
+        note = (f"klynge: {_plural(n, 'worker')}: {held} (--workers {requested}; "
+                f"{_plural(batches, 'batch', 'batches')} of up to --batch-size documents)")
+    if fit is not None and n > fit:
+        note = (f"klynge: {_plural(fit, 'worker')}: --workers {requested} needs about "
+                f"{n * WORKER_MEMORY_MB} MB for the models ({WORKER_MEMORY_MB} MB each), "
+                f"{available_memory_mb()} MB is available")
+        n = fit
+    return n, note

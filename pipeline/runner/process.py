@@ -52,10 +52,13 @@ def document_id(raw: RawDocument) -> str:
 
 
 def error_record(raw: RawDocument, code: str, message: str) -> DocumentRecord:
+    # The text stays when there was one (a timeout, a worker that died): the dead-letter
+    # file then feeds back as JSONL (``klynge run dead.jsonl``), each document with its
+    # own id and text.
     return DocumentRecord(
         id=document_id(raw), status="error", error={"code": code, "message": message},
         source=raw.source, language={"code": registry().undetermined, "confidence": 0.0},
-        text="", flags=list(raw.flags))
+        text=raw.text or "", flags=list(raw.flags))
 
 
 class Processor:

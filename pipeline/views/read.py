@@ -8,11 +8,13 @@ command can report it in one line and go on.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import IO, Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,14 @@ class BadLine:
 
 
 def check_inputs(paths: Iterable[str]) -> str | None:
-    """Why the inputs cannot be read, in one line, or None when every one is a readable file."""
+    """Why the inputs cannot be read, in one line, or None when every one is a readable
+    file; ``-`` is standard input, once at most (it can be read only once)."""
+    paths = list(paths)
+    if paths.count("-") > 1:
+        return "-: standard input can be given only once"
     for p in paths:
+        if p == "-":
+            continue
         path = Path(p)
         if not path.exists():
             return f"{p}: no such file"
@@ -93,13 +101,25 @@ def _why_not_a_record(obj: object) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _open(p: str) -> Iterator[IO[bytes]]:
+    if p == "-":
+        yield sys.stdin.buffer if hasattr(sys.stdin, "buffer") else sys.stdin  # type: ignore
+        return
+    with open(p, "rb") as fh:
+        yield fh
+
+
 def iter_records(paths: Iterable[str]) -> Iterator[Line | BadLine]:
     """Every non-blank line of ``paths``, in order: a :class:`Line` when it is a klynge
-    record, else a :class:`BadLine`. An I/O error while reading is a BadLine too."""
+    record, else a :class:`BadLine`. An I/O error while reading is a BadLine too. ``-``
+    reads standard input (named ``<stdin>`` in reports)."""
     for p in paths:
         number = 0
         try:
-            with open(p, "rb") as fh:
+            with _open(p) as fh:
+                if p == "-":
+                    p = "<stdin>"
                 for number, raw in enumerate(fh, 1):
                     if not raw.strip():
                         continue

@@ -1,0 +1,36 @@
+"""klynge.runner.pool.plan_workers: worker counts fit the batch, said in plain units."""
+from __future__ import annotations
+
+import klynge.runner.pool as pool
+from klynge.runner.pool import plan_workers
+from klynge.runner.run_options import DOCS_PER_WORKER
+
+
+def _machine(monkeypatch, cores: int, memory_mb: int) -> None:
+    monkeypatch.setattr(pool, "cpu_count", lambda: cores)
+    monkeypatch.setattr(pool, "available_memory_mb", lambda: memory_mb)
+
+
+def test_pool_explicit_workers_capped_by_the_batch_in_documents(monkeypatch):
+    # Issue 24: "--workers 100 needs about 41.0 GB ..." on one document.
+    _machine(monkeypatch, cores=2, memory_mb=4000)
+    n, note = plan_workers(100, documents=1, batches=1)
+    assert n == 1
+    assert note.startswith("klynge: 1 worker: the batch has 1 document")
+    assert "MB" not in note and "GB" not in note
+
+
+def test_pool_explicit_workers_then_capped_by_memory_in_mb(monkeypatch):
+    _machine(monkeypatch, cores=16, memory_mb=300 + 3 * 420)
+    n, note = plan_workers(10, documents=200, batches=13)
+    assert n == 3 and "--workers 10 needs about 4200 MB" in note and "GB" not in note
+    assert plan_workers(2, documents=200, batches=13) == (2, None)
+
+
+def test_pool_default_is_one_worker_for_a_small_batch(monkeypatch):
+    _machine(monkeypatch, cores=8, memory_mb=64_000)
+    assert plan_workers(None, documents=1, batches=1) == (1, None)
+    assert plan_workers(None, documents=2 * DOCS_PER_WORKER - 1, batches=4) == (1, None)
+    assert plan_workers(None, documents=3 * DOCS_PER_WORKER, batches=6) == (3, None)
+    # More input than was looked at: the cores.
+    assert plan_workers(None) == (8, None)
