@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
@@ -27,6 +28,20 @@ from klynge.ingest.html import _html_document
 
 
 _META_FIELDS = ("url", "title", "published", "lang")
+
+# JSON may spell a lone surrogate ("\\ud800"); UTF-8 cannot carry it, so the record it
+# reaches could never be written. json.loads joins every valid pair, so what this finds
+# is lone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: object, flags: list[str]) -> object:
+    """``value`` with lone surrogates replaced by U+FFFD (flagged once per record)."""
+    if isinstance(value, str) and _SURROGATE.search(value):
+        if "replaced_lone_surrogates" not in flags:
+            flags.append("replaced_lone_surrogates")
+        return _SURROGATE.sub("\ufffd", value)
+    return value
 
 
 def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument | None:
@@ -53,7 +68,7 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
 
     given: dict[str, str | None] = {}
     for name in _META_FIELDS:
-        value = obj.get(name)
+        value = _without_surrogates(obj.get(name), flags)
         if value is None or isinstance(value, str):
             given[name] = value or None
         else:
@@ -67,6 +82,12 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
     if raw_id is not None:
         if isinstance(raw_id, int) and not isinstance(raw_id, bool):
             doc_id = str(raw_id)
+        elif isinstance(raw_id, str) and _SURROGATE.search(raw_id):
+            # Refused, not repaired: a repaired id is not the caller's id, and would not
+            # join with their data.
+            return _error("jsonl_bad_id", f"{where}: id holds a lone surrogate (an unpaired "
+                          f"\\u escape), which UTF-8 cannot carry: {ascii(raw_id)[:80]}",
+                          source, flags=flags)
         elif isinstance(raw_id, str) and raw_id.strip():
             doc_id = raw_id
         else:
@@ -79,7 +100,8 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
             return _error("duplicate_id", f"{where}: id {doc_id!r} already used at {first}",
                           source, None, flags)
 
-    text, html = obj.get("text"), obj.get("html")
+    text = _without_surrogates(obj.get("text"), flags)
+    html = _without_surrogates(obj.get("html"), flags)
     if text is None and html is None:
         return _error("jsonl_no_text", f"{where}: object has no \"text\" or \"html\" field",
                       source, doc_id, flags)

@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from klynge.ingest import RawDocument, estimate_total, iter_documents
 from klynge.runner.dask_engine import DaskEngine
-from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path
+from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path, written_id
 from klynge.runner.pool import LocalPool, _in_process, plan_workers
 from klynge.runner.process import document_id, iter_batches
 from klynge.runner.run_options import EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, FIRST_FAILURES_SHOWN, Interrupted, RunError, RunOptions
@@ -157,7 +157,7 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
         for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
                                   stdin=stdin):
             summary.read += 1
-            if done and document_id(raw) in done:
+            if done and written_id(document_id(raw)) in done:
                 summary.skipped += 1
                 continue
             yield raw

@@ -6,6 +6,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import signal
 import stat
 import sys
@@ -41,6 +42,58 @@ def check_output_path(path: str) -> None:
         raise OutputPathError(f"cannot create {path!r}: no write permission in {parent!r}")
 
 
+# Surrogate code points: a string may hold them (a record made through the API), UTF-8
+# cannot. Structure and keys of an output line are ASCII, so any of them lies in a string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_lines(lines: Sequence[str]) -> bytes:
+    """The bytes of output lines, the one writer of every line a run writes (read back by
+    :func:`read_line_id`).
+
+    UTF-8, one line per record ended by "\\n". A surrogate code point is written as its
+    JSON escape (it would make the UTF-8 encoder fail and lose the batch), so it reads
+    back as the same string; ingest refuses or repairs them first (``jsonl_bad_id``,
+    ``replaced_lone_surrogates``).
+    """
+    text = "".join(line + "\n" for line in lines)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode("utf-8")
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The lines of output bytes, split at "\\n" alone: U+2028, U+2029 and U+0085 are
+    written raw inside strings (JSON allows them) and str.splitlines would split there."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def read_line_id(line: bytes) -> tuple[str | None, bool]:
+    """The id of one output line and whether it is an error record; (None, False) for a
+    line that is no record. The reader of what :func:`encode_lines` writes."""
+    try:
+        obj = json.loads(line.decode("utf-8", "replace"))
+    except (json.JSONDecodeError, RecursionError):
+        return None, False
+    if not isinstance(obj, dict):
+        return None, False
+    # Document lines carry "id"; cluster lines (--emit clusters) "document": {"id"}.
+    doc = obj.get("document") if isinstance(obj.get("document"), dict) else {}
+    ident = doc.get("id", obj.get("id"))
+    return (None if ident is None else str(ident)), obj.get("status") == "error"
+
+
+def written_id(ident: str) -> str:
+    """What ``ident`` reads back as once written: JSON joins a high and a low surrogate
+    that follow each other into one character. --resume compares ids in this form."""
+    if not _SURROGATE.search(ident):
+        return ident
+    return json.loads(encode_lines([json.dumps(ident, ensure_ascii=False)]))
+
+
 def repair_and_read_ids(path: Path, retry_errors: bool = False) -> set[str]:
     """Ids already in an output file; a partial last line (a killed run) is cut off first.
 
@@ -56,24 +109,11 @@ def repair_and_read_ids(path: Path, retry_errors: bool = False) -> set[str]:
             fh.truncate(cut)
             data = data[:cut]
     ids = set()
-    for line in data.decode("utf-8", "replace").splitlines():
-        ident, is_error = _line_id(line)
+    for line in split_lines(data):
+        ident, is_error = read_line_id(line)
         if ident is not None and not (retry_errors and is_error):
             ids.add(ident)
     return ids
-
-
-def _line_id(line: str) -> tuple[str | None, bool]:
-    try:
-        obj = json.loads(line)
-    except json.JSONDecodeError:
-        return None, False
-    if not isinstance(obj, dict):
-        return None, False
-    # Document lines carry "id"; cluster lines (--emit clusters) "document": {"id"}.
-    doc = obj.get("document") if isinstance(obj.get("document"), dict) else {}
-    ident = doc.get("id", obj.get("id"))
-    return (None if ident is None else str(ident)), obj.get("status") == "error"
 
 
 def _check_not_an_input(path: str, inputs: Sequence[str], what: str) -> None:
@@ -138,9 +178,9 @@ class _Sink:
         temporary file and renaming it over the output: never a half-rewritten file."""
         path = Path(self.path)
         data = path.read_bytes()
-        kept = [l for l in data.splitlines(keepends=True)
-                if not _line_id(l.decode("utf-8", "replace"))[1]]
-        if len(kept) == data.count(b"\n"):
+        lines = split_lines(data)
+        kept = [line + b"\n" for line in lines if not read_line_id(line)[1]]
+        if len(kept) == len(lines):
             return
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
@@ -162,7 +202,7 @@ class _Sink:
     def write(self, lines: Sequence[str]) -> None:
         if not lines:
             return
-        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        data = encode_lines(lines)
         held = {signal.SIGINT, signal.SIGTERM}
         old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:

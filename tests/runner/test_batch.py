@@ -402,3 +402,42 @@ def test_batch_broken_pipe_exits_2_with_a_summary(tmp_path):
     assert proc.returncode == 2, proc.stderr
     assert "broken pipe" in proc.stderr and " read, " in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+SHORT = ("Oslo, 3. mars 2021\n\nNCE Maritime CleanTech og Innovasjon Norge lanserer et nytt "
+         "program for grønn skipsfart. Programmet har et budsjett på 20 millioner kroner.\n")
+
+
+def _jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_batch_lone_surrogate_in_id_or_url_is_a_record_not_a_crash(tmp_path):
+    # Issue 23.1: "\ud800" is valid JSON; the writer's UnicodeEncodeError lost the batch.
+    src = _jsonl(tmp_path / "in.jsonl", [
+        {"id": "a\ud800", "text": SHORT}, {"id": "b", "url": "https://x.no/\udc00", "text": SHORT},
+        {"id": "c", "text": SHORT + "\ud83d"}])
+    out = tmp_path / "o.jsonl"
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    assert summary.failed is None and summary.read == 3
+    recs = [json.loads(l) for l in out.read_bytes().decode("utf-8").split("\n")[:-1]]
+    assert [r["status"] for r in recs] == ["error", "ok", "ok"]
+    assert recs[0]["error"]["code"] == "jsonl_bad_id" and "surrogate" in recs[0]["error"]["message"]
+    assert recs[1]["source"]["url"] == "https://x.no/\ufffd"
+    assert "replaced_lone_surrogates" in recs[1]["flags"] and "replaced_lone_surrogates" in recs[2]["flags"]
+
+
+def test_batch_resume_recognises_ids_with_line_separators(tmp_path):
+    # Issue 23.2: str.splitlines split a line at U+2028/U+2029/U+0085 inside an id, so
+    # --resume did not know the document and wrote it again.
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": f"x{c}y", "text": SHORT, "url": f"u{c}"}
+                                         for c in ("\u2028", "\u2029", "\x85")])
+    out = tmp_path / "o.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    first = out.read_bytes()
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True))
+    assert (summary.read, summary.skipped) == (3, 3)
+    assert out.read_bytes() == first
+    assert repair_and_read_ids(out) == {"x\u2028y", "x\u2029y", "x\x85y"}
