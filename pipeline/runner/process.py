@@ -228,6 +228,10 @@ class Processor:
         rule_lang = decision.rule_lang
         sections, meta = splits[rule_lang]
         published = _published(raw, text, meta, rule_lang)
+        # An input date that is no day ("2020-02-30", "soon") is not used; say so, naming
+        # the field, as lang_invalid does for the input's lang.
+        bad_input = (("published_invalid",) if raw.published
+                     and _day_value(parse_date(raw.published, rule_lang)) is None else ())
         has_ner = self.entity_stage.has_ner(rule_lang)
         skip = skipped_builders(rule_lang, has_ner)
         skipped = sorted(skip | ({"ner"} if not has_ner else set()))
@@ -236,7 +240,7 @@ class Processor:
             rule_lang=rule_lang, sections=tuple(sections),
             section_langs=decision.section_codes, meta=meta, published=published,
             skip=skip,
-            flags=(*decision.flags, *(f"skipped:{name}" for name in skipped)))
+            flags=(*decision.flags, *bad_input, *(f"skipped:{name}" for name in skipped)))
 
 
 # A release-shaped text that reaches every stage: a dateline, a title, an amount, a role,

@@ -388,3 +388,18 @@ def test_process_vote_that_changes_the_rule_language_splits_again(processor):
         (s.kind, s.start, s.end) for s in english]
     assert {s.language for s in rec.sections} == {"en"}
     assert rec.published == "2020-11-19"  # read off the dateline the English rules found
+
+
+def test_process_input_published_that_is_no_day_is_flagged(processor, tmp_path):
+    # Issue 23.7: "2020-02-30" was dropped without a word.
+    import json
+
+    from klynge.ingest import iter_documents
+    text = "Ny klynge for havvind\n\nNCE Maritime CleanTech får 2 millioner kroner.\n"
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": str(i), "text": text, "published": p}) + "\n"
+                           for i, p in enumerate(["2020-02-30", "2021-03-01", "snart"])),
+                   encoding="utf-8")
+    recs = [processor.process(raw) for raw in iter_documents([str(src)])]
+    assert ["published_invalid" in r.flags for r in recs] == [True, False, True]
+    assert [r.published for r in recs] == [None, "2021-03-01", None]
