@@ -13,7 +13,8 @@ ERROR_CODES: dict[str, str] = {
     "unreadable": "the file or folder exists but could not be read (permission or I/O error)",
     "empty": "the document has no text (empty file, only whitespace, or no JSONL records)",
     "empty_folder": "a folder given as input holds no .txt/.md/.html/.htm/.jsonl file",
-    "binary": "the file is not text (PDF, image, archive, executable, NUL bytes, ...)",
+    "binary": "the file is not text (PDF, image, archive, executable, NUL bytes, ...); in a "
+              "JSONL file of records, that one line holds a NUL or control byte",
     "html_extract_failed": "the HTML extractor raised an error on this document",
     "jsonl_malformed": "a JSONL line is not valid JSON",
     "jsonl_not_object": "a JSONL line is valid JSON but not an object",

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from klynge.ingest.decode import (
+    _BINARY_CONTROL,
     _binary_reason,
     _bom,
     _decode,
@@ -52,6 +53,9 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
         raw = raw[len(codecs.BOM_UTF8):]
     if not raw.strip():
         return None
+    control = _control_byte(raw)
+    if control is not None:
+        return _error("binary", f"{where}: not a line of text ({control})", source)
     flags: list[str] = []
     try:
         line = raw.decode("utf-8")
@@ -134,8 +138,10 @@ def _iter_jsonl_lines(lines: Iterable[bytes], path: str, run: _Run) -> Iterator[
 def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument]:
     sample = f.read(_SNIFF_BYTES)
     reason = _binary_reason(sample)
-    if reason is not None:
-        # One record for the file, not one jsonl_malformed per "line" of a PDF.
+    if reason is not None and (_MAGIC_RE.match(reason) or not _has_object_line(sample)):
+        # One record for the file, not one jsonl_malformed per "line" of a PDF. A file
+        # with JSON objects among its lines is judged line by line instead: one NUL in
+        # one record costs that record (_control_byte), not the file's other records.
         yield _error("binary", f"{_display_path(path)}: not a text file ({reason})", _source(path))
         return
     f.seek(0)
@@ -152,6 +158,25 @@ def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument
         if doc.error is None or doc.error[0] != "empty":
             doc.flags.insert(0, flag)
         yield doc
+
+
+_MAGIC_RE = re.compile("looks like ")
+# The bytes that no text holds (NUL, the C0 controls but tab, line ends, form feed and
+# escape, DEL): ingest's own test for binary data, applied to one line.
+_CONTROL_BYTES = re.compile(b"[" + re.escape(_BINARY_CONTROL) + b"]")
+
+
+def _has_object_line(sample: bytes) -> bool:
+    """Whether a line of ``sample`` starts like a JSON object."""
+    return any(line.lstrip(b" \t\r\xef\xbb\xbf").startswith(b"{") for line in sample.split(b"\n"))
+
+
+def _control_byte(raw: bytes) -> str | None:
+    """Why the line ``raw`` is no text (its first control byte), or None."""
+    found = _CONTROL_BYTES.search(raw)
+    if found is None:
+        return None
+    return f"control byte 0x{found.group()[0]:02x} at byte {found.start() + 1} of the line"
 
 
 def _wide_encoding(sample: bytes) -> tuple[str, str] | None:
