@@ -257,3 +257,13 @@ def test_entities_arena_prefix_names_are_organisations(names_first, text, expect
 def test_entities_bare_programme_levels_are_never_entities(names_first, surface):
     text = f"En status som {surface} gir grunnfinansiering."
     assert _run(names_first, text, [(surface, "PER")]) == []
+
+
+def test_sentence_starts_skip_runs_of_blank_lines_to_the_next_visible_character():
+    # Issue 23.11: the walk over a run of blank lines is linear now (benchmarks/
+    # blank_lines.py measures it); the starts are those of a walk from each line start.
+    from klynge.entities import Sentences
+    starts = Sentences(None, "klynge_sentences").starts
+    text = "Tittel\n\n" + "\n \n\t\n" * 50 + "  Neste linje. Og så\n\n\n"
+    assert starts(text) == [0, text.index("Neste"), text.index("Og så")]
+    assert starts("\n\n\n") == [] and starts("a\n\n\nb") == [0, 4]
