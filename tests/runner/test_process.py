@@ -403,3 +403,20 @@ def test_process_input_published_that_is_no_day_is_flagged(processor, tmp_path):
     recs = [processor.process(raw) for raw in iter_documents([str(src)])]
     assert ["published_invalid" in r.flags for r in recs] == [True, False, True]
     assert [r.published for r in recs] == [None, "2021-03-01", None]
+
+
+def test_process_four_megabytes_of_random_base64_is_ok(processor, tmp_path):
+    # Issue 23.8: hostile input; the language vote over sections of base64 ended in
+    # internal_error. The file is read whole by ingest and cut to max_chars (the text is
+    # kept short: the pipeline's cost per character of base64 is high, not the point).
+    import base64
+    import random
+
+    from klynge.ingest import iter_documents
+    path = tmp_path / "random.txt"
+    path.write_bytes(base64.encodebytes(random.Random(23).randbytes(3 * 2**20)))
+    assert path.stat().st_size > 4_000_000
+    raw, = iter_documents([str(path)], max_chars=60_000)
+    rec = processor.process(raw)
+    assert rec.status == "ok", rec.error
+    assert "truncated_max_chars" in rec.flags and len(rec.text) == 60_000
