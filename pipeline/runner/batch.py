@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from klynge.ingest import RawDocument, estimate_total, iter_documents
 from klynge.runner.dask_engine import DaskEngine
-from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path, written_id
+from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path, run_fingerprint, written_id
 from klynge.runner.pool import LocalPool, _in_process, plan_workers
 from klynge.runner.process import document_id, iter_batches
 from klynge.runner.run_options import EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, FIRST_FAILURES_SHOWN, Interrupted, RunError, RunOptions
@@ -172,7 +172,8 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                 if options.engine == "dask":
                     # Connected first: an unreachable scheduler leaves the output as it was.
                     engine = DaskEngine(options, requested)
-                done = out.open(append=options.resume, retry_errors=options.retry_errors)
+                done = out.open(append=options.resume, retry_errors=options.retry_errors,
+                                fingerprint=run_fingerprint(options.emit, options.pipeline))
                 if dead is not None:
                     dead.open(append=options.resume)
                 show = not options.quiet and stderr.isatty()

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
+import hashlib
 import fcntl
 import json
 import os
@@ -133,6 +135,33 @@ def _check_not_an_input(path: str, inputs: Sequence[str], what: str) -> None:
                                "would be read back as input")
 
 
+SIDECAR_SUFFIX = ".klynge"
+
+
+def run_fingerprint(emit: str, pipeline: object) -> dict:
+    """What an output's records depend on besides their input: the klynge version, the
+    kind of lines (--emit) and every pipeline option. --resume appends only to an output
+    made under the same (records under other options would be mixed into one file)."""
+    from klynge import __version__
+    options = dataclasses.asdict(pipeline)  # type: ignore[call-overload]
+    body = {"klynge": __version__, "emit": emit, "options": options}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+    return {"fingerprint": digest[:16], **body}
+
+
+def _differences(old: dict, new: dict) -> str:
+    keys = [k for k in ("klynge", "emit") if old.get(k) != new[k]]
+    old_options = old.get("options") if isinstance(old.get("options"), dict) else {}
+    keys += [k for k in new["options"] if old_options.get(k) != new["options"][k]]
+    return ", ".join(f"{k}: {_value(old, k)} then, {_value(new, k)} now" for k in keys) \
+        or "another fingerprint"
+
+
+def _value(fp: dict, key: str) -> str:
+    options = fp.get("options") if isinstance(fp.get("options"), dict) else {}
+    return json.dumps(fp[key] if key in ("klynge", "emit") else options.get(key))
+
+
 class _Sink:
     """An output file: locked, opened without truncating until the run starts, written
     in whole lines (one write per batch, with SIGINT/SIGTERM held back meanwhile)."""
@@ -144,8 +173,14 @@ class _Sink:
         self.lines = 0
         self.broken = False
 
-    def open(self, *, append: bool, retry_errors: bool = False) -> set[str]:
-        """Lock the file, then resume it (ids to skip) or empty it."""
+    def open(self, *, append: bool, retry_errors: bool = False,
+             fingerprint: dict | None = None) -> set[str]:
+        """Lock the file, then resume it (ids to skip) or empty it.
+
+        With ``fingerprint`` (:func:`run_fingerprint`) the output's options travel beside
+        it, in ``OUT.klynge``: resuming an output made under other options, or one klynge
+        did not write (no such file beside it), is refused before the output is touched.
+        """
         if self.path is None:
             return set()
         try:
@@ -162,16 +197,49 @@ class _Sink:
             raise RunError(f"cannot lock {self.path!r}: {exc.strerror}") from None
         self.fd = fd
         regular = stat.S_ISREG(os.fstat(fd).st_mode)
-        if not append:
-            if regular:
-                os.ftruncate(fd, 0)
-            return set()
         if not regular:
+            return set()
+        if append and fingerprint is not None and os.fstat(fd).st_size > 0:
+            self._check_fingerprint(fingerprint)
+        if not append:
+            os.ftruncate(fd, 0)
+        if fingerprint is not None:
+            self._write_fingerprint(fingerprint)
+        if not append:
             return set()
         done = repair_and_read_ids(Path(self.path), retry_errors)
         if retry_errors:
             self._drop_error_lines()
         return done
+
+    def _check_fingerprint(self, fingerprint: dict) -> None:
+        assert self.path is not None
+        side = self.path + SIDECAR_SUFFIX
+        try:
+            old = json.loads(Path(side).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunError(f"--resume: {self.path!r} was not written by this klynge (no "
+                           f"{os.path.basename(side)!r} beside it); it is left as it is") \
+                from None
+        except (OSError, ValueError) as exc:
+            raise RunError(f"--resume: cannot read {side!r}: {exc}") from None
+        if not isinstance(old, dict) or old.get("fingerprint") != fingerprint["fingerprint"]:
+            found = old if isinstance(old, dict) else {}
+            raise RunError(f"--resume: {self.path!r} was written under other options "
+                           f"({_differences(found, fingerprint)}); resume with those, or "
+                           "run without --resume to start again")
+
+    def _write_fingerprint(self, fingerprint: dict) -> None:
+        """Write ``OUT.klynge`` whole (a temporary file renamed over it)."""
+        assert self.path is not None
+        side = Path(self.path + SIDECAR_SUFFIX)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=side.name + ".", suffix=".tmp", dir=side.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(fingerprint, sort_keys=True) + "\n")
+            os.replace(tmp, side)
+        except OSError as exc:
+            raise RunError(f"cannot write {str(side)!r}: {exc.strerror}") from None
 
     def _drop_error_lines(self) -> None:
         """Remove error records (they are processed again) by writing the rest to a locked

@@ -7,13 +7,15 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from klynge.options import PipelineOptions
 
 from klynge.runner.batch import run_batch
-from klynge.runner.outputs import repair_and_read_ids
+from klynge.options import DEFAULTS
+from klynge.runner.outputs import SIDECAR_SUFFIX, repair_and_read_ids, run_fingerprint
 from klynge.runner.run_options import RunOptions
 from tests.conftest import CORPUS
 
@@ -51,6 +53,8 @@ def test_batch_resume_repairs_partial_line_and_appends_the_rest(expected, tmp_pa
     lines = expected.splitlines(keepends=True)
     out = tmp_path / "partial.jsonl"
     out.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
+    # As a killed run leaves it: its options beside it.
+    Path(str(out) + SIDECAR_SUFFIX).write_text(json.dumps(run_fingerprint("documents", DEFAULTS)))
     summary = run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=1, quiet=True, resume=True, batch_size=3))
     assert out.read_bytes() == expected
     assert (summary.read, summary.skipped, summary.ok) == (8, 3, 5)
@@ -441,3 +445,36 @@ def test_batch_resume_recognises_ids_with_line_separators(tmp_path):
     assert (summary.read, summary.skipped) == (3, 3)
     assert out.read_bytes() == first
     assert repair_and_read_ids(out) == {"x\u2028y", "x\u2029y", "x\x85y"}
+
+
+def test_batch_resume_under_other_options_is_refused(tmp_path):
+    # Issue 23.12: --max-chars changes derived ids, so --resume appended a second record
+    # for almost every input.
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    first = out.read_bytes()
+    other = PipelineOptions(max_chars=100)
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True, pipeline=other))
+    assert summary.exit_code == 2 and "max_chars: 2000000 then, 100 now" in summary.failed
+    assert "\n" not in summary.failed and out.read_bytes() == first
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True, emit="clusters"))
+    assert summary.exit_code == 2 and "emit" in summary.failed and out.read_bytes() == first
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True))
+    assert (summary.failed, summary.skipped) == (None, 1) and out.read_bytes() == first
+
+
+def test_batch_resume_never_edits_a_file_klynge_did_not_write(tmp_path):
+    # Issue 23.12: its last line, lacking a newline, was cut off as a partial record.
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "notes.jsonl"
+    out.write_bytes(b'{"id": "mine"}\n{"id": "last, no newline"}')
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True))
+    assert summary.exit_code == 2 and "not written by" in summary.failed
+    assert out.read_bytes() == b'{"id": "mine"}\n{"id": "last, no newline"}'
