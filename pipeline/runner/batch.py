@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from klynge.ingest import RawDocument, estimate_total, iter_documents
 from klynge.runner.dask_engine import DaskEngine
-from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path, run_fingerprint, written_id
+from klynge.runner.outputs import OutputPathError, _Sink, _check_not_an_input, check_output_path, run_fingerprint, same_file, written_id
 from klynge.runner.pool import LocalPool, _in_process, plan_workers
 from klynge.runner.process import document_id, iter_batches
 from klynge.runner.run_options import EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, FIRST_FAILURES_SHOWN, Interrupted, RunError, RunOptions
@@ -130,9 +130,11 @@ def _check_run(options: RunOptions) -> None:
         except OutputPathError as exc:
             raise RunError(f"cannot write {what}: {exc}") from None
         _check_not_an_input(path, options.inputs, what)
-    if options.output and options.errors and os.path.abspath(options.output) == \
-            os.path.abspath(options.errors):
-        raise RunError("the errors file must not be the output file")
+    if options.output and options.errors and same_file(options.output, options.errors):
+        # Resolved: a symlink or hard link to the output opened as the errors file
+        # truncated the output, then failed on its lock.
+        raise RunError(f"the errors file {options.errors!r} is the output file "
+                       f"{options.output!r} (the same file under another name)")
 
 
 def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None = None,

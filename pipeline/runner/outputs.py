@@ -118,6 +118,17 @@ def repair_and_read_ids(path: Path, retry_errors: bool = False) -> set[str]:
     return ids
 
 
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: equal once symlinks are resolved, or, for files
+    that exist, one inode (st_dev, st_ino: a hard link)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet: only the resolved names can tell
+        return False
+
+
 def _check_not_an_input(path: str, inputs: Sequence[str], what: str) -> None:
     """Refuse an output that is one of the inputs or lies inside an input folder: it
     would be destroyed before it is read, or read back as input without end."""
@@ -244,7 +255,9 @@ class _Sink:
     def _drop_error_lines(self) -> None:
         """Remove error records (they are processed again) by writing the rest to a locked
         temporary file and renaming it over the output: never a half-rewritten file."""
-        path = Path(self.path)
+        # The file itself, not a symlink to it: renaming over the link would replace the
+        # link with a copy and leave the real file stale.
+        path = Path(os.path.realpath(self.path))
         data = path.read_bytes()
         lines = split_lines(data)
         kept = [line + b"\n" for line in lines if not read_line_id(line)[1]]

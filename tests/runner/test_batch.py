@@ -478,3 +478,34 @@ def test_batch_resume_never_edits_a_file_klynge_did_not_write(tmp_path):
                                    resume=True))
     assert summary.exit_code == 2 and "not written by" in summary.failed
     assert out.read_bytes() == b'{"id": "mine"}\n{"id": "last, no newline"}'
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_batch_errors_file_linked_to_the_output_is_refused_untouched(tmp_path, link):
+    # Issue 23.9: the link was opened (and truncated) before the lock said no.
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    first = out.read_bytes()
+    errors = tmp_path / "errors.jsonl"
+    (os.symlink if link == "symlink" else os.link)(out, errors)
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), errors=str(errors),
+                                   workers=1, quiet=True))
+    assert summary.exit_code == 2 and "is the output file" in summary.failed
+    assert out.read_bytes() == first
+
+
+def test_batch_retry_errors_on_a_symlinked_output_rewrites_the_real_file(tmp_path):
+    # Issue 23.9: the rewrite replaced the link with a regular file; the real one went stale.
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SHORT}, {"id": "b"}])
+    real = tmp_path / "real.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(real), workers=1, quiet=True))
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    os.link(str(real) + SIDECAR_SUFFIX, str(link) + SIDECAR_SUFFIX)
+    _jsonl(src, [{"id": "a", "text": SHORT}, {"id": "b", "text": SHORT}])
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(link), workers=1, quiet=True,
+                                   resume=True, retry_errors=True))
+    assert summary.failed is None and link.is_symlink()
+    assert [json.loads(l)["status"] for l in real.read_text().splitlines()] == ["ok", "ok"]
