@@ -195,9 +195,11 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                 try:
                     for res in results:
                         out.write(res.lines)
+                        # Counted once in the output: a failing --errors write stops the
+                        # run, but these documents are written, not skipped.
+                        summary.add(res)
                         if dead is not None:
                             dead.write(res.error_lines)
-                        summary.add(res)
                         progress.update(summary, len(res.statuses))
                 finally:
                     close = getattr(results, "close", None)

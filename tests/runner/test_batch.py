@@ -509,3 +509,14 @@ def test_batch_retry_errors_on_a_symlinked_output_rewrites_the_real_file(tmp_pat
                                    resume=True, retry_errors=True))
     assert summary.failed is None and link.is_symlink()
     assert [json.loads(l)["status"] for l in real.read_text().splitlines()] == ["ok", "ok"]
+
+
+def test_batch_failed_errors_write_counts_the_documents_already_in_the_output(tmp_path):
+    # Issue 23.14: they were counted as skipped while their lines were in the output.
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SHORT}, {"id": "b"}])
+    out = tmp_path / "o.jsonl"
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), errors="/dev/full",
+                                   workers=1, quiet=True))
+    assert summary.exit_code == 2 and "/dev/full" in summary.failed
+    assert len(out.read_text().splitlines()) == 2
+    assert (summary.read, summary.ok, summary.error, summary.skipped) == (2, 1, 1, 0)
