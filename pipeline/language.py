@@ -231,6 +231,28 @@ class _LangDetectVeto:
         # Our languages under every code langdetect may use for them ("no": Norwegian).
         self._ours = registry().known_codes
 
+    def warm(self) -> None:
+        """Load langdetect's profiles now (Processor.load calls it, before any time budget
+        runs), not on the first document that needs them."""
+        with self._lock:
+            self._load_profiles()
+
+    @staticmethod
+    def _load_profiles() -> None:
+        try:
+            from langdetect import detector_factory
+        except ImportError:
+            return
+        if detector_factory._factory is not None:
+            return
+        # langdetect sets its factory first and fills it after: a time budget or a signal
+        # inside that load left a half-read set of profiles for the rest of the process
+        # (French read as Catalan). Built aside and published whole, it is either all
+        # there or not at all, and the next call loads it again.
+        factory = detector_factory.DetectorFactory()
+        factory.load_profile(detector_factory.PROFILES_DIRECTORY)
+        detector_factory._factory = factory
+
     def foreign_probability(self, text: str) -> tuple[str, float, float]:
         """(likeliest code outside ours, its probability, total probability outside ours),
         or ("", 0.0, 0.0)."""
@@ -244,6 +266,7 @@ class _LangDetectVeto:
             # fresh Random(0), so the answer is a function of the text alone. The lock
             # covers its lazy, not thread-safe, profile loading.
             DetectorFactory.seed = 0
+            self._load_profiles()
             try:
                 probs = detect_langs(text)
             except LangDetectException:
@@ -327,6 +350,11 @@ class LanguageDetector:
             except ImportError:
                 if use_py3langid:
                     raise
+
+    def warm(self) -> None:
+        """Load what the detector would otherwise load on first use (langdetect's profiles)."""
+        if self._veto is not None:
+            self._veto.warm()
 
     @classmethod
     def load(

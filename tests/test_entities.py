@@ -277,3 +277,13 @@ def test_entities_org_heads_are_labels_heads_and_legal_suffixes(word, is_head):
 def test_entities_name_key_drops_apostrophe_genitives(text, key):
     from klynge.entities import _name_key
     assert _name_key(text) == key
+
+
+def test_sentence_starts_skip_runs_of_blank_lines_to_the_next_visible_character():
+    # Issue 23.11: the walk over a run of blank lines is linear now (benchmarks/
+    # blank_lines.py measures it); the starts are those of a walk from each line start.
+    from klynge.entities import Sentences
+    starts = Sentences(None, "klynge_sentences").starts
+    text = "Tittel\n\n" + "\n \n\t\n" * 50 + "  Neste linje. Og så\n\n\n"
+    assert starts(text) == [0, text.index("Neste"), text.index("Og så")]
+    assert starts("\n\n\n") == [] and starts("a\n\n\nb") == [0, 4]

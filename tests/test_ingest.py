@@ -736,3 +736,14 @@ def test_derived_ids_unique_per_input_and_stable_across_path_spellings(tmp_path:
     assert len(set(gone)) == 1
     twice = [d.derived_id for d in iter_documents(["d/a.txt", "d/a.txt"])]
     assert twice[1] == twice[0] + "#2"
+
+
+def test_control_byte_in_one_jsonl_line_costs_that_line_only(tmp_path: Path) -> None:
+    # Issue 23.10: one NUL in the first 8 KB made ten records one "binary" record.
+    lines = [json.dumps({"id": str(i), "text": f"Dokument {i}."}).encode() for i in range(10)]
+    lines[3] = lines[3].replace(b"Dokument", b"Doku\x00ment")
+    lines[6] = lines[6].replace(b"Dokument", b"Doku\x01ment")
+    docs = list(iter_documents([str(write(tmp_path, "ten.jsonl", b"\n".join(lines) + b"\n"))]))
+    assert [outcome(d) for d in docs] == ["ok"] * 3 + ["binary"] + ["ok"] * 2 + ["binary"] + ["ok"] * 3
+    assert "ten.jsonl:4" in docs[3].error[1] and "0x00" in docs[3].error[1]
+    assert [d.source["line"] for d in docs] == list(range(1, 11))

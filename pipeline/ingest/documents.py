@@ -12,13 +12,15 @@ ERROR_CODES: dict[str, str] = {
     "unreadable": "the file or folder exists but could not be read (permission or I/O error)",
     "empty": "the document has no text (empty file, only whitespace, or no JSONL records)",
     "empty_folder": "a folder given as input holds no .txt/.md/.html/.htm/.jsonl file",
-    "binary": "the file is not text (PDF, image, archive, executable, NUL bytes, ...)",
+    "binary": "the file is not text (PDF, image, archive, executable, NUL bytes, ...); in a "
+              "JSONL file of records, that one line holds a NUL or control byte",
     "html_extract_failed": "the HTML extractor raised an error on this document",
     "jsonl_malformed": "a JSONL line is not valid JSON",
     "jsonl_not_object": "a JSONL line is valid JSON but not an object",
     "jsonl_no_text": "a JSONL object has neither a \"text\" nor an \"html\" field",
     "jsonl_bad_text": "a JSONL object's \"text\" (or \"html\") field is not a string",
-    "jsonl_bad_id": "a JSONL object's \"id\" is not a non-empty string or an integer",
+    "jsonl_bad_id": "a JSONL object's \"id\" is not a non-empty string or an integer, or "
+                    "holds a lone surrogate",
     "duplicate_id": "the id was already used by an earlier record in this run (record gets no id)",
     "symlink_loop": "a symlink leads back into a folder being walked; not followed",
     "symlink_duplicate": "a folder reached a second time through a symlink; not read again",
@@ -45,6 +47,8 @@ INGEST_FLAGS: dict[str, str] = {
     "ignored_bad_published": "a non-string published in the input was ignored",
     "ignored_bad_lang": "a non-string lang in the input was ignored",
     "ignored_bad_url": "a non-string url in the input was ignored",
+    "replaced_lone_surrogates": "lone surrogates (unpaired \\u escapes, which UTF-8 cannot "
+                                "carry) in a JSONL field replaced by U+FFFD",
 }
 
 FOLDER_EXTENSIONS: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".jsonl"})

@@ -4,10 +4,12 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO
 
 from klynge.ingest.decode import (
+    _BINARY_CONTROL,
     _binary_reason,
     _bom,
     _decode,
@@ -27,6 +29,20 @@ from klynge.ingest.html import _html_document
 
 _META_FIELDS = ("url", "title", "published", "lang")
 
+# JSON may spell a lone surrogate ("\\ud800"); UTF-8 cannot carry it, so the record it
+# reaches could never be written. json.loads joins every valid pair, so what this finds
+# is lone.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: object, flags: list[str]) -> object:
+    """``value`` with lone surrogates replaced by U+FFFD (flagged once per record)."""
+    if isinstance(value, str) and _SURROGATE.search(value):
+        if "replaced_lone_surrogates" not in flags:
+            flags.append("replaced_lone_surrogates")
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
 
 def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument | None:
     """One JSONL line -> RawDocument, or None for a blank line."""
@@ -36,6 +52,9 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
         raw = raw[len(codecs.BOM_UTF8):]
     if not raw.strip():
         return None
+    control = _control_byte(raw)
+    if control is not None:
+        return _error("binary", f"{where}: not a line of text ({control})", source)
     flags: list[str] = []
     try:
         line = raw.decode("utf-8")
@@ -52,7 +71,7 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
 
     given: dict[str, str | None] = {}
     for name in _META_FIELDS:
-        value = obj.get(name)
+        value = _without_surrogates(obj.get(name), flags)
         if value is None or isinstance(value, str):
             given[name] = value or None
         else:
@@ -66,6 +85,12 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
     if raw_id is not None:
         if isinstance(raw_id, int) and not isinstance(raw_id, bool):
             doc_id = str(raw_id)
+        elif isinstance(raw_id, str) and _SURROGATE.search(raw_id):
+            # Refused, not repaired: a repaired id is not the caller's id, and would not
+            # join with their data.
+            return _error("jsonl_bad_id", f"{where}: id holds a lone surrogate (an unpaired "
+                          f"\\u escape), which UTF-8 cannot carry: {ascii(raw_id)[:80]}",
+                          source, flags=flags)
         elif isinstance(raw_id, str) and raw_id.strip():
             doc_id = raw_id
         else:
@@ -78,7 +103,8 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
             return _error("duplicate_id", f"{where}: id {doc_id!r} already used at {first}",
                           source, None, flags)
 
-    text, html = obj.get("text"), obj.get("html")
+    text = _without_surrogates(obj.get("text"), flags)
+    html = _without_surrogates(obj.get("html"), flags)
     if text is None and html is None:
         return _error("jsonl_no_text", f"{where}: object has no \"text\" or \"html\" field",
                       source, doc_id, flags)
@@ -111,8 +137,10 @@ def _iter_jsonl_lines(lines: Iterable[bytes], path: str, run: _Run) -> Iterator[
 def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument]:
     sample = f.read(_SNIFF_BYTES)
     reason = _binary_reason(sample)
-    if reason is not None:
-        # One record for the file, not one jsonl_malformed per "line" of a PDF.
+    if reason is not None and (_MAGIC_RE.match(reason) or not _has_object_line(sample)):
+        # One record for the file, not one jsonl_malformed per "line" of a PDF. A file
+        # with JSON objects among its lines is judged line by line instead: one NUL in
+        # one record costs that record (_control_byte), not the file's other records.
         yield _error("binary", f"{_display_path(path)}: not a text file ({reason})", _source(path))
         return
     f.seek(0)
@@ -129,6 +157,25 @@ def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument
         if doc.error is None or doc.error[0] != "empty":
             doc.flags.insert(0, flag)
         yield doc
+
+
+_MAGIC_RE = re.compile("looks like ")
+# The bytes that no text holds (NUL, the C0 controls but tab, line ends, form feed and
+# escape, DEL): ingest's own test for binary data, applied to one line.
+_CONTROL_BYTES = re.compile(b"[" + re.escape(_BINARY_CONTROL) + b"]")
+
+
+def _has_object_line(sample: bytes) -> bool:
+    """Whether a line of ``sample`` starts like a JSON object."""
+    return any(line.lstrip(b" \t\r\xef\xbb\xbf").startswith(b"{") for line in sample.split(b"\n"))
+
+
+def _control_byte(raw: bytes) -> str | None:
+    """Why the line ``raw`` is no text (its first control byte), or None."""
+    found = _CONTROL_BYTES.search(raw)
+    if found is None:
+        return None
+    return f"control byte 0x{found.group()[0]:02x} at byte {found.start() + 1} of the line"
 
 
 def _wide_encoding(sample: bytes) -> tuple[str, str] | None:

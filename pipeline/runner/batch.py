@@ -16,7 +16,6 @@ import collections
 import dataclasses
 import contextlib
 import itertools
-import os
 import shutil
 import signal
 import sys
@@ -31,6 +30,9 @@ from klynge.runner.outputs import (
     _check_not_an_input,
     _Sink,
     check_output_path,
+    run_fingerprint,
+    same_file,
+    written_id,
 )
 from klynge.runner.pool import LocalPool, _in_process, cpu_count, plan_workers
 from klynge.runner.process import document_id, iter_batches
@@ -147,9 +149,11 @@ def _check_run(options: RunOptions) -> None:
         except OutputPathError as exc:
             raise RunError(f"cannot write {what}: {exc}") from None
         _check_not_an_input(path, options.inputs, what)
-    if options.output and options.errors and os.path.abspath(options.output) == \
-            os.path.abspath(options.errors):
-        raise RunError("the errors file must not be the output file")
+    if options.output and options.errors and same_file(options.output, options.errors):
+        # Resolved: a symlink or hard link to the output opened as the errors file
+        # truncated the output, then failed on its lock.
+        raise RunError(f"the errors file {options.errors!r} is the output file "
+                       f"{options.output!r} (the same file under another name)")
 
 
 def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None = None,
@@ -180,7 +184,7 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                 # The run's defaults for what the input does not say itself.
                 raw = dataclasses.replace(raw, lang=raw.lang or options.lang,
                                           published=raw.published or options.published)
-            if done and document_id(raw) in done:
+            if done and written_id(document_id(raw)) in done:
                 continue  # counted as skipped at the end (read - ok - error)
             yield raw
 
@@ -194,7 +198,11 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                 if options.engine == "dask":
                     # Connected first: an unreachable scheduler leaves the output as it was.
                     engine = DaskEngine(options, requested)
-                done = out.open(append=options.resume, retry_errors=options.retry_errors)
+                done = out.open(append=options.resume, retry_errors=options.retry_errors,
+                                fingerprint=run_fingerprint(
+                                    options.emit, options.pipeline, omit=options.omit,
+                                    lang=options.lang, published=options.published,
+                                    input_format=options.input_format))
                 if dead is not None:
                     # --retry-errors processes every error of OUT again: their earlier
                     # dead-letter lines go too, so a document failing again is not twice there.
@@ -227,9 +235,11 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                 try:
                     for res in results:
                         out.write(res.lines)
+                        # Counted once in the output: a failing --errors write stops the
+                        # run, but these documents are written, not skipped.
+                        summary.add(res)
                         if dead is not None:
                             dead.write(res.error_lines)
-                        summary.add(res)
                         progress.update(summary, len(res.statuses))
                 finally:
                     close = getattr(results, "close", None)

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
+import hashlib
 import fcntl
 import json
 import os
+import re
 import signal
 import stat
 import sys
@@ -43,6 +46,58 @@ def check_output_path(path: str) -> None:
         raise OutputPathError(f"cannot create {path!r}: no write permission in {parent!r}")
 
 
+# Surrogate code points: a string may hold them (a record made through the API), UTF-8
+# cannot. Structure and keys of an output line are ASCII, so any of them lies in a string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encode_lines(lines: Sequence[str]) -> bytes:
+    """The bytes of output lines, the one writer of every line a run writes (read back by
+    :func:`read_line_id`).
+
+    UTF-8, one line per record ended by "\\n". A surrogate code point is written as its
+    JSON escape (it would make the UTF-8 encoder fail and lose the batch), so it reads
+    back as the same string; ingest refuses or repairs them first (``jsonl_bad_id``,
+    ``replaced_lone_surrogates``).
+    """
+    text = "".join(line + "\n" for line in lines)
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text.encode("utf-8")
+
+
+def split_lines(data: bytes) -> list[bytes]:
+    """The lines of output bytes, split at "\\n" alone: U+2028, U+2029 and U+0085 are
+    written raw inside strings (JSON allows them) and str.splitlines would split there."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def read_line_id(line: bytes) -> tuple[str | None, bool]:
+    """The id of one output line and whether it is an error record; (None, False) for a
+    line that is no record. The reader of what :func:`encode_lines` writes."""
+    try:
+        obj = json.loads(line.decode("utf-8", "replace"))
+    except (json.JSONDecodeError, RecursionError):
+        return None, False
+    if not isinstance(obj, dict):
+        return None, False
+    # Document lines carry "id"; cluster lines (--emit clusters) "document": {"id"}.
+    doc = obj.get("document") if isinstance(obj.get("document"), dict) else {}
+    ident = doc.get("id", obj.get("id"))
+    return (None if ident is None else str(ident)), obj.get("status") == "error"
+
+
+def written_id(ident: str) -> str:
+    """What ``ident`` reads back as once written: JSON joins a high and a low surrogate
+    that follow each other into one character. --resume compares ids in this form."""
+    if not _SURROGATE.search(ident):
+        return ident
+    return json.loads(encode_lines([json.dumps(ident, ensure_ascii=False)]))
+
+
 def repair_and_read_ids(path: Path, retry_errors: bool = False) -> set[str]:
     """Ids already in an output file; a partial last line (a killed run) is cut off first.
 
@@ -58,24 +113,22 @@ def repair_and_read_ids(path: Path, retry_errors: bool = False) -> set[str]:
             fh.truncate(cut)
             data = data[:cut]
     ids = set()
-    for line in data.decode("utf-8", "replace").splitlines():
-        ident, is_error = _line_id(line)
+    for line in split_lines(data):
+        ident, is_error = read_line_id(line)
         if ident is not None and not (retry_errors and is_error):
             ids.add(ident)
     return ids
 
 
-def _line_id(line: str) -> tuple[str | None, bool]:
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: equal once symlinks are resolved, or, for files
+    that exist, one inode (st_dev, st_ino: a hard link)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
     try:
-        obj = json.loads(line)
-    except json.JSONDecodeError:
-        return None, False
-    if not isinstance(obj, dict):
-        return None, False
-    # Document lines carry "id"; cluster lines (--emit clusters) "document": {"id"}.
-    doc = obj.get("document") if isinstance(obj.get("document"), dict) else {}
-    ident = doc.get("id", obj.get("id"))
-    return (None if ident is None else str(ident)), obj.get("status") == "error"
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet: only the resolved names can tell
+        return False
 
 
 def _check_not_an_input(path: str, inputs: Sequence[str], what: str) -> None:
@@ -95,6 +148,36 @@ def _check_not_an_input(path: str, inputs: Sequence[str], what: str) -> None:
                                "would be read back as input")
 
 
+SIDECAR_SUFFIX = ".klynge"
+
+
+def run_fingerprint(emit: str, pipeline: object, **record_options: object) -> dict:
+    """What an output's records depend on besides their input: the klynge version, the
+    kind of lines (--emit), every pipeline option and the run's other record-shaping
+    options (``record_options``: fields left out, default language and date, input
+    format). --resume appends only to an output made under the same (records under other
+    options would be mixed into one file)."""
+    from klynge._version import __version__
+    options = {**dataclasses.asdict(pipeline),  # type: ignore[call-overload]
+               **{k: list(v) if isinstance(v, tuple) else v for k, v in record_options.items()}}
+    body = {"klynge": __version__, "emit": emit, "options": options}
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
+    return {"fingerprint": digest[:16], **body}
+
+
+def _differences(old: dict, new: dict) -> str:
+    keys = [k for k in ("klynge", "emit") if old.get(k) != new[k]]
+    old_options = old.get("options") if isinstance(old.get("options"), dict) else {}
+    keys += [k for k in new["options"] if old_options.get(k) != new["options"][k]]
+    return ", ".join(f"{k}: {_value(old, k)} then, {_value(new, k)} now" for k in keys) \
+        or "another fingerprint"
+
+
+def _value(fp: dict, key: str) -> str:
+    options = fp.get("options") if isinstance(fp.get("options"), dict) else {}
+    return json.dumps(fp[key] if key in ("klynge", "emit") else options.get(key))
+
+
 class _Sink:
     """An output file: locked, opened without truncating until the run starts, written
     in whole lines (one write per batch, with SIGINT/SIGTERM held back meanwhile)."""
@@ -105,8 +188,14 @@ class _Sink:
         self.fd: int | None = None
         self.broken = False
 
-    def open(self, *, append: bool, retry_errors: bool = False) -> set[str]:
-        """Lock the file, then resume it (ids to skip) or empty it."""
+    def open(self, *, append: bool, retry_errors: bool = False,
+             fingerprint: dict | None = None) -> set[str]:
+        """Lock the file, then resume it (ids to skip) or empty it.
+
+        With ``fingerprint`` (:func:`run_fingerprint`) the output's options travel beside
+        it, in ``OUT.klynge``: resuming an output made under other options, or one klynge
+        did not write (no such file beside it), is refused before the output is touched.
+        """
         if self.path is None:
             return set()
         try:
@@ -123,25 +212,60 @@ class _Sink:
             raise RunError(f"cannot lock {self.path!r}: {exc.strerror}") from None
         self.fd = fd
         regular = stat.S_ISREG(os.fstat(fd).st_mode)
-        if not append:
-            if regular:
-                os.ftruncate(fd, 0)
-            return set()
         if not regular:
+            return set()
+        if append and fingerprint is not None and os.fstat(fd).st_size > 0:
+            self._check_fingerprint(fingerprint)
+        if not append:
+            os.ftruncate(fd, 0)
+        if fingerprint is not None:
+            self._write_fingerprint(fingerprint)
+        if not append:
             return set()
         done = repair_and_read_ids(Path(self.path), retry_errors)
         if retry_errors:
             self._drop_error_lines()
         return done
 
+    def _check_fingerprint(self, fingerprint: dict) -> None:
+        assert self.path is not None
+        side = self.path + SIDECAR_SUFFIX
+        try:
+            old = json.loads(Path(side).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunError(f"--resume: {self.path!r} was not written by this klynge (no "
+                           f"{os.path.basename(side)!r} beside it); it is left as it is") \
+                from None
+        except (OSError, ValueError) as exc:
+            raise RunError(f"--resume: cannot read {side!r}: {exc}") from None
+        if not isinstance(old, dict) or old.get("fingerprint") != fingerprint["fingerprint"]:
+            found = old if isinstance(old, dict) else {}
+            raise RunError(f"--resume: {self.path!r} was written under other options "
+                           f"({_differences(found, fingerprint)}); resume with those, or "
+                           "run without --resume to start again")
+
+    def _write_fingerprint(self, fingerprint: dict) -> None:
+        """Write ``OUT.klynge`` whole (a temporary file renamed over it)."""
+        assert self.path is not None
+        side = Path(self.path + SIDECAR_SUFFIX)
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=side.name + ".", suffix=".tmp", dir=side.parent)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(json.dumps(fingerprint, sort_keys=True) + "\n")
+            os.replace(tmp, side)
+        except OSError as exc:
+            raise RunError(f"cannot write {str(side)!r}: {exc.strerror}") from None
+
     def _drop_error_lines(self) -> None:
         """Remove error records (they are processed again) by writing the rest to a locked
         temporary file and renaming it over the output: never a half-rewritten file."""
-        path = Path(self.path)
+        # The file itself, not a symlink to it: renaming over the link would replace the
+        # link with a copy and leave the real file stale.
+        path = Path(os.path.realpath(self.path))
         data = path.read_bytes()
-        kept = [l for l in data.splitlines(keepends=True)
-                if not _line_id(l.decode("utf-8", "replace"))[1]]
-        if len(kept) == data.count(b"\n"):
+        lines = split_lines(data)
+        kept = [line + b"\n" for line in lines if not read_line_id(line)[1]]
+        if len(kept) == len(lines):
             return
         fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
         try:
@@ -163,7 +287,7 @@ class _Sink:
     def write(self, lines: Sequence[str]) -> None:
         if not lines:
             return
-        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        data = encode_lines(lines)
         held = {signal.SIGINT, signal.SIGTERM}
         old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
         try:

@@ -86,6 +86,9 @@ class Processor:
                 _LOADED["detector"] = LanguageDetector.load()
             if key not in _LOADED:
                 _LOADED[key] = EntityStage.load(options)
+                # Before any document's time budget: a budget that fires inside a lazy
+                # load must never leave it half-done for the documents after it.
+                _warm(cls(_LOADED["detector"], _LOADED[key], options.replace(time_budget=None)))
         return cls(_LOADED["detector"], _LOADED[key], options)
 
     @property
@@ -236,6 +239,10 @@ class Processor:
         rule_lang = decision.rule_lang
         sections, meta = splits[rule_lang]
         published = _published(raw, text, meta, rule_lang)
+        # An input date that is no day ("2020-02-30", "soon") is not used; say so, naming
+        # the field, as lang_invalid does for the input's lang.
+        bad_input = (("published_invalid",) if raw.published
+                     and _day_value(parse_date(raw.published, rule_lang)) is None else ())
         has_ner = self.entity_stage.has_ner(rule_lang)
         skip = skipped_builders(rule_lang, has_ner)
         skipped = sorted(skip | ({"ner"} if not has_ner else set()))
@@ -244,7 +251,29 @@ class Processor:
             rule_lang=rule_lang, sections=tuple(sections),
             section_langs=decision.section_codes, meta=meta, published=published,
             skip=skip,
-            flags=(*decision.flags, *(f"skipped:{name}" for name in skipped)))
+            flags=(*decision.flags, *bad_input, *(f"skipped:{name}" for name in skipped)))
+
+
+# A release-shaped text that reaches every stage: a dateline, a title, an amount, a role,
+# a quote and a contact block.
+_WARM_TEXT = ("Oslo, 1. mars 2021\n\nNy klynge for havvind\n\nNCE Maritime CleanTech får 2 "
+              "millioner kroner fra Innovasjon Norge i 2021, sier daglig leder Kari Nordmann "
+              "i klyngen. «Dette er en viktig dag for oss», sier hun.\n\nKontakt: Kari "
+              "Nordmann, tlf. 900 00 000, kari@example.no, https://example.no\n")
+
+
+def _warm(processor: "Processor") -> None:
+    """Make every stage load what it loads on first use (rule files of each rules
+    language, compiled patterns, langdetect's profiles), with no time budget running.
+
+    The loaders are caches that keep nothing when interrupted (lru_cache), save
+    langdetect's, which is loaded whole (klynge.language); loading them here besides
+    means no document's budget is spent on them, so a record does not depend on
+    whether it was the first of its process."""
+    processor.detector.warm()
+    langs = [None, *registry().codes, "de"]  # detected, each of ours, one without rules
+    for lang in langs:
+        processor.process(RawDocument(text=_WARM_TEXT, id="warm", source={}, lang=lang))
 
 
 def _published(raw: RawDocument, text: str, meta: DocMeta, lang: str) -> str | None:

@@ -62,8 +62,13 @@ class RunError(Exception):
     """The run cannot start or cannot go on (exit code 2); the message is one line."""
 
 
-class Interrupted(Exception):
-    """SIGTERM arrived (SIGINT arrives as KeyboardInterrupt)."""
+class Interrupted(BaseException):
+    """SIGTERM arrived (SIGINT arrives as KeyboardInterrupt).
+
+    A BaseException, like KeyboardInterrupt: a signal stops the run, never a document, so
+    it must pass every per-document ``except Exception`` (a third-party parser's
+    included) instead of becoming an error record and letting the run go on.
+    """
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)

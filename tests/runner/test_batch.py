@@ -7,13 +7,15 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from klynge.options import PipelineOptions
 
 from klynge.runner.batch import run_batch
-from klynge.runner.outputs import repair_and_read_ids
+from klynge.options import DEFAULTS
+from klynge.runner.outputs import SIDECAR_SUFFIX, repair_and_read_ids, run_fingerprint
 from klynge.runner.run_options import RunOptions
 from tests.conftest import CORPUS
 
@@ -51,6 +53,8 @@ def test_batch_resume_repairs_partial_line_and_appends_the_rest(expected, tmp_pa
     lines = expected.splitlines(keepends=True)
     out = tmp_path / "partial.jsonl"
     out.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
+    # As a killed run leaves it: its options beside it.
+    Path(str(out) + SIDECAR_SUFFIX).write_text(json.dumps(run_fingerprint("documents", DEFAULTS)))
     summary = run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=1, quiet=True, resume=True, batch_size=3))
     assert out.read_bytes() == expected
     assert (summary.read, summary.skipped, summary.ok) == (8, 3, 5)
@@ -402,3 +406,117 @@ def test_batch_broken_pipe_ends_quietly_with_exit_0(tmp_path):
         capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+SHORT = ("Oslo, 3. mars 2021\n\nNCE Maritime CleanTech og Innovasjon Norge lanserer et nytt "
+         "program for grønn skipsfart. Programmet har et budsjett på 20 millioner kroner.\n")
+
+
+def _jsonl(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_batch_lone_surrogate_in_id_or_url_is_a_record_not_a_crash(tmp_path):
+    # Issue 23.1: "\ud800" is valid JSON; the writer's UnicodeEncodeError lost the batch.
+    src = _jsonl(tmp_path / "in.jsonl", [
+        {"id": "a\ud800", "text": SHORT}, {"id": "b", "url": "https://x.no/\udc00", "text": SHORT},
+        {"id": "c", "text": SHORT + "\ud83d"}])
+    out = tmp_path / "o.jsonl"
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    assert summary.failed is None and summary.read == 3
+    recs = [json.loads(l) for l in out.read_bytes().decode("utf-8").split("\n")[:-1]]
+    assert [r["status"] for r in recs] == ["error", "ok", "ok"]
+    assert recs[0]["error"]["code"] == "jsonl_bad_id" and "surrogate" in recs[0]["error"]["message"]
+    assert recs[1]["source"]["url"] == "https://x.no/\ufffd"
+    assert "replaced_lone_surrogates" in recs[1]["flags"] and "replaced_lone_surrogates" in recs[2]["flags"]
+
+
+def test_batch_resume_recognises_ids_with_line_separators(tmp_path):
+    # Issue 23.2: str.splitlines split a line at U+2028/U+2029/U+0085 inside an id, so
+    # --resume did not know the document and wrote it again.
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": f"x{c}y", "text": SHORT, "url": f"u{c}"}
+                                         for c in ("\u2028", "\u2029", "\x85")])
+    out = tmp_path / "o.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    first = out.read_bytes()
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True))
+    assert (summary.read, summary.skipped) == (3, 3)
+    assert out.read_bytes() == first
+    assert repair_and_read_ids(out) == {"x\u2028y", "x\u2029y", "x\x85y"}
+
+
+def test_batch_resume_under_other_options_is_refused(tmp_path):
+    # Issue 23.12: --max-chars changes derived ids, so --resume appended a second record
+    # for almost every input.
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    first = out.read_bytes()
+    other = PipelineOptions(max_chars=100)
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True, pipeline=other))
+    assert summary.exit_code == 2 and "max_chars: 2000000 then, 100 now" in summary.failed
+    assert "\n" not in summary.failed and out.read_bytes() == first
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True, emit="clusters"))
+    assert summary.exit_code == 2 and "emit" in summary.failed and out.read_bytes() == first
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True))
+    assert (summary.failed, summary.skipped) == (None, 1) and out.read_bytes() == first
+
+
+def test_batch_resume_never_edits_a_file_klynge_did_not_write(tmp_path):
+    # Issue 23.12: its last line, lacking a newline, was cut off as a partial record.
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "notes.jsonl"
+    out.write_bytes(b'{"id": "mine"}\n{"id": "last, no newline"}')
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True,
+                                   resume=True))
+    assert summary.exit_code == 2 and "not written by" in summary.failed
+    assert out.read_bytes() == b'{"id": "mine"}\n{"id": "last, no newline"}'
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_batch_errors_file_linked_to_the_output_is_refused_untouched(tmp_path, link):
+    # Issue 23.9: the link was opened (and truncated) before the lock said no.
+    src = tmp_path / "a.txt"
+    src.write_text(SHORT, encoding="utf-8")
+    out = tmp_path / "o.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(out), workers=1, quiet=True))
+    first = out.read_bytes()
+    errors = tmp_path / "errors.jsonl"
+    (os.symlink if link == "symlink" else os.link)(out, errors)
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), errors=str(errors),
+                                   workers=1, quiet=True))
+    assert summary.exit_code == 2 and "is the output file" in summary.failed
+    assert out.read_bytes() == first
+
+
+def test_batch_retry_errors_on_a_symlinked_output_rewrites_the_real_file(tmp_path):
+    # Issue 23.9: the rewrite replaced the link with a regular file; the real one went stale.
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SHORT}, {"id": "b"}])
+    real = tmp_path / "real.jsonl"
+    run_batch(RunOptions(inputs=[str(src)], output=str(real), workers=1, quiet=True))
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    os.link(str(real) + SIDECAR_SUFFIX, str(link) + SIDECAR_SUFFIX)
+    _jsonl(src, [{"id": "a", "text": SHORT}, {"id": "b", "text": SHORT}])
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(link), workers=1, quiet=True,
+                                   resume=True, retry_errors=True))
+    assert summary.failed is None and link.is_symlink()
+    assert [json.loads(l)["status"] for l in real.read_text().splitlines()] == ["ok", "ok"]
+
+
+def test_batch_failed_errors_write_counts_the_documents_already_in_the_output(tmp_path):
+    # Issue 23.14: they were counted as skipped while their lines were in the output.
+    src = _jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SHORT}, {"id": "b"}])
+    out = tmp_path / "o.jsonl"
+    summary = run_batch(RunOptions(inputs=[str(src)], output=str(out), errors="/dev/full",
+                                   workers=1, quiet=True))
+    assert summary.exit_code == 2 and "/dev/full" in summary.failed
+    assert len(out.read_text().splitlines()) == 2
+    assert (summary.read, summary.ok, summary.error, summary.skipped) == (2, 1, 1, 0)

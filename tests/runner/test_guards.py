@@ -127,3 +127,48 @@ def test_guards_adversarial_documents_stay_within_their_budget(budgeted, units, 
     rec = proc.process(_raw(text))
     assert rec.status == "ok", rec.error
     assert time.monotonic() - started < 60
+
+
+# A budget that fires during a lazy load (issue 23.4): langdetect's profiles were loaded on
+# first use, so a timeout inside that load left them half-read for the rest of the process
+# (French came out as Catalan). A fresh process sweeps ever larger tiny budgets over
+# documents in several languages, so that one fires at every stage, the loads included;
+# then its records of full-budget documents must be those of a process that never timed out.
+_SWEEP = r'''
+import json, sys
+from klynge.ingest import RawDocument
+from klynge.options import PipelineOptions
+from klynge.runner.process import Processor
+from klynge.schema import dumps
+texts = json.loads(sys.stdin.read())
+budget = 0.002
+while budget < 3:
+    for i, text in enumerate(texts):
+        Processor.load(PipelineOptions(time_budget=budget)).process(
+            RawDocument(text=text, id=f"t{i}", source={}))
+    budget *= 1.25
+proc = Processor.load()
+print(json.dumps([dumps(proc.process(RawDocument(text=t, id=f"d{i}", source={})))
+                  for i, t in enumerate(texts)]))
+'''
+
+
+def test_tiny_budgets_at_every_stage_leave_later_documents_as_in_a_fresh_process(processor):
+    import json
+    import subprocess
+    import sys
+
+    from klynge.ingest import RawDocument
+    from klynge.schema import dumps
+    from tests.conftest import FIXTURES
+
+    texts = [(FIXTURES / "languages" / f"{code}.txt").read_text(encoding="utf-8")[:1500]
+             for code in ("fr", "de", "nb", "en", "sv")]
+    proc = subprocess.run([sys.executable, "-c", _SWEEP], input=json.dumps(texts),
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    swept = json.loads(proc.stdout)
+    fresh = [dumps(processor.process(RawDocument(text=t, id=f"d{i}", source={})))
+             for i, t in enumerate(texts)]
+    assert [json.loads(s)["language"] for s in swept] == [json.loads(f)["language"] for f in fresh]
+    assert swept == fresh

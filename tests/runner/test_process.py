@@ -389,3 +389,35 @@ def test_process_vote_that_changes_the_rule_language_splits_again(processor):
         (s.kind, s.start, s.end) for s in english]
     assert {s.language for s in rec.sections} == {"en"}
     assert rec.published == "2020-11-19"  # read off the dateline the English rules found
+
+
+def test_process_input_published_that_is_no_day_is_flagged(processor, tmp_path):
+    # Issue 23.7: "2020-02-30" was dropped without a word.
+    import json
+
+    from klynge.ingest import iter_documents
+    text = "Ny klynge for havvind\n\nNCE Maritime CleanTech får 2 millioner kroner.\n"
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": str(i), "text": text, "published": p}) + "\n"
+                           for i, p in enumerate(["2020-02-30", "2021-03-01", "snart"])),
+                   encoding="utf-8")
+    recs = [processor.process(raw) for raw in iter_documents([str(src)])]
+    assert ["published_invalid" in r.flags for r in recs] == [True, False, True]
+    assert [r.published for r in recs] == [None, "2021-03-01", None]
+
+
+def test_process_four_megabytes_of_random_base64_is_ok(processor, tmp_path):
+    # Issue 23.8: hostile input; the language vote over sections of base64 ended in
+    # internal_error. The file is read whole by ingest and cut to max_chars (the text is
+    # kept short: the pipeline's cost per character of base64 is high, not the point).
+    import base64
+    import random
+
+    from klynge.ingest import iter_documents
+    path = tmp_path / "random.txt"
+    path.write_bytes(base64.encodebytes(random.Random(23).randbytes(3 * 2**20)))
+    assert path.stat().st_size > 4_000_000
+    raw, = iter_documents([str(path)], max_chars=60_000)
+    rec = processor.process(raw)
+    assert rec.status == "ok", rec.error
+    assert "truncated_max_chars" in rec.flags and len(rec.text) == 60_000
