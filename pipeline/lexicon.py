@@ -15,7 +15,9 @@ that uses it, so no stage imports another stage for its words.
   schema both name;
 * the bullets that mark a list item (``rules/shared/sections.yaml``, their one home);
 * the Norwegian places (``rules/shared/places.yaml``: municipalities, counties, regions,
-  towns) that locate a cluster, with :func:`place_name` for the forms they take in text.
+  towns) that locate a cluster, with :func:`place_name` for the forms they take in text;
+* the Nordic cluster gazetteer (``rules/shared/clusters_gazetteer.yaml``): stable cluster
+  ids, with :func:`known_cluster_id` for the id of a cluster record's names.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from klynge.rules import RuleModel, lang_rule_chain, literal_alternation, load_lang_rules, load_rules
 
@@ -353,6 +355,105 @@ class _Bullets(BaseModel):
 def bullets() -> list[str]:
     """The characters that mark a list item at the start of a line ("•", "-", ...)."""
     return list(load_rules("shared", "sections.yaml", _Bullets).bullets)
+
+
+# --------------------------------------------------------------------------- clusters
+
+# What a programme did to a cluster in a year: "granted" a status (or admission), "renewed"
+# or "upgraded" it, "downgraded", "lost", "ended"; "merged" into another cluster; "founded"
+# (also by a merger of others).
+ClusterHistoryEvent = Literal["granted", "renewed", "upgraded", "downgraded", "lost", "ended",
+                              "merged", "founded"]
+_FIRST_YEAR, _LAST_YEAR = 1990, 2035  # the Nordic cluster programmes began around 2000
+
+
+class GazetteerSource(RuleModel):
+    id: str
+    url: str
+    gave: str  # what the page told the gazetteer, in our words
+
+
+class ClusterHistory(RuleModel):
+    year: int | None = None  # None: the source gave the status but not the year
+    status: ClusterStatus | None = None  # Norwegian levels only; null for DK/SE programmes
+    programme: str | None = None
+    event: ClusterHistoryEvent | None = None
+
+    @field_validator("year")
+    @classmethod
+    def _plausible(cls, v: int | None) -> int | None:
+        if v is not None and not _FIRST_YEAR <= v <= _LAST_YEAR:
+            raise ValueError(f"year {v} is outside {_FIRST_YEAR}-{_LAST_YEAR}")
+        return v
+
+
+class KnownCluster(RuleModel):
+    id: str = Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+    names: list[str]  # every form it is written as; the first is the canonical name
+    country: Literal["NO", "DK", "SE"]
+    place: str | None = None
+    sectors: list[str] = []
+    history: list[ClusterHistory] = []
+    source: list[str]
+
+    @model_validator(mode="after")
+    def _check(self) -> "KnownCluster":
+        if not self.names or any(not name_key(n) for n in self.names):
+            raise ValueError(f"{self.id}: a cluster needs non-empty names")
+        if not self.source:
+            raise ValueError(f"{self.id}: no source")
+        if self.country != "NO" and any(h.status for h in self.history):
+            raise ValueError(f"{self.id}: {self.country} programmes have no status levels")
+        return self
+
+
+class ClusterGazetteer(RuleModel):
+    """``rules/shared/clusters_gazetteer.yaml``."""
+
+    sources: list[GazetteerSource]
+    clusters: list[KnownCluster]
+
+    @model_validator(mode="after")
+    def _check(self) -> "ClusterGazetteer":
+        source_ids = [s.id for s in self.sources]
+        if len(set(source_ids)) != len(source_ids):
+            raise ValueError("a source id is listed twice")
+        ids: set[str] = set()
+        owner: dict[str, str] = {}
+        for c in self.clusters:
+            if c.id in ids:
+                raise ValueError(f"cluster id {c.id!r} is listed twice")
+            ids.add(c.id)
+            unknown = [s for s in c.source if s not in source_ids]
+            if unknown:
+                raise ValueError(f"{c.id}: unknown sources {unknown}")
+            for n in c.names:
+                k = name_key(n)
+                if owner.get(k, c.id) != c.id:
+                    raise ValueError(f"name {n!r} in both {owner[k]} and {c.id}")
+                owner[k] = c.id
+        return self
+
+
+@lru_cache(maxsize=None)
+def cluster_gazetteer() -> ClusterGazetteer:
+    return load_rules("shared", "clusters_gazetteer.yaml", ClusterGazetteer)
+
+
+@lru_cache(maxsize=None)
+def _cluster_index() -> dict[str, str]:
+    return {name_key(n): c.id for c in cluster_gazetteer().clusters for n in c.names}
+
+
+def known_cluster_id(*names: str | None) -> str | None:
+    """The gazetteer id of the cluster a record names (its name, then its aliases, compared
+    by :func:`name_key`), or None when the gazetteer does not know it."""
+    index = _cluster_index()
+    for n in names:
+        cid = index.get(name_key(n))
+        if cid:
+            return cid
+    return None
 
 
 # --------------------------------------------------------------------------- speech verbs

@@ -19,7 +19,8 @@ from klynge.lexicon import ClusterStatus, StatusEventType
 #      start, end, text}; it was {name, role}), programme.budget a typed object.
 # 2.1: optional provenance (klynge, models, rules, options) and omitted (fields left out
 #      by klynge run --exclude/--fields).
-SCHEMA_VERSION = "2.1"
+# 2.2: optional clusters[].id (the cluster gazetteer's stable id).
+SCHEMA_VERSION = "2.2"
 
 # An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
 # en, da, sv), another language's own code when the detector knows it (de, fi, ...), or
@@ -161,6 +162,9 @@ class StatusEvent(_Out):
 class Cluster(_Out):
     name: str
     aliases: list[str] = []
+    id: str | None = Field(None, description="The cluster gazetteer's stable id "
+                           "(rules/shared/clusters_gazetteer.yaml) when it knows the cluster, "
+                           "else null. Added in 2.2.")
     status: ClusterStatus | None = None
     event: StatusEvent | None = None
     members: int | None = None

@@ -47,6 +47,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "clusters.yaml"): clusters.SharedClusterRules,
         ("*", "clusters.yaml"): clusters.LangClusterRules,
         ("shared", "organisations.yaml"): lexicon.Gazetteer,
+        ("shared", "clusters_gazetteer.yaml"): lexicon.ClusterGazetteer,
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
         ("shared", "places.yaml"): lexicon.Places,
         ("shared", "names.yaml"): lexicon.NameRules,

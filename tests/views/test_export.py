@@ -96,7 +96,7 @@ def test_export_clusters_and_evidence_join(parquet_dir):
         FROM '{parquet_dir / "clusters.parquet"}' c
         JOIN '{parquet_dir / "cluster_evidence.parquet"}' e
           ON e.document_id = c.document_id AND e.cluster_position = c.position
-        WHERE c.cluster_id = 'key:node' ORDER BY e.position""").fetchall()
+        WHERE c.cluster_id = 'gce-node' ORDER BY e.position""").fetchall()  # the gazetteer's id
     assert {r[0] for r in rows} == {"NODE"}
     assert rows[-1][2:4] == (48, "Sørlandet")
     assert rows[-1][5] == ["name", "status", "members", "location"]

@@ -210,10 +210,10 @@ def test_render_chromium_shows_entities_and_filters_by_language(sample_page, sam
 
 @needs_chromium
 def test_render_chromium_filters_by_cluster_and_marks_its_evidence(sample_page, tmp_path):
-    dom = _chromium(tmp_path, sample_page.as_uri() + "#cluster=key:node", "--dump-dom")
+    dom = _chromium(tmp_path, sample_page.as_uri() + "#cluster=gce-node", "--dump-dom")
     tree = _tree(dom.replace("<br>", ""))
     visible = [a for a in tree.all("article") if "hidden" not in a]
-    assert len(visible) == 1 and "key:node" in visible[0]["data-clusters"].split()
+    assert len(visible) == 1 and "gce-node" in visible[0]["data-clusters"].split()
     assert "1 of 48 documents" in dom
     assert re.search(r'<span class="ev f-members" data-c="0">48</span>', dom)
     assert re.search(r'<span class="ev f-location" data-c="0">Sørlandet</span>', dom)
@@ -233,7 +233,7 @@ def test_render_chromium_runs_no_script_from_a_record(tmp_path):
 @needs_chromium
 def test_render_chromium_screenshot(sample_page, tmp_path):
     shot = tmp_path / "report.png"
-    _chromium(tmp_path, sample_page.as_uri() + "#cluster=key:node", "--window-size=1400,1800",
+    _chromium(tmp_path, sample_page.as_uri() + "#cluster=gce-node", "--window-size=1400,1800",
               f"--screenshot={shot}")
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

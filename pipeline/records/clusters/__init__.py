@@ -45,7 +45,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import place_name
+from klynge.lexicon import known_cluster_id, place_name
 from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
@@ -114,7 +114,8 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
         if evunit:
             g.evidence.add(evunit)
         clusters.append({
-            "name": g.names[0], "aliases": list(g.names[1:]), "status": status, "event": event,
+            "name": g.names[0], "aliases": list(g.names[1:]), "id": known_cluster_id(*g.names),
+            "status": status, "event": event,
             "members": g.members, "partners": g.partners,
             "members_breakdown": g.members_breakdown, "location": g.location,
             "sectors": g.sectors, "organisations": g.organisations, "people": g.people,

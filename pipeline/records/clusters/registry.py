@@ -11,6 +11,10 @@ Facts are never averaged or overwritten: every distinct value of members, partne
 location and status is kept with the documents that support it (id, title, published
 date, URL), in date order. Status events make a history sorted by date; the current
 status is the status of the latest event, else of the latest document.
+A record's ``id`` (the cluster gazetteer's stable id, schema 2.2) keys it when present:
+records with the same id are one entry (whatever their names), names never merge two
+different ids, and the entry carries that ``id`` (null for an entry without one);
+records without one merge by name.
 Output order is deterministic: entries sorted by canonical name.
 """
 from __future__ import annotations
@@ -56,6 +60,11 @@ def name_keys(name: str) -> set[str]:
 def _prefix_re() -> re.Pattern:
     # the status prefix of the rule data, case-insensitive ("gce-node" is "GCE NODE")
     return re.compile(shared_rules().status_prefix.pattern, re.IGNORECASE)
+
+
+def _gazetteer_id(cluster: dict) -> str | None:
+    cid = cluster.get("id")
+    return cid if isinstance(cid, str) and cid.strip() else None
 
 
 def _iter_clusters(records: Iterable[dict]) -> Iterator[tuple[dict, dict]]:
@@ -110,18 +119,38 @@ def merge_registry(records: Iterable[dict]) -> list[dict]:
     items: list[tuple[dict, dict]] = list(_iter_clusters(records))
     uf = _Union()
     by_key: dict[str, int] = {}
+    # A record's gazetteer id (schema 2.2) is its key: records with one id are one entry,
+    # and names never join two different ids. Records without one join by name as before.
+    group_id: dict[int, str] = {}
+
+    def join(a: int, b: int) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        ia, ib = group_id.get(ra), group_id.get(rb)
+        if ra == rb or (ia and ib and ia != ib):
+            return
+        uf.union(ra, rb)
+        if ia or ib:
+            group_id[uf.find(ra)] = ia or ib
+
     for doc, c in items:
         i = uf.add()
+        cid = _gazetteer_id(c)
+        keys = [f"id:{cid}"] if cid else []
         for n in [c.get("name") or "", *(c.get("aliases") or [])]:
-            for k in name_keys(n):
-                if k in by_key:
-                    uf.union(by_key[k], i)
-                else:
-                    by_key[k] = i
+            keys += sorted(name_keys(n))
+        if cid:
+            group_id[i] = cid
+        for k in keys:
+            if k in by_key:
+                join(by_key[k], i)
+            else:
+                by_key[k] = i
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(uf.find(i), []).append(i)
     entries = [_entry([items[i] for i in idx]) for idx in groups.values()]
+    for entry, root in zip(entries, groups):
+        entry["id"] = group_id.get(root)
     entries.sort(key=lambda e: (e["name"].casefold(), e["name"]))
     return entries
 
