@@ -230,7 +230,7 @@ def test_cli_records_carry_their_provenance(tmp_path):
     prov = rec["provenance"]
     assert prov["klynge"] == __version__ and prov["rules_sha256"] == rules_hash()
     assert prov["options"] == options_fingerprint(DEFAULTS)
-    assert {m["pipeline"] for m in prov["models"]} >= {"langid", "norwegian", "english"}
+    assert {m["pipeline"] for m in prov["models"]} >= {"langid", "scandinavian", "english"}
     assert all(m["version"] or m["sha256"] for m in prov["models"])
     other = _run_seed(tmp_path, "--merge-policy", "longest")["provenance"]
     assert other["options"] == options_fingerprint(PipelineOptions(merge_policy="longest"))
@@ -485,3 +485,13 @@ def test_cli_help_names_every_registered_language():
     names = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English", "da": "Danish", "sv": "Swedish"}
     for code in registry().codes:
         assert names[code] in text, code
+
+
+def test_cli_resume_refuses_slim_lines_after_full_ones(tmp_path, capsys):
+    # Slim and full lines must not mix in one file: --exclude is in the run's fingerprint.
+    out = tmp_path / "o.jsonl"
+    assert main(["run", str(SEED), "-o", str(out), "--workers", "1", "-q"]) == 0
+    before = out.read_bytes()
+    assert main(["run", str(SEED), "-o", str(out), "--workers", "1", "-q", "--resume",
+                 "--exclude", "text"]) == 2
+    assert "omit" in capsys.readouterr().err and out.read_bytes() == before

@@ -30,7 +30,7 @@ from klynge.runner.outputs import (
     _check_not_an_input,
     _Sink,
     check_output_path,
-    run_fingerprint,
+    fingerprint_of,
     same_file,
     written_id,
 )
@@ -199,10 +199,7 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
                     # Connected first: an unreachable scheduler leaves the output as it was.
                     engine = DaskEngine(options, requested)
                 done = out.open(append=options.resume, retry_errors=options.retry_errors,
-                                fingerprint=run_fingerprint(
-                                    options.emit, options.pipeline, omit=options.omit,
-                                    lang=options.lang, published=options.published,
-                                    input_format=options.input_format))
+                                fingerprint=fingerprint_of(options))
                 if dead is not None:
                     # --retry-errors processes every error of OUT again: their earlier
                     # dead-letter lines go too, so a document failing again is not twice there.

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Sequence
 
-from klynge.runner.run_options import RunError
+from klynge.runner.run_options import RunError, RunOptions
 
 
 class OutputPathError(Exception):
@@ -163,6 +163,13 @@ def run_fingerprint(emit: str, pipeline: object, **record_options: object) -> di
     body = {"klynge": __version__, "emit": emit, "options": options}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
     return {"fingerprint": digest[:16], **body}
+
+
+def fingerprint_of(options: RunOptions) -> dict:
+    """The fingerprint of the records a run under ``options`` writes."""
+    return run_fingerprint(options.emit, options.pipeline, omit=options.omit,
+                           lang=options.lang, published=options.published,
+                           input_format=options.input_format)
 
 
 def _differences(old: dict, new: dict) -> str:

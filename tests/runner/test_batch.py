@@ -14,8 +14,7 @@ import pytest
 from klynge.options import PipelineOptions
 
 from klynge.runner.batch import run_batch
-from klynge.options import DEFAULTS
-from klynge.runner.outputs import SIDECAR_SUFFIX, repair_and_read_ids, run_fingerprint
+from klynge.runner.outputs import SIDECAR_SUFFIX, fingerprint_of, repair_and_read_ids
 from klynge.runner.run_options import RunOptions
 from tests.conftest import CORPUS
 
@@ -54,8 +53,10 @@ def test_batch_resume_repairs_partial_line_and_appends_the_rest(expected, tmp_pa
     out = tmp_path / "partial.jsonl"
     out.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
     # As a killed run leaves it: its options beside it.
-    Path(str(out) + SIDECAR_SUFFIX).write_text(json.dumps(run_fingerprint("documents", DEFAULTS)))
-    summary = run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=1, quiet=True, resume=True, batch_size=3))
+    options = RunOptions(inputs=TEXTS, output=str(out), workers=1, quiet=True, resume=True,
+                         batch_size=3)
+    Path(str(out) + SIDECAR_SUFFIX).write_text(json.dumps(fingerprint_of(options)))
+    summary = run_batch(options)
     assert out.read_bytes() == expected
     assert (summary.read, summary.skipped, summary.ok) == (8, 3, 5)
 
