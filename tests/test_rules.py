@@ -109,3 +109,12 @@ def test_rules_files_use_the_one_placeholder_syntax(folder, name):
     from klynge.rules import rule_path
     text = rule_path(folder, name).read_text(encoding="utf-8")
     assert not re.search(r"<<[A-Z_]+>>|%[A-Z][A-Z0-9_]*%|\{(?:cap|capseq|portfolio)\}", text)
+
+
+def test_rules_expand_tree_fills_every_string_and_refuses_unknown_names():
+    # One expander for every rule file (the cluster files' own copy is gone, issue #20).
+    from klynge.rules import expand_tree
+    tree = {"a": ["{X}y", {"b": "z{X}"}], "n": 3}
+    assert expand_tree(tree, {"X": "x"}) == {"a": ["xy", {"b": "zx"}], "n": 3}
+    with pytest.raises(ValueError, match="unknown placeholder"):
+        expand_tree(["{NOPE}"], {"X": "x"})

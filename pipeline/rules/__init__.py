@@ -16,7 +16,7 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Mapping, TypeVar
+from typing import Any, Iterable, Mapping, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
@@ -116,6 +116,17 @@ def expand(template: str, table: Mapping[str, str]) -> str:
                              f"(known: {', '.join(sorted(table))})") from None
 
     return PLACEHOLDER.sub(sub, template)
+
+
+def expand_tree(value: Any, table: Mapping[str, str]) -> Any:
+    """:func:`expand` over every string of a parsed YAML tree (lists and mappings)."""
+    if isinstance(value, str):
+        return expand(value, table)
+    if isinstance(value, list):
+        return [expand_tree(v, table) for v in value]
+    if isinstance(value, dict):
+        return {k: expand_tree(v, table) for k, v in value.items()}
+    return value
 
 
 def check_template(template: str, known: Iterable[str]) -> None:

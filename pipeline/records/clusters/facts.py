@@ -3,16 +3,20 @@ organisations, status signals and the status decision, partner links."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Optional
 
-from klynge.lexicon import is_municipality, name_key, place_name
+from klynge.lexicon import is_municipality, name_key, names, place_name
 from klynge.records.clusters.candidates import (
     ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
 )
 from klynge.records.clusters.document import Doc, Unit, overlaps, trim
 
 
-_MEMBERSHIP = re.compile(r"(?i)medlem|member|partner|partnar")
+@lru_cache(maxsize=1)
+def _capitalised_word() -> re.Pattern[str]:
+    # The capital letters of names are names.yaml's (Swedish Ä and Ö included).
+    return re.compile(rf"[{names().capitals}][\w-]+")
 
 
 def member_counts(doc: Doc, span: tuple[int, int], membership_only: bool = False):
@@ -20,7 +24,7 @@ def member_counts(doc: Doc, span: tuple[int, int], membership_only: bool = False
     rules = doc.rules
     text = doc.text
     matches = [m for m in rules.count.finditer(text, span[0], span[1])
-               if not membership_only or _MEMBERSHIP.search(m.group("noun"))]
+               if not membership_only or doc.shared.membership_word.search(m.group("noun"))]
     groups: list[list[re.Match]] = []
     for m in matches:
         if groups and rules.count_joiner.match(text[groups[-1][-1].end():m.start()]):
@@ -115,7 +119,7 @@ def dominant_place(doc: Doc, g: ClusterAcc) -> Optional[tuple[str, int]]:
     for e in doc.entities:
         if e.get("label") not in ("GPE", "LOC", "ORG"):
             continue
-        for m in re.finditer(r"[A-ZÆØÅ][\w-]+", e["text"]):
+        for m in _capitalised_word().finditer(e["text"]):
             pos = e["start"] + m.start()
             if any(ms <= pos < me for ms, me in g.mentions):
                 continue

@@ -14,29 +14,10 @@ from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from klynge.lexicon import ClusterStatus, StatusEventType
 from klynge.normalisers.numbers import count_words
-from klynge.rules import RuleModel, load_lang_rules, load_rules, rule_folder
+from klynge.rules import RuleModel, expand_tree, load_lang_rules, load_rules, rule_folder
 
 StatusName = ClusterStatus
 EventType = StatusEventType
-
-
-_PLACEHOLDER = re.compile(r"\{([A-Z]+)\}")
-
-
-def _fill(value: Any, table: dict[str, str]) -> Any:
-    """Substitute ``{KEY}`` placeholders in every string of a parsed YAML tree."""
-    if isinstance(value, str):
-        for _ in range(4):  # placeholders may contain placeholders
-            new = _PLACEHOLDER.sub(lambda m: table.get(m.group(1), m.group(0)), value)
-            if new == value:
-                break
-            value = new
-        return value
-    if isinstance(value, list):
-        return [_fill(v, table) for v in value]
-    if isinstance(value, dict):
-        return {k: _fill(v, table) for k, v in value.items()}
-    return value
 
 
 class _StatusWord(RuleModel):
@@ -66,13 +47,15 @@ class SharedClusterRules(RuleModel):
     alias_paren: re.Pattern
     programmes: list[_ProgrammeName]
     year: re.Pattern
+    membership_word: re.Pattern  # a count noun that says membership ("medlemmer", not "bedrifter")
 
     @model_validator(mode="before")
     @classmethod
     def _substitute(cls, data: Any) -> Any:
         if isinstance(data, dict):
             table = dict(data.get("placeholders") or {})
-            data = {k: (v if k == "placeholders" else _fill(v, table)) for k, v in data.items()}
+            data = {k: (v if k == "placeholders" else expand_tree(v, table))
+                    for k, v in data.items()}
         return data
 
     @property
@@ -188,7 +171,7 @@ class LangClusterRules(RuleModel):
             "|" + re.escape(w) for w in words) + r")(?![\w])"
         table["NOUN"] = "(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in nouns) + ")"
         table["STATUS"] = shared.status_alternation()
-        return _fill(data, table)
+        return expand_tree(data, table)
 
     @model_validator(mode="after")
     def _words(self, info: ValidationInfo) -> "LangClusterRules":
