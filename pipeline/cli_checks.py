@@ -11,14 +11,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
-def readable_file(p: str, what: str = "") -> str | None:
-    """Why ``p`` is not a readable file, or None."""
+def readable_file(p: str, what: str = "", kind: str = "file") -> str | None:
+    """Why ``p`` is not a readable file (of ``kind``, for the message), or None."""
     label = f"{what} {p}" if what else p
     path = Path(p)
     if not path.exists():
         return f"{label}: no such file"
     if path.is_dir():
-        return f"{label}: is a folder, not a file"
+        return f"{label}: is a folder, not a {kind}"
     if not os.access(path, os.R_OK):
         return f"{label}: not readable (permission denied)"
     return None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
+from klynge.cli_checks import readable_file
+
 
 @dataclass(frozen=True)
 class Line:
@@ -41,15 +43,9 @@ def check_inputs(paths: Iterable[str]) -> str | None:
     if paths.count("-") > 1:
         return "-: standard input can be given only once"
     for p in paths:
-        if p == "-":
-            continue
-        path = Path(p)
-        if not path.exists():
-            return f"{p}: no such file"
-        if path.is_dir():
-            return f"{p}: is a folder, not a JSON Lines file"
-        if not os.access(path, os.R_OK):
-            return f"{p}: not readable (permission denied)"
+        why = None if p == "-" else readable_file(p, kind="JSON Lines file")
+        if why:
+            return why
     return None
 
 
