@@ -118,3 +118,37 @@ def test_rules_expand_tree_fills_every_string_and_refuses_unknown_names():
     assert expand_tree(tree, {"X": "x"}) == {"a": ["xy", {"b": "zx"}], "n": 3}
     with pytest.raises(ValueError, match="unknown placeholder"):
         expand_tree(["{NOPE}"], {"X": "x"})
+
+
+def _yaml_rule_files() -> list[tuple[str, str]]:
+    from importlib import resources
+    root = resources.files("klynge.rules")
+    return sorted((d.name, f.name) for d in root.iterdir() if d.is_dir()
+                  for f in d.iterdir() if f.name.endswith((".yaml", ".yml")))
+
+
+def _typed(tree):
+    # == alone takes True for 1 and 1.0 for 1: compare the types too
+    if isinstance(tree, dict):
+        return {k: _typed(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_typed(v) for v in tree]
+    return (type(tree).__name__, tree)
+
+
+@pytest.mark.parametrize("folder,name", _yaml_rule_files())
+def test_rules_fast_yaml_loader_reads_every_file_as_the_python_one(folder, name):
+    # The rules are read with libyaml's loader (issue #26: start-up time); it must give
+    # the very tree PyYAML's own safe loader gives, or output would change.
+    import yaml
+
+    from klynge.rules import YAML_LOADER, rule_path
+    text = rule_path(folder, name).read_text(encoding="utf-8")
+    assert _typed(yaml.load(text, Loader=YAML_LOADER)) == _typed(yaml.safe_load(text))
+
+
+def test_rules_fast_yaml_loader_is_libyaml_where_pyyaml_has_it():
+    import yaml
+
+    from klynge.rules import YAML_LOADER
+    assert YAML_LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)

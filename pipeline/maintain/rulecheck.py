@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from klynge.rules import _read, validate_rule_data
+from klynge import rules as _rules
+from klynge.rules import _read, load_rules, validate_rule_data
 
 
 def _models() -> dict[tuple[str, str], type[BaseModel]]:
@@ -146,7 +147,12 @@ def check_rule_files() -> list[str]:
             try:
                 data = _read(folder.name, path.name)
                 errors.extend(duplicate_entries(where, data))
-                validate_rule_data(folder.name, data, model)
+                if data is _rules._read(folder.name, path.name):
+                    # The file as the stages read it: validated into their cache, so a
+                    # run validates each file once, not here and again in the stage.
+                    load_rules(folder.name, path.name, model)
+                else:
+                    validate_rule_data(folder.name, data, model)
             except ValidationError as exc:
                 errors.append(f"{where}: {exc}")
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on

@@ -55,3 +55,18 @@ def test_rulecheck_sections_patterns_repeated_across_merged_files(monkeypatch):
     assert ("navigation", "Historisk arkiv", "nb", "nn") in repeated_patterns("nb")
     assert any("nb/sections.yaml and nn/sections.yaml: navigation: 'Historisk arkiv'" in p
                for p in check_rules())
+
+
+def test_rulecheck_validates_into_the_stages_cache(monkeypatch):
+    # klynge run checks every rule file before it starts (issue #26: 1.6 s a run): a file
+    # read as the stages read it is validated through load_rules' cache, so the stages
+    # get the checked copy instead of validating it a second time.
+    from klynge.maintain import rulecheck
+    from klynge.rules import _cached_model
+    fresh = []
+    monkeypatch.setattr(rulecheck, "validate_rule_data",
+                        lambda *a, **k: fresh.append(a[:1]) or None)
+    assert rulecheck.check_rule_files() == []
+    assert fresh == []
+    hits = _cached_model.cache_info().hits
+    assert rulecheck.check_rule_files() == [] and _cached_model.cache_info().hits > hits
