@@ -626,7 +626,7 @@ def _sections_from_results(
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))  # the same count as a generator, in C
 
 
 def _document_from_results(

@@ -35,7 +35,10 @@ def rule_path(folder: str, name: str):
     return resources.files("klynge.rules").joinpath(folder, name)
 
 
+@lru_cache(maxsize=None)
 def rule_exists(folder: str, name: str) -> bool:
+    # Cached as _read is (the package's files do not change under a running process):
+    # the fallback chains ask it several times per document, a file-system call each.
     return rule_path(folder, name).is_file()
 
 
