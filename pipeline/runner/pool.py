@@ -80,6 +80,10 @@ class LocalPool:
         self.options = options
         self.size = size
         self.ctx = mp.get_context("forkserver")
+        # The fork server loads the models once, before it forks the first worker
+        # (klynge.runner.preload): workers start with them loaded and share their pages.
+        # It takes effect when this process starts its fork server, i.e. the first pool.
+        self.ctx.set_forkserver_preload(["klynge.runner.preload"])
         self.workers: list[_Worker] = []
         self.failed_starts = 0
 

@@ -34,3 +34,25 @@ def test_pool_default_is_one_worker_for_a_small_batch(monkeypatch):
     assert plan_workers(None, documents=3 * DOCS_PER_WORKER, batches=6) == (3, None)
     # More input than was looked at: the cores.
     assert plan_workers(None) == (8, None)
+
+
+def test_pool_fork_server_loads_the_models_before_the_workers():
+    # issue #26: workers forked from a server that holds the loaded models start ready
+    # (and share the pages) instead of each loading its own for seconds.
+    import multiprocessing.forkserver as fs
+
+    from klynge.runner.pool import LocalPool
+    from klynge.runner.run_options import RunOptions
+    LocalPool(RunOptions(), 1)
+    assert "klynge.runner.preload" in fs._forkserver._preload_modules
+
+
+def test_pool_preload_module_loads_the_default_processor():
+    import subprocess
+    import sys
+    code = ("import klynge.runner.preload, klynge.runner.process as p; "
+            "from klynge.options import DEFAULTS as d; "
+            "print('detector' in p._LOADED, (d.merge_policy, d.lexicon_policy) in p._LOADED)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=300)
+    assert out.stdout.split() == ["True", "True"] and out.stderr == ""
