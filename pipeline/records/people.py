@@ -19,7 +19,7 @@ from klynge.lexicon import is_generic, lookup, names, place_name
 from klynge.records.organisations import find_organisation, resolve_organisations
 from klynge.records.roles import (
     RolePatterns, is_role, lang_at, looks_like_name, normalise_role,
-    role_patterns, speech_verb_before,
+    role_name_matches, role_patterns, speech_verb_before,
 )
 from klynge.rules import registry
 
@@ -278,12 +278,14 @@ class _Scan:
             if not registry().is_supported(code):
                 continue
             pats = role_patterns(code)
-            for rx in (pats.role_then_name, pats.photo_credit):
-                for m in rx.finditer(self.text):
-                    span = (m.start("name"), m.end("name"))
-                    if self.code_at(span[0]) == code and self.free(span) \
-                            and not lookup(m.group("name")) and looks_like_name(m.group("name"), pats):
-                        self.mentions.append(_Mention(*span))
+            credits = ((m.start("name"), m.end("name"), m.group("name"))
+                       for m in pats.photo_credit.finditer(self.text))
+            # The role-announced names as the organisation builder found them (one scan).
+            for start, end, name in (*role_name_matches(self.text, code), *credits):
+                span = (start, end)
+                if self.code_at(start) == code and self.free(span) \
+                        and not lookup(name) and looks_like_name(name, pats):
+                    self.mentions.append(_Mention(*span))
 
     def surname_mentions(self, people: list[_Person]) -> None:
         """Later surname-only mentions the model did not tag ("sier Kleppa")."""
