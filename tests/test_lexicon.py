@@ -91,3 +91,27 @@ def test_lexicon_legal_suffixes_come_from_names_yaml(name, stripped):
 def test_lexicon_place_name_region_around_a_town(surface, place):
     from klynge.lexicon import place_name
     assert place_name(surface) == place
+
+
+@pytest.mark.parametrize("text,literal,after", [
+    # surnames after their full names, with genitives (people.surname_mentions)
+    ("Monica Mæland åpnet. Mælands tale var kort, sa Mæland-Hansen og Mæland.", "Mæland",
+     r"(?=(?:’s|'s|s)?(?![\w]))"),
+    ("Gisle Nondal said so; Nondal's team and xNondal agreed with Nondal’s plan.", "Nondal",
+     r"(?=(?:’s|'s|s)?(?![\w]))"),
+    ("Lars Rasmussen, Rasmussens datter og Rasmussen", "Rasmussen", r"(?=(?:s)?(?![\w]))"),
+    # a name the model found once, repeated (organisations._repeated_names)
+    ("Cluster for Applied AI i Bergen. Cluster for Applied AIs nye leder; -Cluster for "
+     "Applied AI", "Cluster for Applied AI", r"(?![\w])"),
+    # an abbreviation defined in brackets (organisations._group_mentions)
+    ("Norsk Katapult (NK) og NKs partnere; NKX er ikke NK, men NK.", "NK", r"(?=s?(?!\w))"),
+    ("Jonas Gahr Støre och Støres regering; Støre", "Støre", r"(?=(?:s)?(?![\w]))"),
+    ("aaa aa a", "aa", r"(?![\w])"),  # overlapping candidates: left to right, no overlap
+])
+def test_lexicon_literal_mentions_are_the_regex_s_matches(text, literal, after):
+    import re
+
+    from klynge.lexicon import NAME_START, literal_mentions, zero_width
+    expected = [m.span() for m in re.finditer(NAME_START.pattern + re.escape(literal) + after, text)]
+    assert list(literal_mentions(text, literal, zero_width(after))) == expected
+    assert expected  # each example has a mention

@@ -13,8 +13,8 @@ from typing import Sequence
 
 from klynge.document import AnnotatedDocument
 from klynge.lexicon import (
-    gazetteer, gazetteer_rank, generic_rules, is_generic, lookup, name_key, names,
-    scan_gazetteer, strip_legal_suffix,
+    gazetteer, gazetteer_rank, generic_rules, is_generic, literal_mentions, lookup, name_key,
+    names, scan_gazetteer, strip_legal_suffix, zero_width,
 )
 from klynge.records.roles import is_role, looks_like_name, role_name_spans, role_patterns
 
@@ -244,10 +244,10 @@ def _repeated_names(text: str, candidates: list[_Candidate]) -> list[_Candidate]
     known = {text[s:e] for (s, e), gid in candidates if gid is None and " " in text[s:e]}
     out: list[_Candidate] = []
     for name in known:
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w])", text):
-            if (m.start(), m.end()) not in spans:
-                spans.append((m.start(), m.end()))
-                out.append(((m.start(), m.end()), None))
+        for span in literal_mentions(text, name, zero_width(r"(?![\w])")):
+            if span not in spans:
+                spans.append(span)
+                out.append((span, None))
     return out
 
 
@@ -281,8 +281,7 @@ def _group_mentions(text: str, candidates: list[_Candidate]) -> list[_Cluster]:
 
     # Abbreviations defined in brackets are mentions wherever they stand.
     for abbr, key in alias_key.items():
-        for m in re.finditer(rf"(?<![\w-]){re.escape(abbr)}(?=s?(?!\w))", text):
-            span = (m.start(), m.end())
+        for span in literal_mentions(text, abbr, zero_width(r"(?=s?(?!\w))")):
             if not any(_overlaps(span, t) for t in taken):
                 clusters[key].mentions.append(span)
                 taken.append(span)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import is_generic, lookup, names, place_name
+from klynge.lexicon import is_generic, literal_mentions, lookup, names, place_name, zero_width
 from klynge.records.organisations import find_organisation, resolve_organisations
 from klynge.records.roles import (
     RolePatterns, is_role, lang_at, looks_like_name, normalise_role,
@@ -293,12 +293,13 @@ class _Scan:
         genitive = role_patterns(self.lang).genitive
         forms = {form for p in people if len(p.tokens) >= 2 and len(p.tokens[-1]) >= 3
                  for form in (" ".join(p.tokens), p.tokens[-1])}
+        after = zero_width(rf"(?={genitive}(?![\w]))")
         for form in sorted(forms, key=len, reverse=True):
-            for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?={genitive}(?![\w]))", text):
-                if self.free((m.start(), m.end())):
-                    owner = _nearest_owner(people, form.split(), m.start())
+            for start, end in literal_mentions(text, form, after):
+                if self.free((start, end)):
+                    owner = _nearest_owner(people, form.split(), start)
                     if owner:
-                        mm = _Mention(m.start(), m.end())
+                        mm = _Mention(start, end)
                         owner.mentions.append(mm)
                         self.mentions.append(mm)
 
