@@ -17,7 +17,7 @@ sections it asks for not counted), sections (every ``split_sections`` the decisi
 for), entities (the spaCy pipelines over the batch, per component), records (the record
 builders, each timed on its own, then the schema) and emit (``dumps``). Bare spaCy is
 ``spacy.load`` of the same models, ``nlp.pipe`` over the same texts, each routed to the
-pipeline the pipeline's own language decision picked.
+pipeline klynge's own language decision picked, its rounds alternating with klynge's.
 
 ``--targets`` adds the figures of the issue (wall time, whole runs as subprocesses):
 ``--workers 1`` against bare spaCy, ``--workers 2`` and Dask against ``--workers 1``
@@ -153,7 +153,8 @@ def stage_profile(rounds: int) -> dict:
 
     routed: dict[str, list[str]] = defaultdict(list)
     stage = processor.entity_stage
-    for n in range(rounds):
+
+    def klynge_round(n: int) -> None:
         for i in range(0, len(docs), 32):  # klynge run's batch size is the processor's
             batch = docs[i:i + 32]
             with clock("all stages (process_batch)"):
@@ -165,15 +166,24 @@ def stage_profile(rounds: int) -> dict:
                 for d, r in zip(batch, recs):
                     if r.status == "ok":
                         routed[stage.pipeline_for(r.language.code)].append(d.text)
-    total_docs = len(docs) * rounds
 
-    # Bare spaCy: the same models, no klynge component, the same routing.
+    # Bare spaCy: the same models, no klynge component, the routing klynge's first round
+    # gave. Its rounds alternate with klynge's, so that a machine whose speed drifts (other
+    # jobs, other virtual machines) slows both alike.
     from klynge.entities import ModelsFile
     from klynge.resources import model_dir
     from klynge.rules import load_rules
     spec = load_rules("shared", "models.yaml", ModelsFile).pipelines
     bare = Clock()
     models = {}
+
+    def bare_round() -> None:
+        for name, nlp in models.items():
+            with bare("bare spaCy (nlp.pipe, NER only)"):
+                for _ in nlp.pipe(routed[name], batch_size=32):
+                    pass
+
+    klynge_round(0)
     for name, texts in sorted(routed.items()):
         kind, _, ref = spec[name].source.partition(":")
         if kind == "model":
@@ -182,11 +192,11 @@ def stage_profile(rounds: int) -> dict:
             for _ in nlp.pipe(texts[:2], batch_size=32):  # first-call allocations
                 pass
     bare.seconds.clear()
-    for _ in range(rounds):
-        for name, nlp in models.items():
-            with bare("bare spaCy (nlp.pipe, NER only)"):
-                for _ in nlp.pipe(routed[name], batch_size=32):
-                    pass
+    bare_round()
+    for n in range(1, rounds):
+        klynge_round(n)
+        bare_round()
+    total_docs = len(docs) * rounds
     bare_docs = sum(len(routed[name]) for name in models)
     return {"docs": len(docs), "chars": chars, "rounds": rounds, "total_docs": total_docs,
             "seconds": dict(clock.seconds), "bare": dict(bare.seconds), "bare_docs": bare_docs}
