@@ -29,7 +29,7 @@ from klynge.document import AnnotatedDocument
 from klynge.normalisers.amounts import find_amounts
 from klynge.normalisers.contacts import find_contacts
 from klynge.normalisers.dates import find_dates
-from klynge.lexicon import find_gazetteer_names, names
+from klynge.lexicon import find_gazetteer_names, literal_mentions, names, zero_width
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.resources import model_dir
 from klynge.rules import RuleModel, literal_alternation, load_rules, registry
@@ -336,14 +336,14 @@ def _lexicon_names_first(doc: Doc, model: list[Span], lexical: list[Span],
     for name, (label, _) in known.items():
         if label != "ORG" or " " not in name:
             continue  # one word ("Subsea" from "GCE Subsea") is often a common word too
-        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            if any(m.start() < e and b < m.end() for b, e in taken):
+        for start, end in literal_mentions(text, name, zero_width(r"(?![\w-])")):
+            if any(start < e and b < end for b, e in taken):
                 continue
-            span = doc.char_span(m.start(), m.end())
+            span = doc.char_span(start, end)
             if span is not None:
                 out.append(_new_span(doc, span.start, span.end, "ORG", {
-                    "source": "rule:names.known", "start": m.start(), "end": m.end()}))
-                taken.append((m.start(), m.end()))
+                    "source": "rule:names.known", "start": start, "end": end}))
+                taken.append((start, end))
     return _with_lexicon(sorted(out, key=lambda s: s.start), lexical)
 
 

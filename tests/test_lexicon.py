@@ -107,6 +107,9 @@ def test_lexicon_place_name_region_around_a_town(surface, place):
     ("Norsk Katapult (NK) og NKs partnere; NKX er ikke NK, men NK.", "NK", r"(?=s?(?!\w))"),
     ("Jonas Gahr Støre och Støres regering; Støre", "Støre", r"(?=(?:s)?(?![\w]))"),
     ("aaa aa a", "aa", r"(?![\w])"),  # overlapping candidates: left to right, no overlap
+    # a known organisation's name elsewhere in the text (entities._lexicon_names_first)
+    ("Maritime CleanTech og Maritime CleanTech-klyngen; NCE Maritime CleanTech", "Maritime CleanTech",
+     r"(?![\w-])"),
 ])
 def test_lexicon_literal_mentions_are_the_regex_s_matches(text, literal, after):
     import re
