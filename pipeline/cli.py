@@ -178,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     lang.add_argument("--max-chars", type=positive_int, default=DEFAULTS.max_chars,
                       metavar="N", help="read at most N characters of a document "
                                         f"(default: {DEFAULTS.max_chars:,})")
+    _add_rules_option(lang)  # shared/langid.yaml's thresholds may be layered, as for run
 
     ev = sub.add_parser("evaluate", help="score the pipeline on the gold corpus",
                         description="Run exactly the pipeline of 'klynge run' over the gold "
@@ -430,6 +431,9 @@ def _cmd_language(args) -> int:
     from klynge.ingest import iter_documents
     from klynge.language import LanguageDetector
     from klynge.runner.process import document_id
+    why = _rule_file_problem(args.rules)
+    if why:
+        return _fail("language", why)
     detector = LanguageDetector.load()
     failed = 0
     inputs = list(args.inputs) or ["-"]

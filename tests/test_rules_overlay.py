@@ -166,3 +166,17 @@ def test_overlay_refuses_what_is_no_folder(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["run", str(SEED), "--rules", str(tmp_path / "missing")])
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_overlay_language_command_reads_the_layered_thresholds(tmp_path, capsys):
+    """klynge language reads shared/langid.yaml as klynge run does, layered file included."""
+    folder = _folder(tmp_path / "bad-langid", {"shared/langid.yaml": "no_such_threshold: 1\n"})
+    text = tmp_path / "a.txt"
+    text.write_text(SENTENCES["nb"] + "\n", encoding="utf-8")
+    try:
+        assert main(["language", str(text), "--rules", str(folder)]) == 2
+        assert "langid.yaml" in capsys.readouterr().err
+    finally:
+        use_rules(None)
+    assert main(["language", str(text)]) == 0
+    assert json.loads(capsys.readouterr().out)["language"] == "nb"
