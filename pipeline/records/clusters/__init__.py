@@ -50,6 +50,9 @@ from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
 )
+from klynge.records.clusters.context import (
+    defining_places, extend_names, intro_candidates, list_line_candidates,
+)
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import collect_facts, decide_status, link_partners, unit_signals
 from klynge.records.clusters.programme import programme_facts
@@ -77,9 +80,13 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     doc = Doc(document, people, organisations)
     text = doc.text
     cands = pattern_candidates(doc)
+    extend_names(doc, cands)
     cands = attach_aliases(doc, cands)
+    list_line_candidates(doc, cands)
     list_candidates(doc, cands)
+    intro_candidates(doc, cands)
     enumeration_candidates(doc, cands)
+    defining_places(doc, cands)
     # a place right after a name ("Cluster for Applied AI i Halden")
     for c in cands:
         m = doc.rules.location_after_name.match(text, c.end)

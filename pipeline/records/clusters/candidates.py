@@ -100,6 +100,11 @@ def is_bad_name(doc: Doc, name: str) -> bool:
         return True
     if k in {w.casefold() for w in doc.rules.leading_stopwords}:
         return True
+    # a programme phrase made only of generic words: "Norwegian Cluster", "Arena
+    # Programme", "NCE Clusters", "Regional Cluster"
+    words = re.findall(r"[\w’'-]+", k)
+    if words and all(w in doc.shared.generic_name_words for w in words):
+        return True
     return any(p.pattern.fullmatch(name) for p in doc.shared.programmes)
 
 
