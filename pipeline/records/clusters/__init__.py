@@ -54,7 +54,9 @@ from klynge.records.clusters.context import (
     defining_places, extend_names, intro_candidates, list_line_candidates,
 )
 from klynge.records.clusters.document import Doc
-from klynge.records.clusters.facts import collect_facts, decide_status, link_partners, unit_signals
+from klynge.records.clusters.facts import (
+    BLOCKING_EVENTS, collect_facts, decide_status, link_partners, unit_signals,
+)
 from klynge.records.clusters.programme import programme_facts
 from klynge.records.clusters.rules import (
     LangClusterRules, SharedClusterRules, lang_rules, shared_rules,
@@ -103,7 +105,8 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     heads = ([doc.title] if doc.title is not None else []) + doc.units[:TITLE_WINDOW]
     for hu in heads:
         if doc.rules.cluster_word.search(text[hu.start:hu.end]):
-            sig = [s for s in unit_signals(doc, hu) if s[1]]
+            # a title's application ("søker Arena-status") gives listed clusters no status
+            sig = [s for s in unit_signals(doc, hu) if s[1] and s[2] not in BLOCKING_EVENTS]
             if sig:
                 title_signal = sig[0]
                 doc.title = hu
