@@ -292,6 +292,10 @@ def enumeration_candidates(doc: Doc, cands: list[Cand]) -> None:
             return existing
         if occupied(span) or rejected(name, span):
             return None
+        # "Heidner Biocluster, Norges klynge for ...": a genitive before a cluster noun is
+        # an apposition, not a sibling
+        if _modifies_cluster_noun(doc, span[1], len(text)):
+            return None
         cand = Cand(name, span[0], span[1], "enumeration")
         added.append(cand)
         return cand

@@ -59,21 +59,43 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
     text = doc.text
     stop = {w.casefold() for w in doc.rules.leading_stopwords}
     orgs = [e for e in doc.entities if e.get("label") == "ORG"]
+    tails = []
     for c in cands:
         if c.source not in _OPEN_ENDED:
             continue
         m = doc.shared.name_tail.match(text, c.end)
-        if not m or m.group("tail").casefold() in stop:
-            continue
+        if m and m.group("tail").casefold() not in stop:
+            tails.append((c, m))
+    whole: set[str] = set()
+    for c, m in tails:
         tail, span = m.group("tail"), m.span("tail")
-        covered = any(e["start"] <= c.start and e["end"] >= span[1] for e in orgs)
-        if not covered and not _is_place(doc, tail, span):
-            # "Food & Bio Cluster Denmarks Summit": a genitive of a place ends the name
-            if not (tail.endswith("s") and _is_place(doc, tail[:-1], (span[0], span[1] - 1))):
-                continue
+        if _genitive(doc, tail):
+            # "Food & Bio Cluster Denmarks Summit": the genitive of a place ends the name
             span = (span[0], span[1] - 1)
+        elif not (any(e["start"] <= c.start and e["end"] >= span[1] for e in orgs)
+                  or _is_place(doc, tail, span)):
+            continue
         c.end = span[1]
         c.name = text[c.start:c.end]
+        whole.add(c.name)
+    # the same name further on runs on as far ("... Cluster Denmark har 445 medlemmer")
+    for c, m in tails:
+        if c.name not in whole and text[c.start:m.end("tail")] in whole:
+            c.end = m.end("tail")
+            c.name = text[c.start:c.end]
+
+
+def _genitive(doc: Doc, word: str) -> bool:
+    """A place in the genitive: "Bergens", or "Denmarks" where the text also writes
+    "Denmark" on its own ("Moss" is a place of its own)."""
+    if not word.endswith("s") or len(word) < 4:
+        return False
+    stem = word[:-1]
+    if place_name(word) and not place_name(stem):
+        return False
+    if place_name(stem):
+        return True
+    return bool(re.search(r"(?<![\w-])" + re.escape(stem) + r"(?![\w-])", doc.text))
 
 
 def _parse_line(doc: Doc, s: int, e: int) -> Optional[tuple[str, int, Optional[tuple[str, int, int]]]]:
