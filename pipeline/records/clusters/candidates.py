@@ -92,6 +92,8 @@ def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
 
 def is_bad_name(doc: Doc, name: str) -> bool:
     k = name.casefold().strip()
+    if len(k) < 2 or len(k) == 2 and not name.isupper():
+        return True  # "F", "Me": a fragment, not a name (two capitals may be: "UD")
     if not name_key(name) or k in {n.casefold() for n in doc.shared.not_names}:
         return True
     if doc.shared.not_name_pattern.match(name.strip()):
@@ -215,7 +217,7 @@ def _is_other_thing(doc: Doc, name: str, span: tuple[int, int]) -> bool:
     return bool(lookup(name))
 
 
-def _looks_like_name_word(doc: Doc, word: str, start: int) -> bool:
+def looks_like_name_word(doc: Doc, word: str, start: int) -> bool:
     """One word alone makes a name when it is an acronym or odd-cased ("NODE", "eSmart",
     "H2Cluster"), or when the model saw an organisation there."""
     if "/" in word:
@@ -250,7 +252,7 @@ def _item_lead_name(doc: Doc, s: int, e: int) -> Optional[tuple[str, list[str], 
             and words[-1] not in connectors:
         name = core
         end = s + len(core)
-        if len(words) == 1 and not _looks_like_name_word(doc, core, s):
+        if len(words) == 1 and not looks_like_name_word(doc, core, s):
             return None  # "• Advice", "• Matching/Networking": a list of services
     else:
         name = m.group(0)

@@ -26,7 +26,9 @@ import re
 from typing import Optional
 
 from klynge.lexicon import place_name
-from klynge.records.clusters.candidates import Cand, clean_name, is_bad_name, name_prefix_status
+from klynge.records.clusters.candidates import (
+    Cand, clean_name, is_bad_name, looks_like_name_word, name_prefix_status,
+)
 from klynge.records.clusters.document import Doc, Unit, overlaps
 
 # Shapes that end at their cluster word, so the name may run on ("Hydrogen Cluster Bergen").
@@ -69,6 +71,8 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
     whole: set[str] = set()
     for c, m in tails:
         tail, span = m.group("tail"), m.span("tail")
+        if tail.casefold() in doc.shared.not_name_tails:
+            continue  # "Oslo Cancer Cluster Incubator": another body of the cluster's
         if _genitive(doc, tail):
             # "Food & Bio Cluster Denmarks Summit": the genitive of a place ends the name
             span = (span[0], span[1] - 1)
@@ -119,11 +123,15 @@ def _parse_line(doc: Doc, s: int, e: int) -> Optional[tuple[str, int, Optional[t
         if la and _is_place(doc, la.group("loc"), la.span("loc")):
             name, start = clean_name(doc, text[s:la.start()].strip(), s)
             loc = (place_name(la.group("loc")) or la.group("loc"), *la.span("loc"))
-    # a name, not a sentence: capitalised words and connectors ("Food & Bio", "Centre of")
+    # a name, not a sentence or a service ("Fostering innovation", "Advice"): capitalised
+    # words and connectors ("Food & Bio", "Centre of"); one lower-case word only beside a
+    # place ("Mjärdevi science park, Östergötland"); one word alone must look like a name
     words = name.split()
     connectors = set(doc.rules.name_connectors)
-    if not words or len(words) > 8 or not words[0][:1].isupper() or \
-            sum(not (w[:1].isupper() or w[:1].isdigit() or w in connectors) for w in words) > 1:
+    lower = sum(not (w[:1].isupper() or w[:1].isdigit() or w in connectors) for w in words)
+    if not words or len(words) > 8 or not words[0][:1].isupper() or lower > (1 if loc else 0):
+        return None
+    if len(words) == 1 and loc is None and not looks_like_name_word(doc, name, start):
         return None
     return name, start, loc
 

@@ -51,11 +51,12 @@ class SharedClusterRules(RuleModel):
     name_tail: re.Pattern  # the word after an open-ended shape ("Hydrogen Cluster Bergen")
     item_place: re.Pattern  # a list line "A, X" / "A (X)" / "A"
     generic_name_words: frozenset[str]  # names made only of these are programme phrases
+    not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
-        object.__setattr__(self, "generic_name_words",
-                           frozenset(w.casefold() for w in self.generic_name_words))
+        for name in ("generic_name_words", "not_name_tails"):
+            object.__setattr__(self, name, frozenset(w.casefold() for w in getattr(self, name)))
         return self
 
     @model_validator(mode="before")
