@@ -69,6 +69,28 @@ APPOSITIONS = [
 ]
 
 
+ONE_OF = [
+    ("nb", "Visit Lofoten er en av landets reiselivsklynger.\n", "Visit Lofoten"),
+    ("en", "Media City Bergen is one of Norway's leading media clusters.\n", "Media City Bergen"),
+    ("da", "Welfare Tech er en af Danmarks nationale klynger.\n", "Welfare Tech"),
+    ("sv", "Robotdalen är ett av Vinnovas Vinnväxt-initiativ.\n", "Robotdalen"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name", ONE_OF)
+def test_context_one_of_the_clusters(lang, text, name):
+    assert name in by_name(clusters_of(text, lang))
+
+
+@pytest.mark.parametrize("lang,text,not_cluster", [
+    # a compound of the cluster noun is no cluster noun: an operator of clusters
+    ("nb", "Kunnskapsbyen er en erfaren klyngeoperatør med Solenergiklyngen.\n", "Kunnskapsbyen"),
+    ("nn", "Urban Water Shuttle er eit av klyngeprosjekta.\n", "Urban Water Shuttle"),
+])
+def test_context_predicate_needs_the_cluster_noun_itself(lang, text, not_cluster):
+    assert not_cluster not in by_name(clusters_of(text, lang))
+
+
 @pytest.mark.parametrize("lang,text,name,members", APPOSITIONS)
 def test_context_apposition_makes_a_cluster_and_its_count_binds_to_it(lang, text, name, members):
     found = by_name(clusters_of(text, lang))
@@ -107,6 +129,12 @@ WHOLE = [
 def test_context_names_are_taken_whole(lang, text, name, ents):
     entities = [ent(text, s, label) for s, label in ents]
     assert [c.name for c in clusters_of(text, lang, entities)] == [name]
+
+
+def test_context_a_body_of_the_cluster_ends_its_name():
+    text = "Oslo Cancer Cluster Incubator åpnet i dag. Oslo Cancer Cluster har 90 medlemmer.\n"
+    entities = [ent(text, "Oslo Cancer Cluster Incubator", "ORG")]
+    assert [c.name for c in clusters_of(text, "nb", entities)] == ["Oslo Cancer Cluster"]
 
 
 GENERIC = [
