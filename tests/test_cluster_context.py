@@ -211,6 +211,40 @@ def test_context_enumeration_after_an_introduction(lang, text, expected):
     assert {k: found.get(k, "missing") for k in expected} == expected
 
 
+# ---- counts bind to the cluster they are said of, not the nearest one
+
+COUNTS = [
+    ("nb", "NCE Media har 50 bedrifter, mens Arena Helse har 30 medlemmer.\n",
+     {"NCE Media": (50, None), "Arena Helse": (30, None)}),
+    ("nn", "NCE Media har 50 bedrifter. Arena Helse har 30 medlemer.\n",
+     {"NCE Media": (50, None), "Arena Helse": (30, None)}),
+    ("en", "GCE Ocean Technology welcomes Ocean Tech Cluster, which has over 100 partners.\n",
+     {"GCE Ocean Technology": (None, None), "Ocean Tech Cluster": (None, 100)}),
+    ("da", "Odense Robotics er en klynge med 160 medlemmer, og Welfare Tech er en klynge med "
+           "120 medlemmer.\n", {"Odense Robotics": (160, None), "Welfare Tech": (120, None)}),
+    ("sv", "Mobile Heights är ett kluster med ett femtiotal medlemsföretag, och Media Evolution "
+           "är ett kluster med ett hundratal medlemsföretag.\n",
+     {"Mobile Heights": (50, None), "Media Evolution": (100, None)}),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", COUNTS)
+def test_context_counts_bind_to_their_own_cluster(lang, text, expected):
+    found = {c.name: (c.members, c.partners) for c in clusters_of(text, lang)}
+    assert found == expected
+
+
+@pytest.mark.parametrize("lang,text,name,town", [
+    # the NER often reads a Danish or Swedish town as an organisation
+    ("da", "Energiklynge Lean Energy Cluster i Sønderborg fusionerede i 2014.\n",
+     "Lean Energy Cluster", "Sønderborg"),
+    ("sv", "Klustret Robotdalen i Västerås växer.\n", "Robotdalen", "Västerås"),
+])
+def test_context_place_after_a_name_even_when_tagged_an_organisation(lang, text, name, town):
+    found = by_name(clusters_of(text, lang, [ent(text, town, "ORG")]))
+    assert found[name].location == town
+
+
 # ---- back-references bind to the last cluster named
 
 BACKREFS = [

@@ -45,13 +45,13 @@ from __future__ import annotations
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import known_cluster_id, place_name
+from klynge.lexicon import known_cluster_id
 from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
 )
 from klynge.records.clusters.context import (
-    defining_places, extend_names, intro_candidates, list_line_candidates,
+    defining_places, extend_names, intro_candidates, list_line_candidates, place_after_name,
 )
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import (
@@ -91,10 +91,9 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     defining_places(doc, cands)
     # a place right after a name ("Cluster for Applied AI i Halden")
     for c in cands:
-        m = doc.rules.location_after_name.match(text, c.end)
-        if m and m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places} \
-                and (place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
-            c.loc = (m.group("loc"), m.start("loc"), m.end("loc"))
+        loc = c.loc or place_after_name(doc, c.end)
+        if loc is not None:
+            c.loc = loc
     groups = group_candidates(doc, cands)
     find_mentions(doc, groups)
     owner = {m: g for g in groups for m in g.mentions}

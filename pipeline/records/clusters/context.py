@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from klynge.lexicon import place_name
+from klynge.lexicon import lookup, place_name
 from klynge.records.clusters.candidates import (
     Cand, clean_name, is_bad_name, looks_like_name_word, name_prefix_status,
 )
@@ -45,6 +45,26 @@ CONTEXT_BEFORE = 400
 
 def _is_place(doc: Doc, text: str, span: tuple[int, int]) -> bool:
     return bool(place_name(text)) or doc.is_place(span, text)
+
+
+def place_after_name(doc: Doc, end: int, limit: Optional[int] = None
+                     ) -> Optional[tuple[str, int, int]]:
+    """The place in "A i X" / "A in X" right after a cluster's name: a known place or a
+    place entity, or a capitalised word the NER read as an organisation or missed (it
+    often tags Danish and Swedish towns ORG: "Lean Energy Cluster i Sønderborg"), unless
+    the word is a person, a body the gazetteer knows or a broad place."""
+    text = doc.text
+    m = doc.rules.location_after_name.match(text, end, len(text) if limit is None else limit)
+    if m is None:
+        return None
+    loc, span = m.group("loc"), m.span("loc")
+    if loc.casefold() in {p.casefold() for p in doc.rules.broad_places}:
+        return None
+    if not _is_place(doc, loc, span):
+        if lookup(loc) or any(e.get("label") in ("PER", "DATE", "MONEY") and overlaps(span, (e["start"], e["end"]))
+                              for e in doc.entities):
+            return None
+    return place_name(loc) or loc, span[0], span[1]
 
 
 def _place_like(doc: Doc, text: str, span: tuple[int, int]) -> bool:
@@ -228,11 +248,9 @@ def intro_candidates(doc: Doc, cands: list[Cand]) -> None:
                     break
                 known = next((c for c in cands + added if overlaps((c.start, c.end), span)), None)
                 end = m.end()
-                la = rules.location_after_name.match(text, end, u.end)
-                loc = None
-                if la and _is_place(doc, la.group("loc"), la.span("loc")):
-                    loc = (place_name(la.group("loc")) or la.group("loc"), *la.span("loc"))
-                    end = la.end()
+                loc = place_after_name(doc, end, u.end)
+                if loc is not None:
+                    end = loc[2]
                 if known is None:
                     cand = Cand(name, span[0], span[1], "enumeration", name_prefix_status(doc, name))
                     cand.loc = loc
