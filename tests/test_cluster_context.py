@@ -245,6 +245,22 @@ def test_context_place_after_a_name_even_when_tagged_an_organisation(lang, text,
     assert found[name].location == town
 
 
+PLACES = [
+    ("nb", "Ocean Tech Cluster er en klynge med hjemme i Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("nb", "Smart Care Cluster holder til i Stavanger-regionen.\n", "Smart Care Cluster", "Stavanger"),
+    ("nn", "Ocean Hyway Cluster er ei klynge med heimstad i Florø.\n", "Ocean Hyway Cluster", "Florø"),
+    ("en", "The Stavanger-based Smart Care Cluster has 80 members.\n", "Smart Care Cluster", "Stavanger"),
+    ("da", "Odense Robotics er en klynge med hjemsted i Odense.\n", "Odense Robotics", "Odense"),
+    ("sv", "Robotdalen är ett kluster med säte i Västerås.\n", "Robotdalen", "Västerås"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,place", PLACES)
+def test_context_place_phrases(lang, text, name, place):
+    entities = [ent(text, place, "GPE", text.count(place) - 1)]
+    assert by_name(clusters_of(text, lang, entities))[name].location == place
+
+
 # ---- back-references bind to the last cluster named
 
 BACKREFS = [
