@@ -14,12 +14,19 @@ How clusters are found (all patterns are data, in ``pipeline/rules/{shared,<lang
    Drilling Engineering)", "• Energy and Emissions Trading").
 3. Siblings in an enumeration that holds a cluster name ("A i Bergen, Arena Oslo og
    Tequity Cluster i Trondheim").
+4. What the text calls a cluster (``context``): predicates, appositions and cluster nouns
+   before a name are name patterns of the rule files; names run on into their place or
+   the NER's organisation ("Hydrogen Cluster Bergen"); lines of a list under a heading
+   about clusters, each with its own place ("Mobile Heights, Skåne"); enumerations after
+   "bland andra", "such as" or a colon.
 
 Facts (members, partners, location, sectors, linked organisations) come from the text
 that belongs to one cluster: the whole list item it leads; else the sentence naming it
 (cut at the next cluster named in the same sentence) and the following sentences that
 refer back ("Klyngen har ...", "Den har ..."). Status signals ("får Arena-status",
-"oppgradert til NCE") apply to every cluster named in the sentence; a status in the
+"oppgradert til NCE") apply to every cluster named in the sentence; an application, a loss
+or a downgrade ("søker Arena-status", "mister NCE-statusen og blir Arena Pro") owns the
+status words inside it, so they give no status (a downgrade gives its new one); a status in the
 title ("To nye Arena-klynger"; else in the first few units) applies to listed clusters
 (list items, enumerations) that have none of their own, or to all when no cluster has a
 signal of its own. The name's prefix ("NCE NODE") gives a status but no event. The event
