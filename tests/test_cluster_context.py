@@ -77,6 +77,19 @@ ONE_OF = [
 ]
 
 
+ONE_OF += [
+    # a relative clause before the predicate, a role only a cluster has
+    ("nb", "Visit Lofoten, som er en reiselivsklynge, fikk besøk.\n", "Visit Lofoten"),
+    ("en", "Media City Bergen, which is a media cluster, hosts the event.\n", "Media City Bergen"),
+    ("sv", "Robotdalen, som är ett kluster för robotik, växer.\n", "Robotdalen"),
+    ("nb", "– Vi er glade, sier klyngeleder Kari Nordmann i Visit Lofoten.\n", "Visit Lofoten"),
+    ("nn", "– Vi er glade, seier klyngeleiar Kari Nordmann i Visit Sogn.\n", "Visit Sogn"),
+    ("en", "Kari Nordmann, cluster manager of Media City Bergen, welcomed the news.\n", "Media City Bergen"),
+    ("da", "– Vi er glade, siger klyngechef Lars Hansen hos Welfare Tech.\n", "Welfare Tech"),
+    ("sv", "– Vi är glada, säger klusterledaren Anna Berg på Robotdalen.\n", "Robotdalen"),
+]
+
+
 @pytest.mark.parametrize("lang,text,name", ONE_OF)
 def test_context_one_of_the_clusters(lang, text, name):
     assert name in by_name(clusters_of(text, lang))
@@ -188,6 +201,10 @@ ENUMERATIONS = [
       "Smart Textiles": "Borås"}),
     ("sv", "Klustren är: Media Evolution, Mobile Heights och IUC Syd.\n",
      {"Media Evolution": None, "Mobile Heights": None, "IUC Syd": None}),
+    ("sv", "Klustren är Media Evolution, Mobile Heights och IUC Syd.\n",
+     {"Media Evolution": None, "Mobile Heights": None, "IUC Syd": None}),
+    ("da", "Klyngerne er Odense Robotics og Welfare Tech.\n",
+     {"Odense Robotics": None, "Welfare Tech": None}),
     ("nb", "Programmet har 40 klynger, blant annet Visit Lofoten i Svolvær og Smart Care Cluster "
            "i Stavanger.\n", {"Visit Lofoten": "Svolvær", "Smart Care Cluster": "Stavanger"}),
     ("en", "Norway has 40 clusters, such as Visit Lofoten in Svolvær and Media City Bergen.\n",
@@ -200,7 +217,7 @@ ENUMERATIONS = [
 @pytest.mark.parametrize("lang,text,expected", ENUMERATIONS)
 def test_context_enumeration_after_an_introduction(lang, text, expected):
     places = [w for w in ("Västerås", "Örnsköldsvik", "Borås", "Svolvær", "Stavanger", "Odense")
-              if w in text]
+              if f" i {w}" in text or f" in {w}" in text]
     # the place after "i"/"in", not the one inside a name ("Odense Robotics i Odense")
     entities = []
     for p in places:

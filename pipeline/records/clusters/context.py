@@ -235,7 +235,8 @@ def intro_candidates(doc: Doc, cands: list[Cand]) -> None:
     added: list[Cand] = []
     for u in doc.units:
         for intro in rules.enumeration_intro.finditer(text, u.start, u.end):
-            if not rules.cluster_word.search(text, u.start, intro.start()):
+            # the sentence speaks of clusters before its names ("Klustren är A, B")
+            if not rules.cluster_word.search(text, u.start, intro.end()):
                 continue
             pos = intro.end()
             while pos < u.end:
