@@ -52,7 +52,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import known_cluster_id
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, known_cluster_id
 from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
@@ -62,7 +62,7 @@ from klynge.records.clusters.context import (
 )
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import (
-    BLOCKING_EVENTS, collect_facts, decide_status, link_partners, unit_signals,
+    collect_facts, decide_status, link_partners, unit_signals,
 )
 from klynge.records.clusters.programme import programme_facts
 from klynge.records.clusters.rules import (
@@ -112,7 +112,7 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     for hu in heads:
         if doc.rules.cluster_word.search(text[hu.start:hu.end]):
             # a title's application ("søker Arena-status") gives listed clusters no status
-            sig = [s for s in unit_signals(doc, hu) if s[1] and s[2] not in BLOCKING_EVENTS]
+            sig = [s for s in unit_signals(doc, hu) if s[1] and s[2] not in EVENTS_WITHOUT_STATUS]
             if sig:
                 title_signal = sig[0]
                 doc.title = hu

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from klynge.lexicon import is_municipality, name_key, names, place_name
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, is_municipality, name_key, names, place_name
 from klynge.records.clusters.candidates import (
     ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
 )
@@ -196,7 +196,7 @@ def add_unique(seq: list, value) -> None:
 # Events whose status word is no status the cluster holds or gets by itself: any other
 # signal inside their match ("Arena-status" in "søker Arena-status", "blir Arena Pro" in
 # "mister NCE-statusen og blir Arena Pro") is theirs.
-BLOCKING_EVENTS = frozenset({"application", "loss", "downgrade"})
+BLOCKING_EVENTS = EVENTS_WITHOUT_STATUS | {"downgrade"}
 # Events whose status is the one the cluster holds after them.
 STATUS_EVENTS = ("upgrade", "downgrade", "new_status")
 
@@ -295,7 +295,7 @@ def decide_status(doc: Doc, g: ClusterAcc, title_signal, own_status_elsewhere: b
     status = next((s[1] for s in with_event if s[1] and s[2] in STATUS_EVENTS), None)
     # an application or a loss names a status the cluster does not hold (now)
     status = status or g.prefix_status or next(
-        (s[1] for s in sigs if s[1] and s[2] not in BLOCKING_EVENTS), None)
+        (s[1] for s in sigs if s[1] and s[2] not in EVENTS_WITHOUT_STATUS), None)
     if status is None and any(s[2] == "loss" for s in sigs):
         title_signal = None  # "mister NCE-statusen": the title's status is the lost one
     event = None
