@@ -11,6 +11,10 @@ from klynge.records.clusters.document import Doc, Taken, overlaps
 from klynge.records.clusters.rules import SharedClusterRules
 
 
+# How far before a list its heading may speak of clusters ("Om klyngene:" over the items).
+CONTEXT_BEFORE = 400
+
+
 @dataclass
 class Cand:
     name: str
@@ -181,7 +185,7 @@ def list_candidates(doc: Doc, cands: list[Cand]) -> None:
             if lead.alias_of is None:
                 lead.item_lead = (s, e)
             continue
-        before = text[max(0, s - 400):s]
+        before = text[max(0, s - CONTEXT_BEFORE):s]
         item_text = text[s:e]
         if not (doc.rules.cluster_word.search(before) or doc.rules.cluster_word.search(item_text)):
             continue

@@ -27,7 +27,7 @@ from typing import Optional
 
 from klynge.lexicon import lookup, place_name
 from klynge.records.clusters.candidates import (
-    Cand, clean_name, is_bad_name, looks_like_name_word, name_prefix_status,
+    CONTEXT_BEFORE, Cand, clean_name, is_bad_name, looks_like_name_word, name_prefix_status,
 )
 from klynge.records.clusters.document import Doc, Unit, overlaps
 
@@ -39,8 +39,6 @@ _DEFINING = frozenset({"predicate", "apposition"})
 # A line in a run of list lines is short: a name and a place, not a paragraph.
 MAX_LINE = 80
 MIN_LINES = 3
-# How far before a list its heading may speak of clusters.
-CONTEXT_BEFORE = 400
 
 
 def _is_place(doc: Doc, text: str, span: tuple[int, int]) -> bool:
