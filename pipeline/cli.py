@@ -193,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "(../shared/press-releases/web, .../nordic); repeatable; without "
                          "it they are skipped")
     ev.add_argument("--html", metavar="REPORT.html", help="also write an HTML report")
+    ev.add_argument("--gap", action="store_true",
+                    help="also score the other of dev and test and print each cluster "
+                         "field's dev-test gap and whether it is under the limit (with --split dev "
+                         "or test)")
     _add_pipeline_options(ev)
     ev.add_argument("--compare", metavar="OTHER.json",
                     help="print the difference to an earlier scores.json")
@@ -452,7 +456,7 @@ def _cmd_language(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    splits = ("dev", "test") if args.split == "all" or args.gap else (args.split,)
     why = checks.first(
         checks.corpus_folder(args.corpus, splits),
         *(checks.readable_folder(t, "--texts") for t in args.texts or ()),
@@ -463,6 +467,8 @@ def _cmd_evaluate(args) -> int:
                                                         "--check-baseline")[1],
         args.update_baseline and checks.writable_file(args.update_baseline,
                                                       "--update-baseline"))
+    if not why and args.gap and args.split not in ("dev", "test"):
+        why = "--gap needs --split dev or --split test"
     if not why and args.allow_lower and not args.update_baseline:
         why = "--allow-lower needs --update-baseline"
     if not why and args.update_baseline and Path(args.update_baseline).exists():
