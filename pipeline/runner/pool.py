@@ -35,6 +35,7 @@ def _worker_main(conn, options: RunOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     logging.disable(logging.CRITICAL)
+    _quiet_stderr()
     try:
         _processor(options)
         conn.send(("ready",))
@@ -49,6 +50,24 @@ def _worker_main(conn, options: RunOptions) -> None:
                 conn.send(("failed", key, f"{type(exc).__name__}: {exc}"))
     except (EOFError, OSError, KeyboardInterrupt):
         return
+    except BaseException:  # noqa: BLE001 - MemoryError outside a batch, while loading
+        # The parent sees the worker die (its exit status) and settles its documents; a
+        # traceback from multiprocessing would only reach the user's terminal.
+        os._exit(1)
+
+
+def _quiet_stderr() -> None:
+    """Point this worker's stderr (the descriptor: C libraries and the interpreter's own
+    last words, as on a MemoryError, write there) at /dev/null, so that workers print
+    nothing; with KLYNGE_DEBUG set they keep it."""
+    if os.environ.get("KLYNGE_DEBUG"):
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 @dataclass
