@@ -165,6 +165,9 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
     summary = Summary()
     try:
         _check_run(options)
+        if options.output is None and (stdout or sys.stdout) is None:
+            # Started with stdout closed (`klynge run ... >&-`): Python has no sys.stdout.
+            raise RunError("stdout is closed: nowhere to write the output (give -o FILE)")
     except RunError as exc:
         summary.failed = str(exc)
         return summary

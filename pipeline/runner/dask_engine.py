@@ -28,8 +28,11 @@ class DaskEngine:
             if options.scheduler:
                 self.client = Client(options.scheduler, timeout="10s")
             else:
+                # silence_logs: the workers' own warnings (a task cancelled when the
+                # reader of stdout went away) would reach the user's terminal.
                 self.cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1,
-                                            processes=True, dashboard_address=None)
+                                            processes=True, dashboard_address=None,
+                                            silence_logs=logging.CRITICAL)
                 self.client = Client(self.cluster)
         except Exception as exc:  # noqa: BLE001 - any failure here means no run
             if self.cluster is not None:
