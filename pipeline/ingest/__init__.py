@@ -77,16 +77,20 @@ from klynge.ingest.documents import (
     ERROR_CODES,
     FOLDER_EXTENSIONS,
     INGEST_FLAGS,
+    PendingHtml,
     RawDocument,
     _Run,
 )
 from klynge.ingest.files import _iter_path
 from klynge.ingest.formats import INPUT_FORMATS
+from klynge.ingest.html import extract_pending
 from klynge.ingest.jsonl import jsonl_line_reader
 from klynge.ingest.stdin import _iter_stdin
 
 __all__ = [
     "RawDocument",
+    "PendingHtml",
+    "extract_pending",
     "ERROR_CODES",
     "INGEST_FLAGS",
     "FOLDER_EXTENSIONS",
@@ -98,21 +102,24 @@ __all__ = [
 
 
 def iter_documents(inputs: Sequence[str], *, max_chars: int | None = None,
-                   stdin: IO[Any] | None = None, input_format: str = "auto"
-                   ) -> Iterator[RawDocument]:
+                   stdin: IO[Any] | None = None, input_format: str = "auto",
+                   defer_html: bool = False) -> Iterator[RawDocument]:
     """Yield one RawDocument per input document, in input order (see module docstring).
 
     ``inputs``: files, folders, or ``"-"`` for stdin; an empty sequence means stdin.
     ``stdin``: the stream ``"-"`` reads (default ``sys.stdin``); text or binary file object.
     ``input_format``: ``auto`` (by extension, then content), or one of ``text``, ``html``,
     ``jsonl``, ``markdown`` for every input (``--input-format``).
+    ``defer_html``: HTML inputs come with ``text=None`` and ``pending_html`` set, to be
+    extracted by :func:`extract_pending` where the document is processed (the runner's
+    workers, inside the document's time budget) rather than here.
     """
     if max_chars is not None and max_chars < 1:
         raise ValueError(f"max_chars must be a positive integer, got {max_chars!r}")
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, "
                          f"got {input_format!r}")
-    run = _Run(max_chars)
+    run = _Run(max_chars, defer_html)
     for item in (inputs or ["-"]):
         if item == "-":
             docs = _iter_stdin(stdin if stdin is not None else sys.stdin, run, input_format)

@@ -180,8 +180,10 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
     done: set[str] = set()
 
     def wanted() -> Iterator[RawDocument]:
+        # defer_html: HTML is extracted by the worker, inside the document's time budget.
         for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
-                                  stdin=stdin, input_format=options.input_format):
+                                  stdin=stdin, input_format=options.input_format,
+                                  defer_html=True):
             summary.read += 1
             if raw.error is None and (options.lang or options.published):
                 # The run's defaults for what the input does not say itself.

@@ -20,6 +20,7 @@ from klynge.runner.run_options import (
     RunError,
     RunOptions,
 )
+from klynge.runner.process import budget_chars
 from klynge.runner.work import BatchResult, _error_lines, _processor, process_to_lines
 
 
@@ -111,7 +112,7 @@ class LocalPool:
 
     def _assign(self, worker: _Worker, task: _Task) -> None:
         worker.task = task
-        limit = hard_limit([budget_for(len(d.text or ""), self.options.pipeline.time_budget)
+        limit = hard_limit([budget_for(budget_chars(d), self.options.pipeline.time_budget)
                             for d in task.docs])
         worker.deadline = None if limit is None else time.monotonic() + limit
         try:
