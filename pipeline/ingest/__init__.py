@@ -64,6 +64,11 @@ Decisions (also in the README):
   (no ``<html>``/``<body>``) is wrapped first. If trafilatura finds no main text, all
   visible text is used (``html_fallback_text``); if it raises, ``html_extract_failed``.
   A JSONL record with both ``text`` and ``html`` uses ``text`` (``text_over_html``).
+  HTML is bounded: never more than ``max_bytes`` (``truncated_max_bytes``), and a page
+  nested deeper than lxml parses is flattened first (``html_flattened``; past 2048
+  levels ``html_too_deep``). With ``defer_html`` (the runner) the text is extracted
+  where the document is processed, inside its time budget (:func:`extract_pending`);
+  the id of an HTML input hashes its HTML either way, so it is known before extraction.
 * ``max_chars`` bounds the normalised text (flag ``truncated_max_chars``); for plain
   text files only about ``4 * max_chars`` bytes are read, so a 2 GB log file does not
   have to fit in memory.
