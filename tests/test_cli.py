@@ -12,7 +12,7 @@ import pytest
 from klynge.cli import build_parser, main
 from tests.conftest import CORPUS, SEED
 
-COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"],
+COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"], ["rules", "list"],
             ["clusters", "merge"], ["corpus", "build"], ["corpus", "check"], ["train-ner"],
             ["train-langid"], ["export"], ["render"]]
 

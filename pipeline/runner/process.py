@@ -24,7 +24,8 @@ from klynge.language import LanguageDetector, decide_language
 from klynge.normalisers.dates import DateMatch, parse_date
 from klynge.options import DEFAULTS, PipelineOptions
 from klynge.records import build_records, skipped_builders
-from klynge.rules import registry
+from klynge.rules import registry, use_rules
+from klynge.rules.overlay import current as current_rules
 from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.runner.provenance import model_info, provenance
@@ -91,13 +92,17 @@ class Processor:
         options = options or DEFAULTS
         key = (options.merge_policy, options.lexicon_policy)
         with _LOAD_LOCK:
+            # The loaded models hold rule data (the entity ruler's patterns): another
+            # user rule folder than the last one loads them afresh.
+            if use_rules(options.rules):
+                _LOADED.clear()
             if "detector" not in _LOADED:
                 _LOADED["detector"] = LanguageDetector.load()
             if key not in _LOADED:
                 _LOADED[key] = EntityStage.load(options)
                 # Before any document's time budget: a budget that fires inside a lazy
                 # load must never leave it half-done for the documents after it.
-                _warm(cls(_LOADED["detector"], _LOADED[key], options.replace(time_budget=None)))
+                _warm(cls(_LOADED["detector"], _LOADED[key], options)._unbudgeted())
         return cls(_LOADED["detector"], _LOADED[key], options)
 
     @property
@@ -107,6 +112,7 @@ class Processor:
 
     def process_batch(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
         """Records for ``raws`` in order; a failing document becomes an error record."""
+        self._ensure_rules()
         raws = [self._extract(r) for r in raws]
         long = {i for i, r in enumerate(raws)
                 if r.error is None and r.text is not None and len(r.text) > PIECE_CHARS}
@@ -115,6 +121,22 @@ class Processor:
                    for i, r in enumerate(raws)]
         # Every record says what made it (a long document's pieces too, once, here).
         return [r.model_copy(update={"provenance": self.provenance}) for r in records]
+
+    def _ensure_rules(self) -> None:
+        """Layer this processor's user rule folder again if another processor of this
+        process has layered a different one since (two Extractors with different
+        ``rules``): the stages' caches are then refilled for this one's, outside any
+        document's budget. One folder per process never comes here twice."""
+        layered = current_rules()
+        if (str(layered) if layered is not None else None) == self.options.rules:
+            return
+        with _LOAD_LOCK:
+            if use_rules(self.options.rules):
+                _LOADED.clear()
+                _warm(self._unbudgeted())
+
+    def _unbudgeted(self) -> "Processor":
+        return Processor(self.detector, self.entity_stage, self.options.replace(time_budget=None))
 
     def _extract(self, raw: RawDocument) -> RawDocument:
         """A deferred HTML input's text, extracted under a budget of its HTML's length
