@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from klynge.document import AnnotatedDocument
 from klynge.entities import EntityStage
-from klynge.ingest import RawDocument
+from klynge.ingest import RawDocument, extract_pending
 from klynge.language import LanguageDetector, decide_language
 from klynge.normalisers.dates import DateMatch, parse_date
 from klynge.options import DEFAULTS, PipelineOptions
@@ -39,6 +39,15 @@ T = TypeVar("T")
 # What Processor.load has loaded in this process (models are loaded once per process).
 _LOADED: dict[Any, Any] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+def budget_chars(raw: RawDocument) -> int:
+    """The characters a document's time budgets are reckoned on, all stages together: its
+    text, or for a deferred HTML input its HTML twice (extraction, then a text no longer
+    than its HTML)."""
+    if raw.pending_html is not None:
+        return 2 * len(raw.pending_html.html)
+    return len(raw.text or "")
 
 
 def document_id(raw: RawDocument) -> str:
@@ -104,7 +113,7 @@ class Processor:
     def process_batch(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
         """Records for ``raws`` in order; a failing document becomes an error record."""
         self._ensure_rules()
-        raws = list(raws)
+        raws = [self._extract(r) for r in raws]
         long = {i for i, r in enumerate(raws)
                 if r.error is None and r.text is not None and len(r.text) > PIECE_CHARS}
         whole = iter(self._process_whole([r for i, r in enumerate(raws) if i not in long]))
@@ -128,6 +137,18 @@ class Processor:
 
     def _unbudgeted(self) -> "Processor":
         return Processor(self.detector, self.entity_stage, self.options.replace(time_budget=None))
+
+    def _extract(self, raw: RawDocument) -> RawDocument:
+        """A deferred HTML input's text, extracted under a budget of its HTML's length
+        (the stages after it then spend the text's own budget)."""
+        if raw.pending_html is None:
+            return raw
+        try:
+            with time_budget(budget_for(len(raw.pending_html.html), self.time_budget)):
+                return extract_pending(raw, passthrough=(DocumentTimeout,))
+        except DocumentTimeout as exc:
+            return dataclasses.replace(raw, pending_html=None,
+                                       error=("timeout", f"HTML extraction: {exc}"))
 
     def _budget(self, raw: RawDocument) -> float | None:
         return budget_for(len(raw.text or ""), self.time_budget)
