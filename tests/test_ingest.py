@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import tempfile
-import time
 import types
 import zlib
 from collections.abc import Iterator
@@ -182,9 +181,8 @@ def test_huge_document_truncated(tmp_path: Path) -> None:
         for _ in range(20 * 1024 * 1024 // len(line.encode("utf-8")) + 1):
             f.write(line)
     assert path.stat().st_size >= 20 * 1024 * 1024
-    start = time.perf_counter()
+    # How long it takes is benchmarks/size.py's to measure; a timed test is flaky.
     doc = one(path, max_chars=100_000)
-    assert time.perf_counter() - start < 10
     assert doc.error is None
     assert len(doc.text) == 100_000
     assert "truncated_max_chars" in doc.flags
