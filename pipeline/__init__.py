@@ -13,14 +13,18 @@ The Python API (``klynge.extract``, ``extract_html``, ``extract_many``, ``Extrac
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from klynge._version import __version__
+
+# Not typing.TYPE_CHECKING: importing typing costs the ``klynge`` command a few
+# milliseconds before it can quiet Ctrl-C (klynge._entry); type checkers know this name.
+TYPE_CHECKING = False
 
 __all__ = ["extract", "extract_html", "extract_many", "Extractor", "nlp", "DocumentRecord",
            "__version__", "SCHEMA_VERSION"]
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from klynge.api import Extractor, extract, extract_html, extract_many
     from klynge.schema import SCHEMA_VERSION, DocumentRecord
     from klynge.spacy_api import nlp

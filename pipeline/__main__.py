@@ -1,5 +1,5 @@
 import sys
 
-from klynge.cli import main
+from klynge._entry import main
 
 sys.exit(main())

@@ -19,57 +19,13 @@ from pathlib import Path
 
 from klynge import cli_checks as checks
 from klynge._version import __version__
+from klynge.cli_config import CONFIG_COMMANDS, ConfigError, apply_config
+from klynge.cli_types import field_list, folder, iso_date, language, positive_int, seconds
 from klynge.ingest.formats import INPUT_FORMATS
 from klynge.schema import SCHEMA_VERSION, omitted_fields
 from klynge.options import DEFAULTS, LEXICON_POLICY_NAMES, MERGE_POLICY_NAMES, PipelineOptions
 from klynge.runner.batch import run_batch
 from klynge.runner.run_options import DEFAULT_BATCH_SIZE, EXIT_CANNOT_RUN, EXIT_OK, RunOptions
-
-
-# argparse names the type function in its message unless it raises ArgumentTypeError, so
-# each says what it wants in words.
-def _positive_int(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
-
-
-def _field_list(value: str) -> tuple[str, ...]:
-    return tuple(f.strip() for f in value.split(",") if f.strip())
-
-
-def _language(value: str) -> str:
-    from klynge.rules import registry
-    codes = registry().codes
-    if value not in codes:
-        raise argparse.ArgumentTypeError(f"expected one of {', '.join(codes)}, got {value!r}")
-    return value
-
-
-def _iso_date(value: str) -> str:
-    import datetime as dt
-    try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value).isoformat()
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}")
-
-
-def _seconds(value: str) -> float:
-    """A time budget: positive seconds, or 0 for none."""
-    try:
-        n = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {value!r}") from None
-    if not n >= 0 or n == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a positive number of seconds (0: no "
-                                         f"budget), got {value}")
-    return n
 
 
 def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
@@ -83,13 +39,24 @@ def _add_pipeline_options(p: argparse.ArgumentParser) -> None:
                      help="names the document's lexicon knows against the model's label: "
                           "the lexicon's label at every mention (names_first), or only where "
                           f"it covers the model's span (cover) (default: {DEFAULTS.lexicon_policy})")
-    p.add_argument("--timeout", type=_seconds, default=DEFAULTS.time_budget, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=DEFAULTS.time_budget, metavar="SECONDS",
                      help="time budget per document, per 100,000 characters; a document "
                           "over it becomes a 'timeout' error record "
                           f"(default: {DEFAULTS.time_budget:g}; 0: none)")
-    p.add_argument("--max-chars", type=_positive_int, default=DEFAULTS.max_chars, metavar="N",
+    p.add_argument("--max-chars", type=positive_int, default=DEFAULTS.max_chars, metavar="N",
                      help="truncate longer documents to N characters, flagged "
                           f"'truncated_max_chars' (default: {DEFAULTS.max_chars:,})")
+    _add_rules_option(p)
+    p.add_argument("--config", metavar="KLYNGE.toml",
+                   help="read this command's defaults from the TOML file's table of its "
+                        "name ([run], [evaluate]); the command line wins over it")
+
+
+def _add_rules_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--rules", type=folder, default=DEFAULTS.rules, metavar="DIR",
+                   help="layer the rule files in DIR (laid out as the packaged ones: "
+                        "shared/clusters_gazetteer.yaml, nb/roles.yaml, ...) over the "
+                        "packaged rules; 'klynge rules check --rules DIR' validates them")
 
 
 def _add_input_format(p: argparse.ArgumentParser) -> None:
@@ -102,7 +69,8 @@ def _add_input_format(p: argparse.ArgumentParser) -> None:
 
 def pipeline_options(args) -> PipelineOptions:
     return PipelineOptions(merge_policy=args.merge_policy, lexicon_policy=args.lexicon_policy,
-                           max_chars=args.max_chars, time_budget=args.timeout or None)
+                           max_chars=args.max_chars, time_budget=args.timeout or None,
+                           rules=args.rules)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -124,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "for stdin (also when no INPUT is given)")
     run.add_argument("-o", "--output", metavar="OUT.jsonl",
                      help="output file (default: stdout)")
-    run.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    run.add_argument("--workers", type=positive_int, default=None, metavar="N",
                      help="parallel worker processes (default: the machine's cores, as "
                           "many as memory holds at about 420 MB each, never more than "
                           "there are batches); output is identical for every N")
@@ -147,19 +115,19 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emit", choices=("documents", "clusters"), default="documents",
                      help="one line per document (default), or one line per cluster record "
                           "with its document's id, title, published date and URL")
-    run.add_argument("--exclude", type=_field_list, default=(), metavar="FIELD,...",
+    run.add_argument("--exclude", type=field_list, default=(), metavar="FIELD,...",
                      help="leave these top-level fields out of every line (e.g. "
                           "text,sections,entities); each line lists them in 'omitted'")
-    run.add_argument("--fields", type=_field_list, default=None, metavar="FIELD,...",
+    run.add_argument("--fields", type=field_list, default=None, metavar="FIELD,...",
                      help="write only these top-level fields (id, status, error and "
                           "schema_version always); the rest are listed in 'omitted'")
-    run.add_argument("--lang", type=_language, default=None, metavar="CODE",
+    run.add_argument("--lang", type=language, default=None, metavar="CODE",
                      help="the language of inputs that do not say (a JSONL 'lang' wins): "
                           "skips detection for them")
-    run.add_argument("--published", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+    run.add_argument("--published", type=iso_date, default=None, metavar="YYYY-MM-DD",
                      help="the published date of inputs that do not say (a JSONL "
                           "'published' wins): the base of relative dates")
-    run.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
+    run.add_argument("--batch-size", type=positive_int, default=DEFAULT_BATCH_SIZE, metavar="N",
                      help=f"documents per batch handed to a worker (default: {DEFAULT_BATCH_SIZE})")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="no progress bar (it only shows on a terminal anyway)")
@@ -207,9 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
                       help="files (one document each; .jsonl: one per record), folders, "
                            "or '-' for stdin (also when no INPUT is given)")
     _add_input_format(lang)
-    lang.add_argument("--max-chars", type=_positive_int, default=DEFAULTS.max_chars,
+    lang.add_argument("--max-chars", type=positive_int, default=DEFAULTS.max_chars,
                       metavar="N", help="read at most N characters of a document "
                                         f"(default: {DEFAULTS.max_chars:,})")
+    _add_rules_option(lang)  # shared/langid.yaml's thresholds may be layered, as for run
 
     ev = sub.add_parser("evaluate", help="score the pipeline on the gold corpus",
                         description="Run exactly the pipeline of 'klynge run' over the gold "
@@ -224,6 +193,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "(../shared/press-releases/web, .../nordic); repeatable; without "
                          "it they are skipped")
     ev.add_argument("--html", metavar="REPORT.html", help="also write an HTML report")
+    ev.add_argument("--gap", action="store_true",
+                    help="also score the other of dev and test and print each cluster "
+                         "field's dev-test gap and whether it is under the limit (with --split dev "
+                         "or test)")
     _add_pipeline_options(ev)
     ev.add_argument("--compare", metavar="OTHER.json",
                     help="print the difference to an earlier scores.json")
@@ -237,7 +210,15 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="rule data files",
                            description="Work with the rule data files.")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, metavar="ACTION")
-    rules_sub.add_parser("check", help="validate every rule file; exit 1 on an error")
+    check = rules_sub.add_parser("check", help="validate every rule file; exit 1 on an error",
+                                 description="Validate every packaged rule file and, with "
+                                             "--rules, a user's folder layered over them.")
+    _add_rules_option(check)
+    listing = rules_sub.add_parser("list", help="the rule files, one per line",
+                                   description="List the packaged rule files a user folder "
+                                               "can layer over, marking those --rules DIR "
+                                               "layers.")
+    _add_rules_option(listing)
 
     clusters = sub.add_parser("clusters", help="cluster registry",
                               description="Work with cluster records of a batch.")
@@ -311,7 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    try:
+        args = apply_config(parser, argv)
+    except ConfigError as exc:
+        command = next((a for a in (argv if argv is not None else sys.argv[1:])
+                        if a in CONFIG_COMMANDS), "")
+        return _fail(command, str(exc))
     handler = _COMMANDS[args.command]
     try:
         return handler(args)
@@ -358,17 +345,17 @@ def _cmd_run(args) -> int:
     if args.scheduler and args.engine != "dask":
         # Silently ignoring it would run locally while the user thinks on a cluster.
         return _fail("run", "--scheduler needs --engine dask")
-    why = _rule_file_problem()
+    try:
+        options = run_options(args)
+    except ValueError as exc:  # --exclude/--fields naming no field
+        return _fail("run", str(exc))
+    why = _rule_file_problem(options.pipeline.rules)
     if why:
         return _fail("run", why)
     if not args.inputs and _stdin_is_terminal():
         print("klynge run: reading a document from stdin (type or paste it, then Ctrl-D; "
               "Ctrl-C to stop); give files or folders to read those instead",
               file=sys.stderr)
-    try:
-        options = run_options(args)
-    except ValueError as exc:  # --exclude/--fields naming no field
-        return _fail("run", str(exc))
     summary = run_batch(options)
     if summary.stdout_broken:
         # The reader went away (``| head -1``): it has what it wanted, as with any tool.
@@ -390,16 +377,20 @@ def _cmd_run(args) -> int:
     return summary.exit_code
 
 
-def _rule_file_problem() -> str | None:
-    """The first rule file that does not validate, in one line: a broken rule file would
-    otherwise turn every document into an internal_error after the output was opened."""
+def _rule_file_problem(user_rules: str | None = None) -> str | None:
+    """The first rule file that does not validate (with the user's folder layered), in
+    one line: a broken rule file would otherwise turn every document into an
+    internal_error after the output was opened."""
     from klynge.maintain.rulecheck import check_rule_files
+    from klynge.rules import use_rules
+    use_rules(user_rules)
     errors = check_rule_files()
     if not errors:
         return None
     first_line = " ".join(errors[0].split())[:300]
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"rule file {first_line}{more}; 'klynge rules check' lists every problem"
+    check = "klynge rules check" + (f" --rules {user_rules}" if user_rules else "")
+    return f"rule file {first_line}{more}; '{check}' lists every problem"
 
 
 def _stdin_is_terminal() -> bool:
@@ -444,6 +435,9 @@ def _cmd_language(args) -> int:
     from klynge.ingest import iter_documents
     from klynge.language import LanguageDetector
     from klynge.runner.process import document_id
+    why = _rule_file_problem(args.rules)
+    if why:
+        return _fail("language", why)
     detector = LanguageDetector.load()
     failed = 0
     inputs = list(args.inputs) or ["-"]
@@ -462,7 +456,7 @@ def _cmd_language(args) -> int:
 
 
 def _cmd_evaluate(args) -> int:
-    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    splits = ("dev", "test") if args.split == "all" or args.gap else (args.split,)
     why = checks.first(
         checks.corpus_folder(args.corpus, splits),
         *(checks.readable_folder(t, "--texts") for t in args.texts or ()),
@@ -473,10 +467,13 @@ def _cmd_evaluate(args) -> int:
                                                         "--check-baseline")[1],
         args.update_baseline and checks.writable_file(args.update_baseline,
                                                       "--update-baseline"))
+    if not why and args.gap and args.split not in ("dev", "test"):
+        why = "--gap needs --split dev or --split test"
     if not why and args.allow_lower and not args.update_baseline:
         why = "--allow-lower needs --update-baseline"
     if not why and args.update_baseline and Path(args.update_baseline).exists():
         why = checks.json_object_file(args.update_baseline, "--update-baseline")[1]
+    why = why or _rule_file_problem(args.rules)
     if why:
         return _fail("evaluate", why)
     from klynge.maintain.evaluate import main_evaluate
@@ -484,7 +481,13 @@ def _cmd_evaluate(args) -> int:
 
 
 def _cmd_rules(args) -> int:
-    from klynge.maintain.rulecheck import check_all_rules
+    from klynge.maintain.rulecheck import check_all_rules, rule_files
+    from klynge.rules import use_rules
+    use_rules(args.rules)
+    if args.rules_command == "list":
+        for where, layered in rule_files():
+            print(f"{where}\t{layered or ''}".rstrip())
+        return 0
     errors = check_all_rules()
     for err in errors:
         print(err, file=sys.stderr)

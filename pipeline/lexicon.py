@@ -33,7 +33,14 @@ from klynge.rules import RuleModel, lang_rule_chain, literal_alternation, load_l
 Span = tuple[int, int]
 
 ClusterStatus = Literal["Arena", "Arena Pro", "NCE", "GCE"]
-StatusEventType = Literal["new_status", "upgrade", "extension", "gold_label", "merger", "founding"]
+# A cluster's status event (schema 2.3 added downgrade, loss, application, ending):
+# "extension" is a renewal, "application" gives no status, "loss" leaves none.
+StatusEventType = Literal["new_status", "upgrade", "downgrade", "loss", "application",
+                          "extension", "ending", "gold_label", "merger", "founding"]
+# Events after which the cluster holds none of the status they name: an application
+# ("søker Arena-status") and a loss ("mister NCE-statusen"). The record, the JSONL registry
+# and the registry database all read a cluster's status past them.
+EVENTS_WITHOUT_STATUS = frozenset({"application", "loss"})
 
 _SHORT_NAME = 5  # names this short are matched case-sensitively: "LO", "UD", "Hydro"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +37,9 @@ class PipelineOptions:
     # Seconds a document may take per 100,000 characters (klynge.runner.guards) before it
     # becomes a ``timeout`` error record; None: no budget.
     time_budget: float | None = 120.0
+    # A user's rule folder layered over the packaged rules (klynge.rules.overlay), as an
+    # absolute path (symlinks resolved); None: the packaged rules alone.
+    rules: str | None = None
 
     def __post_init__(self) -> None:
         if self.merge_policy not in MERGE_POLICY_NAMES:
@@ -59,6 +63,14 @@ class PipelineOptions:
                 raise ValueError(f"time_budget must be a positive number of seconds or None, "
                                  f"got {self.time_budget}")
             object.__setattr__(self, "time_budget", float(self.time_budget))
+        if self.rules is not None:
+            if not isinstance(self.rules, (str, os.PathLike)):
+                raise TypeError(f"rules must be a folder's path or None, got "
+                                f"{type(self.rules).__name__}")
+            path = os.path.realpath(os.path.expanduser(os.fspath(self.rules)))
+            if not os.path.isdir(path):
+                raise ValueError(f"rules must be a folder of rule files, got {self.rules!r}")
+            object.__setattr__(self, "rules", path)
 
     def replace(self, **changes: Any) -> "PipelineOptions":
         """A copy with ``changes`` (field names), validated again."""

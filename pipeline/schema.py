@@ -20,7 +20,7 @@ from klynge.lexicon import ClusterStatus, StatusEventType
 # 2.1: optional provenance (klynge, models, rules, options) and omitted (fields left out
 #      by klynge run --exclude/--fields).
 # 2.2: optional clusters[].id (the cluster gazetteer's stable id).
-SCHEMA_VERSION = "2.2"
+SCHEMA_VERSION = "2.3"
 
 # An ISO 639 code: one of the registered languages (rules/shared/languages.yaml: nb, nn,
 # en, da, sv), another language's own code when the detector knows it (de, fi, ...), or
@@ -154,9 +154,17 @@ class Evidence(_Out):
 
 
 class StatusEvent(_Out):
-    type: StatusEventType
-    status: str | None = None
-    date: str | None = None
+    type: StatusEventType = Field(description=(
+        "What happened to the cluster's status: new_status (granted, admitted, became), "
+        "upgrade, downgrade, loss (the cluster holds no status after it), application "
+        "(applied for: no status), extension (renewed), ending (the cluster or its "
+        "project ended), gold_label, merger, founding. downgrade, loss, application and "
+        "ending added in 2.3."))
+    status: str | None = Field(None, description=(
+        "The status the event gives (new_status, upgrade, downgrade), or the one applied "
+        "for or lost (application, loss)."))
+    date: str | None = Field(None, description="The event's date: a date of its sentence, "
+                             "else the published date.")
 
 
 class Cluster(_Out):

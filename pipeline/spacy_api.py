@@ -110,14 +110,14 @@ registry.tokenizers.register("klynge.NormalisingTokenizer.v1",
     default_config={"lang": None, "max_chars": DEFAULTS.max_chars,
                     "merge_policy": DEFAULTS.merge_policy,
                     "lexicon_policy": DEFAULTS.lexicon_policy,
-                    "time_budget": DEFAULTS.time_budget,
+                    "time_budget": DEFAULTS.time_budget, "rules": DEFAULTS.rules,
                     "spans_key": "entities", "sections_key": "sections"},
 )
 def make_record(nlp: Language, name: str, lang: str | None, max_chars: int | None,
                 merge_policy: str, lexicon_policy: str, time_budget: float | None,
-                spans_key: str, sections_key: str) -> RecordComponent:
+                rules: str | None, spans_key: str, sections_key: str) -> RecordComponent:
     options = PipelineOptions(merge_policy=merge_policy, lexicon_policy=lexicon_policy,
-                              max_chars=max_chars, time_budget=time_budget)
+                              max_chars=max_chars, time_budget=time_budget, rules=rules)
     return RecordComponent(nlp, name, lang=lang, options=options, spans_key=spans_key,
                            sections_key=sections_key)
 
@@ -192,5 +192,6 @@ def nlp(lang: str | None = None, *, options: PipelineOptions | None = None,
         "@tokenizers": "klynge.NormalisingTokenizer.v1", "max_chars": opts.max_chars}}})
     pipeline.add_pipe("klynge_record", config={
         "lang": code, "max_chars": opts.max_chars, "merge_policy": opts.merge_policy,
-        "lexicon_policy": opts.lexicon_policy, "time_budget": opts.time_budget})
+        "lexicon_policy": opts.lexicon_policy, "time_budget": opts.time_budget,
+        "rules": opts.rules})
     return pipeline

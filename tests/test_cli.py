@@ -12,7 +12,7 @@ import pytest
 from klynge.cli import build_parser, main
 from tests.conftest import CORPUS, SEED
 
-COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"],
+COMMANDS = [["run"], ["schema"], ["language"], ["evaluate"], ["rules", "check"], ["rules", "list"],
             ["clusters", "merge"], ["corpus", "build"], ["corpus", "check"], ["train-ner"],
             ["train-langid"], ["export"], ["render"]]
 
@@ -495,3 +495,20 @@ def test_cli_resume_refuses_slim_lines_after_full_ones(tmp_path, capsys):
     assert main(["run", str(SEED), "-o", str(out), "--workers", "1", "-q", "--resume",
                  "--exclude", "text"]) == 2
     assert "omit" in capsys.readouterr().err and out.read_bytes() == before
+
+
+@pytest.mark.parametrize("argv", [["--workers", "1"], ["--engine", "dask", "--workers", "1"]])
+def test_cli_run_closed_stdout_without_traceback(argv):
+    # Issue 23.14: stdout closed at the start (`>&-`) was an internal error (sys.stdout is
+    # None); closed by the reader (`| head -c 10`) it must stay quiet, Dask's workers too.
+    texts = " ".join(str(p) for p in sorted((CORPUS / "texts").glob("*.txt"))[:3])
+    run = f"{sys.executable} -m klynge run {texts} {' '.join(argv)} --batch-size 1 -q"
+    closed = subprocess.run(["bash", "-c", f"{run} >&-"], capture_output=True, text=True,
+                            timeout=600)
+    assert closed.returncode == 2
+    assert closed.stderr.splitlines()[0] == ("klynge: stdout is closed: nowhere to write "
+                                             "the output (give -o FILE)"), closed.stderr
+    assert "Traceback" not in closed.stderr and "internal error" not in closed.stderr
+    head = subprocess.run(["bash", "-c", f"set -o pipefail; {run} | head -c 10 >/dev/null"],
+                          capture_output=True, text=True, timeout=600)
+    assert head.returncode == 0 and head.stderr == "", head.stderr

@@ -146,3 +146,16 @@ def test_end_to_end_from_texts():
     node = next(e for e in registry if "NODE" in e["name"])
     assert sorted(m["value"] for m in node["members"]) == [48, 60]
     assert node["status"] == "GCE"
+
+
+def test_registry_an_application_keeps_the_status_and_a_loss_ends_it():
+    """Issue 22: the current status reads past an application ("søker NCE-status") and
+    ends at a loss ("mister Arena-statusen")."""
+    arena = doc("a-2018", "2018-06-01", [Cluster(name="Arena Helse", status="Arena",
+                event=StatusEvent(type="new_status", status="Arena", date="2018-06-01"))])
+    applies = doc("a-2020", "2020-03-01", [Cluster(name="Arena Helse",
+                  event=StatusEvent(type="application", status="NCE", date="2020-03-01"))])
+    loses = doc("a-2022", "2022-01-10", [Cluster(name="Arena Helse",
+                event=StatusEvent(type="loss", status="Arena", date="2022-01-10"))])
+    assert [e["status"] for e in merge_registry([arena, applies])] == ["Arena"]
+    assert [e["status"] for e in merge_registry([arena, applies, loses])] == [None]

@@ -120,3 +120,16 @@ blank = spacy.blank("en", config={"nlp": {"tokenizer": {
 assert blank("a\\r\\nb\\u00adc").text == "a\\nbc"
 """
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT / "tests")
+
+
+def test_spacy_api_component_config_has_every_pipeline_option():
+    """The component's config is the pipeline options: a field added to PipelineOptions
+    (rules, say) and not to the factory would be unreachable from a spaCy config."""
+    from spacy.language import Language
+
+    import klynge.spacy_api  # noqa: F401 - registers the factory
+    from klynge.options import DEFAULTS, PipelineOptions
+
+    config = Language.get_factory_meta("klynge_record").default_config
+    for name in PipelineOptions.field_names():
+        assert name in config and config[name] == getattr(DEFAULTS, name)

@@ -64,6 +64,11 @@ Decisions (also in the README):
   (no ``<html>``/``<body>``) is wrapped first. If trafilatura finds no main text, all
   visible text is used (``html_fallback_text``); if it raises, ``html_extract_failed``.
   A JSONL record with both ``text`` and ``html`` uses ``text`` (``text_over_html``).
+  HTML is bounded: never more than ``max_bytes`` (``truncated_max_bytes``), and a page
+  nested deeper than lxml parses is flattened first (``html_flattened``; past 2048
+  levels ``html_too_deep``). With ``defer_html`` (the runner) the text is extracted
+  where the document is processed, inside its time budget (:func:`extract_pending`);
+  the id of an HTML input hashes its HTML either way, so it is known before extraction.
 * ``max_chars`` bounds the normalised text (flag ``truncated_max_chars``); for plain
   text files only about ``4 * max_chars`` bytes are read, so a 2 GB log file does not
   have to fit in memory.
@@ -77,16 +82,20 @@ from klynge.ingest.documents import (
     ERROR_CODES,
     FOLDER_EXTENSIONS,
     INGEST_FLAGS,
+    PendingHtml,
     RawDocument,
     _Run,
 )
 from klynge.ingest.files import _iter_path
 from klynge.ingest.formats import INPUT_FORMATS
+from klynge.ingest.html import extract_pending
 from klynge.ingest.jsonl import jsonl_line_reader
 from klynge.ingest.stdin import _iter_stdin
 
 __all__ = [
     "RawDocument",
+    "PendingHtml",
+    "extract_pending",
     "ERROR_CODES",
     "INGEST_FLAGS",
     "FOLDER_EXTENSIONS",
@@ -98,21 +107,24 @@ __all__ = [
 
 
 def iter_documents(inputs: Sequence[str], *, max_chars: int | None = None,
-                   stdin: IO[Any] | None = None, input_format: str = "auto"
-                   ) -> Iterator[RawDocument]:
+                   stdin: IO[Any] | None = None, input_format: str = "auto",
+                   defer_html: bool = False) -> Iterator[RawDocument]:
     """Yield one RawDocument per input document, in input order (see module docstring).
 
     ``inputs``: files, folders, or ``"-"`` for stdin; an empty sequence means stdin.
     ``stdin``: the stream ``"-"`` reads (default ``sys.stdin``); text or binary file object.
     ``input_format``: ``auto`` (by extension, then content), or one of ``text``, ``html``,
     ``jsonl``, ``markdown`` for every input (``--input-format``).
+    ``defer_html``: HTML inputs come with ``text=None`` and ``pending_html`` set, to be
+    extracted by :func:`extract_pending` where the document is processed (the runner's
+    workers, inside the document's time budget) rather than here.
     """
     if max_chars is not None and max_chars < 1:
         raise ValueError(f"max_chars must be a positive integer, got {max_chars!r}")
     if input_format not in INPUT_FORMATS:
         raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, "
                          f"got {input_format!r}")
-    run = _Run(max_chars)
+    run = _Run(max_chars, defer_html)
     for item in (inputs or ["-"]):
         if item == "-":
             docs = _iter_stdin(stdin if stdin is not None else sys.stdin, run, input_format)

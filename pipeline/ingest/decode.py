@@ -72,12 +72,32 @@ def _utf16_nobom(sample: bytes) -> str | None:
     return None
 
 
+def _printable(data: bytes) -> bool:
+    return all(0x20 <= b < 0x7F for b in data)
+
+
+def _binary_evidence(data: bytes) -> bool:
+    """Whether ``data`` holds what no text does: a NUL or control byte, or bytes that are
+    no UTF-8 (a sequence cut at the end of the sample aside)."""
+    if any(b in _BINARY_CONTROL for b in data[:_SNIFF_BYTES]):
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")("strict").decode(data, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _binary_reason(sample: bytes) -> str | None:
     """Why ``sample`` (the start of a file) is not text, or None if it may be text."""
     for magic, kind in _MAGIC:
         if sample.startswith(magic):
-            # "MZ" and "ID3" are also plausible starts of text; demand the binary evidence too.
-            if kind in {"Windows executable", "MP3 audio"} and b"\x00" not in sample:
+            # A signature of printable letters ("%PDF", "RIFF", "OggS", "MZ", "ID3") is also
+            # a plausible start of a text; judge the bytes after it as well. A real file of
+            # that kind has bytes no text has right after it (a WAV's or Ogg's header
+            # fields hold NULs, a PDF's second line is a comment of bytes that are no UTF-8,
+            # as its specification recommends so that tools take it for binary).
+            if _printable(magic) and not _binary_evidence(sample[len(magic):]):
                 continue
             return f"looks like {kind}"
     if sample[:3] == b"BZh" and sample[4:10] == b"1AY&SY":

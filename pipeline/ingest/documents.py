@@ -42,6 +42,10 @@ INGEST_FLAGS: dict[str, str] = {
     "markdown_read": "read as Markdown: headings, emphasis and link markup taken out",
     "decompressed_gzip": "a .gz file, decompressed before reading",
     "html_fallback_text": "extractor found no main text; all visible text of the page used",
+    "html_flattened": "HTML nested deeper than the parser goes; the deepest tags were taken "
+                      "out (text and order kept) before extraction",
+    "html_too_deep": "HTML nested deeper than 2048 levels: what lies below that is cut",
+    "truncated_max_bytes": "HTML (or stdin) longer than max_bytes (64 MiB); the rest was cut",
     "text_over_html": "JSONL record had both text and html; text used",
     "ignored_bad_title": "a non-string title in the input was ignored",
     "ignored_bad_published": "a non-string published in the input was ignored",
@@ -62,6 +66,16 @@ _PRECUT_SLACK = 4096
 
 
 @dataclass
+class PendingHtml:
+    """HTML whose extraction waits for the worker that processes the document
+    (:func:`klynge.ingest.html.extract_pending`), inside that document's time budget."""
+
+    html: str
+    given: dict[str, str | None]  # what a JSONL record said: url, title, published, lang
+    max_chars: int | None
+
+
+@dataclass
 class RawDocument:
     text: str | None
     id: str | None
@@ -73,13 +87,19 @@ class RawDocument:
     error: tuple[str, str] | None = None
     # The id ingest derived when the input has none (see the module docstring).
     derived_id: str | None = None
+    # An HTML input: the SHA-1 of its HTML, which its derived id hashes instead of the
+    # text (known before extraction, so --resume can skip it without extracting it).
+    content_sha1: str | None = None
+    # An HTML input read with defer_html: its text is None until extract_pending.
+    pending_html: PendingHtml | None = None
 
 
 class _Run:
     """State shared by all inputs of one iter_documents call."""
 
-    def __init__(self, max_chars: int | None) -> None:
+    def __init__(self, max_chars: int | None, defer_html: bool = False) -> None:
         self.max_chars = max_chars
+        self.defer_html = defer_html
         self.seen_ids: dict[str, str] = {}  # id -> "path:line" where first seen
         self.derived: dict[str, int] = {}  # derived id -> how often it was given out
         self.canonical: dict[str, str] = {}  # path as given -> canonical path
@@ -99,7 +119,8 @@ class _Run:
                 origin = self.canonical[path] = os.path.join(os.path.realpath(folder), name)
         if doc.source.get("line") is not None:
             origin += f":{doc.source['line']}"
-        text_hash = hashlib.sha1((doc.text or "").encode("utf-8", "surrogatepass")).hexdigest()
+        text_hash = doc.content_sha1 or hashlib.sha1(
+            (doc.text or "").encode("utf-8", "surrogatepass")).hexdigest()
         origin_hash = hashlib.sha1(origin.encode("utf-8", "surrogatepass")).hexdigest()
         ident = f"sha1:{text_hash[:16]}@{origin_hash[:8]}"
         seen = self.derived.get(ident, 0) + 1

@@ -78,7 +78,7 @@ def html_or_text_document(data: bytes, source: dict, run: _Run, kind: str, *,
     if kind == "markdown":
         return markdown_document(data, source, run, truncated=truncated)
     if kind == "html" or (kind == "auto" and looks_like_html(data[:_SNIFF_BYTES])):
-        doc = _html_file_document(data, source, run)
+        doc = _html_file_document(data, source, run, truncated=truncated)
         if kind == "auto":
             doc.flags.insert(0, "html_detected")
         return doc
@@ -106,7 +106,7 @@ def _read_file(path: str, run: _Run, input_format: str = "auto") -> Iterator[Raw
                 head = f.read(_SNIFF_BYTES)
                 if kind == "html" or (kind == "auto" and looks_like_html(head)):
                     limit = max_bytes()
-                    data = head + f.read(limit + 1 - len(head))
+                    data = head + f.read(max(0, limit + 1 - len(head)))
                     truncated = len(data) > limit
                     data = data[:limit]
                 else:

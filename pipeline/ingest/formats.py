@@ -41,6 +41,8 @@ class FormatRules(RuleModel):
     html_starts: list[str]
     markdown: list[MarkdownRule]
     max_bytes: int
+    html_max_depth: int
+    html_block_tags: list[str]
 
     @field_validator("html_starts")
     @classmethod
@@ -56,6 +58,14 @@ class FormatRules(RuleModel):
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError("max_bytes must be at least 1")
+        return value
+
+    @field_validator("html_max_depth")
+    @classmethod
+    def _under_lxml_limit(cls, value: int) -> int:
+        # lxml's HTML parser stops at 255 levels; a flattened page must fit under it.
+        if not 8 <= value <= 250:
+            raise ValueError("html_max_depth must be between 8 and 250")
         return value
 
 
@@ -129,5 +139,5 @@ def open_gzip(f: IO[bytes]) -> IO[bytes]:
 
 
 def max_bytes() -> int:
-    """The most bytes read of an HTML input found by content, or of a decompressed one."""
+    """The most bytes read of an HTML input, of stdin, or of a decompressed one."""
     return format_rules().max_bytes

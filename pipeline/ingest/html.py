@@ -1,12 +1,14 @@
 """HTML to a plain-text release: main text, title, date and canonical URL (trafilatura)."""
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from typing import Any
 
 from klynge.ingest.decode import _decode, _unreadable_bytes
-from klynge.ingest.documents import RawDocument, _error, _finish, _Run, _where
+from klynge.ingest.documents import PendingHtml, RawDocument, _error, _finish, _Run, _where
+from klynge.ingest.formats import format_rules, max_bytes
 
 
 def _inline_text(el: Any) -> str:
@@ -69,6 +71,58 @@ def _quiet_extractor_logs() -> None:
 
 
 _DOCUMENT_RE = re.compile(r"<(html|body)[\s>]", re.IGNORECASE)
+# What lxml (libxml2) logs when a page nests deeper than it parses: the rest is dropped.
+_TOO_DEEP = "Excessive depth"
+_LXML_DEPTH = 250  # a little under the 255 levels lxml's HTML parser keeps
+
+
+def _too_deep(parser: Any) -> bool:
+    return any(_TOO_DEEP in e.message for e in parser.error_log)
+
+
+def _flatten_deep(html: str) -> tuple[str, list[str]]:
+    """``html`` unchanged when lxml parses all of it, else flattened (flag
+    ``html_flattened``): parsed without the depth limit (libxml2's huge mode, 2048
+    levels), elements deeper than ``html_max_depth`` lose their tags, wrappers first, the
+    block tags (``html_block_tags``) only if that is not enough; text and order are kept.
+    Deeper still than the huge mode goes: ``html_too_deep`` (what lies below is cut)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    data = html.encode("utf-8", "surrogatepass")
+    probe = etree.HTMLParser(encoding="utf-8")
+    etree.fromstring(data, probe)
+    if not _too_deep(probe):
+        return html, []
+    rules = format_rules()
+    parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
+    root = etree.fromstring(data, parser)
+    flags = ["html_flattened"] + (["html_too_deep"] if _too_deep(parser) else [])
+    if root is None:
+        return html, flags
+    blocks = frozenset(rules.html_block_tags)
+    limit = rules.html_max_depth
+    for keep in (blocks, frozenset()):
+        # Last first: a child goes before its parent, so each drop_tag sees its place.
+        for el in reversed(_deeper_than(root, limit)):
+            if isinstance(el.tag, str) and el.tag not in keep:
+                el.drop_tag()
+        if not _deeper_than(root, _LXML_DEPTH):
+            break
+    return lxml_html.tostring(root, encoding="unicode"), flags
+
+
+def _deeper_than(root: Any, limit: int) -> list[Any]:
+    """The elements below ``limit`` levels, in document order (iteratively: no recursion
+    limit)."""
+    out = []
+    stack = [(root, 0)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > limit:
+            out.append(el)
+        stack.extend((child, depth + 1) for child in reversed(el))
+    return out
 
 
 def _extract_html(html: str, url: str | None, given_title: str | None = None
@@ -86,6 +140,7 @@ def _extract_html(html: str, url: str | None, given_title: str | None = None
         # JSONL producers often store a body fragment; trafilatura rejects short fragments
         # outright ("parsed tree length: 0") unless they sit in a document.
         html = f"<html><body>{html}</body></html>"
+    html, depth_flags = _flatten_deep(html)
     options: dict[str, Any] = dict(url=url, with_metadata=True, include_comments=False,
                                    include_tables=True, include_images=False, deduplicate=False)
     doc = trafilatura.bare_extraction(html, **options)
@@ -94,7 +149,7 @@ def _extract_html(html: str, url: str | None, given_title: str | None = None
         recall = trafilatura.bare_extraction(html, favor_recall=True, **options)
         if recall is not None and (recall.text or "").strip():
             doc = recall
-    flags = ["html_extracted"]
+    flags = ["html_extracted", *depth_flags]
     meta: dict[str, str | None] = {"title": None, "published": None, "url": None}
     body_text = ""
     if doc is not None:
@@ -121,26 +176,94 @@ def _extract_html(html: str, url: str | None, given_title: str | None = None
     return body_text.strip(), meta, flags
 
 
-def _html_document(html: str, source: dict, run: _Run, *, flags: list[str],
-                   doc_id: str | None = None, given: dict[str, str | None] | None = None
-                   ) -> RawDocument:
-    given = given or {}
-    try:
-        text, meta, html_flags = _extract_html(html, given.get("url"), given.get("title"))
-    except Exception as exc:  # noqa: BLE001 - third-party parser; any failure is this document's
-        return _error("html_extract_failed", f"{_where(source)}: {type(exc).__name__}: {exc}",
-                      source, doc_id, flags)
+def _extracted(html: str, source: dict, max_chars: int | None, flags: list[str],
+               doc_id: str | None, given: dict[str, str | None]) -> RawDocument:
+    """The document of ``html``: extracted, normalised, cut. Raises what the extractor
+    raises."""
+    text, meta, html_flags = _extract_html(html, given.get("url"), given.get("title"))
     if source.get("url") is None:
         source = {**source, "url": meta["url"]}
-    return _finish(text, source, run, flags=flags + html_flags, doc_id=doc_id,
+    return _finish(text, source, _Run(max_chars), flags=flags + html_flags, doc_id=doc_id,
                    title=meta["title"],
                    published=given.get("published") or meta["published"],
                    lang=given.get("lang"))
 
 
-def _html_file_document(data: bytes, source: dict, run: _Run) -> RawDocument:
+def _failed(exc: Exception, source: dict, doc_id: str | None, flags: list[str]) -> RawDocument:
+    return _error("html_extract_failed", f"{_where(source)}: {type(exc).__name__}: {exc}",
+                  source, doc_id, flags)
+
+
+def _html_document(html: str, source: dict, run: _Run, *, flags: list[str],
+                   doc_id: str | None = None, given: dict[str, str | None] | None = None
+                   ) -> RawDocument:
+    """An HTML input: extracted now, or (``run.defer_html``) left for the worker."""
+    given = given or {}
+    flags = list(flags)
+    limit = max_bytes()
+    if len(html) > limit:  # a JSONL "html" field (files and stdin are cut as bytes)
+        html = html[:limit]
+        flags.append("truncated_max_bytes")
+    digest = hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest()
+    if run.defer_html:
+        return RawDocument(text=None, id=doc_id, source=source, flags=flags,
+                           content_sha1=digest,
+                           pending_html=PendingHtml(html, dict(given), run.max_chars))
+    try:
+        doc = _extracted(html, source, run.max_chars, flags, doc_id, given)
+    except Exception as exc:  # noqa: BLE001 - third-party parser; any failure is this document's
+        doc = _failed(exc, source, doc_id, flags)
+    doc.content_sha1 = digest
+    return doc
+
+
+def extract_pending(raw: RawDocument, *, passthrough: tuple[type[BaseException], ...] = ()
+                    ) -> RawDocument:
+    """The document of a deferred HTML input (``raw.pending_html``), as ingest would
+    have made it; its id, derived id and what the run set (lang, published defaults)
+    kept. An extractor failure is an ``html_extract_failed`` record, but for the
+    exceptions in ``passthrough`` (the runner's time budget), which are raised."""
+    pending = raw.pending_html
+    if pending is None:
+        return raw
+    _warm_extractor()
+    try:
+        doc = _extracted(pending.html, raw.source, pending.max_chars, raw.flags, raw.id,
+                         pending.given)
+    except passthrough:
+        raise
+    except Exception as exc:  # noqa: BLE001 - third-party parser; any failure is this document's
+        doc = _failed(exc, raw.source, raw.id, raw.flags)
+    doc.derived_id, doc.content_sha1 = raw.derived_id, raw.content_sha1
+    if doc.error is None:
+        doc.lang = doc.lang or raw.lang
+        doc.published = doc.published or raw.published
+    return doc
+
+
+_WARM_PAGE = ("<html><head><title>Ny klynge</title></head><body><nav>Meny</nav><p>Oslo, "
+              "1. mars 2021. Innovasjon Norge gir 10 millioner kroner til klyngen.</p>"
+              "<ul><li>Punkt</li></ul><table><tr><td>Celle</td></tr></table></body></html>")
+_warmed = False
+
+
+def _warm_extractor() -> None:
+    """Import trafilatura and let it load what it loads on first use, once per process
+    and before any document's time budget runs (a budget firing inside an import would
+    leave the module half-imported for every later page)."""
+    global _warmed
+    if not _warmed:
+        for page in (_WARM_PAGE, "<p>Hei</p>", "<div>" * 300 + "<p>Hei</p>"):
+            _extract_html(page, None)
+        _warmed = True
+
+
+def _html_file_document(data: bytes, source: dict, run: _Run, *, truncated: bool = False
+                        ) -> RawDocument:
     rejected = _unreadable_bytes(data, source)
     if rejected is not None:
         return rejected
-    html, flags = _decode(data, html=True)
-    return _html_document(html, source, run, flags=flags)
+    # partial: a read cut at max_bytes may end inside a character.
+    html, flags = _decode(data, html=True, partial=truncated)
+    return _html_document(html, source, run,
+                          flags=flags + (["truncated_max_bytes"] if truncated else []))

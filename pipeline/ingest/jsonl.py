@@ -48,7 +48,9 @@ def _jsonl_record(raw: bytes, path: str, line_no: int, run: _Run) -> RawDocument
     """One JSONL line -> RawDocument, or None for a blank line."""
     source = _source(path, line_no)
     where = f"{source['path']}:{line_no}"
-    if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+    if raw.startswith(codecs.BOM_UTF8):
+        # Not only on line 1: two files with byte order marks joined (`cat a b | klynge
+        # run`) put the second one's mark at the start of a later line.
         raw = raw[len(codecs.BOM_UTF8):]
     if not raw.strip():
         return None
@@ -144,7 +146,7 @@ def _iter_jsonl_file(f: IO[bytes], path: str, run: _Run) -> Iterator[RawDocument
         yield _error("binary", f"{_display_path(path)}: not a text file ({reason})", _source(path))
         return
     f.seek(0)
-    wide = _wide_encoding(sample)
+    wide = wide_encoding(sample)
     if wide is None:
         yield from _iter_jsonl_lines(f, path, run)
         return
@@ -170,6 +172,21 @@ def _has_object_line(sample: bytes) -> bool:
     return any(line.lstrip(b" \t\r\xef\xbb\xbf").startswith(b"{") for line in sample.split(b"\n"))
 
 
+def wide_lines(lines: Iterable[bytes], encoding: str) -> Iterator[bytes]:
+    """The lines of a UTF-16/32 byte stream (given in pieces cut at b"\\n", as a binary
+    stream iterates), decoded and split at real line ends, each as UTF-8 bytes."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    pending = ""
+    for chunk in lines:
+        pending += decoder.decode(chunk)
+        *whole, pending = pending.split("\n")
+        for line in whole:
+            yield (line + "\n").encode("utf-8", "surrogatepass")
+    pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending.encode("utf-8", "surrogatepass")
+
+
 def _control_byte(raw: bytes) -> str | None:
     """Why the line ``raw`` is no text (its first control byte), or None."""
     found = _CONTROL_BYTES.search(raw)
@@ -178,7 +195,7 @@ def _control_byte(raw: bytes) -> str | None:
     return f"control byte 0x{found.group()[0]:02x} at byte {found.start() + 1} of the line"
 
 
-def _wide_encoding(sample: bytes) -> tuple[str, str] | None:
+def wide_encoding(sample: bytes) -> tuple[str, str] | None:
     """(codec, flag) for UTF-16/32 text, by its byte order mark or its NUL pattern."""
     found = _bom(sample)
     if found is not None and found[1] != "utf-8":

@@ -11,21 +11,35 @@ from klynge.ingest.files import html_or_text_document
 from klynge.ingest.formats import looks_like_html, max_bytes
 from klynge.ingest.documents import (
     _PRECUT_SLACK,
+    _SNIFF_BYTES,
     _STDIN_PATH,
     RawDocument,
     _Run,
     _source,
 )
-from klynge.ingest.jsonl import _iter_jsonl_lines
+from klynge.ingest.jsonl import _iter_jsonl_lines, wide_encoding, wide_lines
 
 
 def _stdin_lines(stream: Any) -> Iterator[bytes]:
-    """Lines of ``stream`` as bytes, whether it is sys.stdin, a binary or a text file object."""
+    """Lines of ``stream`` as bytes, whether it is sys.stdin, a binary or a text file object.
+
+    A line is read in pieces of at most ``max_bytes`` (64 MiB): ``/dev/zero`` on stdin has
+    no line end, and reading it whole would end in a MemoryError; a piece is judged as a
+    line of its own (it is no JSON record), the text case reads no more than that anyway.
+    """
     binary = getattr(stream, "buffer", stream)
     probe = binary.read(0)
     if isinstance(probe, bytes):
-        yield from binary
-        return
+        readline = getattr(binary, "readline", None)
+        if readline is None:  # an iterable of lines (tests, callers' own streams)
+            yield from binary
+            return
+        limit = max_bytes()
+        while True:
+            line = readline(limit)
+            if not line:
+                return
+            yield line
     for line in binary:
         try:
             yield line.encode("utf-8", "surrogateescape")
@@ -59,6 +73,23 @@ def _iter_stdin(stream: Any, run: _Run, input_format: str = "auto") -> Iterator[
     """``input_format``: ``auto`` (JSONL when the first lines are objects, HTML when it is
     plainly an HTML document, else text), or ``jsonl``/``html``/``markdown``/``text``."""
     lines = _stdin_lines(stream)
+    first = next(lines, b"")
+    wide = wide_encoding(first[:_SNIFF_BYTES])
+    if wide is not None:
+        # UTF-16/32 (a byte order mark, or the NUL pattern): split at b"\n" its lines are
+        # cut mid-character, so decode first, then judge the lines as any others.
+        encoding, flag = wide
+        lines = wide_lines(chain([first], lines), encoding)
+        for doc in _iter_utf8_stdin(lines, run, input_format):
+            if doc.error is None or doc.error[0] != "empty":
+                doc.flags.insert(0, flag)
+            yield doc
+        return
+    yield from _iter_utf8_stdin(chain([first], lines) if first else lines, run, input_format)
+
+
+def _iter_utf8_stdin(lines: Iterator[bytes], run: _Run, input_format: str
+                     ) -> Iterator[RawDocument]:
     head: list[bytes] = []
     for line in lines:
         head.append(line)
@@ -86,9 +117,11 @@ def _iter_stdin(stream: Any, run: _Run, input_format: str = "auto") -> Iterator[
     # One document; bounded like a file so a huge pipe is not held in memory (HTML by
     # bytes: its markup is no measure of its text).
     if html:
-        limit: int | None = max_bytes()
+        limit = max_bytes()
     else:
-        limit = None if run.max_chars is None else 4 * (run.max_chars + _PRECUT_SLACK) + 4
+        # Without max_chars, still no more than max_bytes: stdin may never end (/dev/zero).
+        limit = (max_bytes() if run.max_chars is None
+                 else 4 * (run.max_chars + _PRECUT_SLACK) + 4)
     chunks: list[bytes] = []
     size = 0
     truncated = False
@@ -99,7 +132,7 @@ def _iter_stdin(stream: Any, run: _Run, input_format: str = "auto") -> Iterator[
             truncated = True
             break
     data = b"".join(chunks)
-    if truncated and limit is not None:
+    if truncated:
         data = data[:limit]
     # auto: html_or_text_document looks at the content again and flags html_detected.
     yield html_or_text_document(data, _source(_STDIN_PATH), run, input_format,

@@ -207,20 +207,7 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
                [(q.start, _norm(q.speaker)) for q in g.quotes],
                lambda q: {"start": abs(q[0]), "text": f"quote at {abs(q[0])}: "
                           f"{text[abs(q[0]):abs(q[0]) + 2 * CONTEXT]!r}, speaker {q[1] or None!r}"})
-    gold_clusters = [({name_key(c.name), *(name_key(a) for a in c.aliases)}, name_key(c.name))
-                     for c in g.clusters]
-    pred_keys = [_cluster_key({name_key(c["name"]), *(name_key(a) for a in c.get("aliases", []))},
-                              gold_clusters) for c in pred["clusters"]]
-    shown = {k: _show_names(c["name"], c.get("aliases", [])) for k, c in zip(pred_keys, pred["clusters"])}
-    shown.update({name_key(c.name): _show_names(c.name, c.aliases) for c in g.clusters})
-    scorer.add("clusters", doc, pred_keys, [k for _, k in gold_clusters],
-               _record_describe("cluster", shown))
-    for attr in ("status", "members", "partners", "location"):
-        scorer.add(f"clusters.{attr}", doc,
-                   [(k, _norm(str(c.get(attr)))) for k, c in zip(pred_keys, pred["clusters"])
-                    if c.get(attr) is not None],
-                   [(name_key(c.name), _norm(str(getattr(c, attr)))) for c in g.clusters
-                    if getattr(c, attr) is not None], _record_describe("cluster", shown, attr))
+    score_clusters(scorer, doc, pred["clusters"])
     gold_bounds = {s.start for s in g.sections if s.start > 0}
     pred_bounds = {s["start"] for s in pred["sections"] if s["start"] > 0}
     scorer.add("sections.boundaries", doc, sorted(pred_bounds), sorted(gold_bounds),
@@ -249,6 +236,71 @@ def score_document(scorer: _Scorer, doc: GoldDocument, pred: dict, lang_hits: li
     if not ok:
         scorer.errors.append({"doc": m.id, "metric": "language", "type": "wrong",
                               "gold": g.language, "pred": pred["language"]["code"]})
+
+
+CLUSTER_FIELDS = ("clusters", "clusters.status", "clusters.members", "clusters.partners",
+                  "clusters.location")
+
+
+def score_clusters(scorer: _Scorer, doc: GoldDocument, clusters: list[dict]) -> None:
+    """Clusters and each of their fields, also per language (``clusters.language.da``,
+    ``clusters.status.language.da``): a predicted cluster matches the gold cluster that
+    shares a name or an alias (by name key), its fields compare under that cluster."""
+    g, lang = doc.records, doc.meta.lang
+    gold_clusters = [({name_key(c.name), *(name_key(a) for a in c.aliases)}, name_key(c.name))
+                     for c in g.clusters]
+    pred_keys = [_cluster_key({name_key(c["name"]), *(name_key(a) for a in c.get("aliases", []))},
+                              gold_clusters) for c in clusters]
+    shown = {k: _show_names(c["name"], c.get("aliases", [])) for k, c in zip(pred_keys, clusters)}
+    shown.update({name_key(c.name): _show_names(c.name, c.aliases) for c in g.clusters})
+    pred, gold = pred_keys, [k for _, k in gold_clusters]
+    scorer.add("clusters", doc, pred, gold, _record_describe("cluster", shown))
+    scorer.add(f"clusters.language.{lang}", doc, pred, gold, errors=False)
+    for attr in ("status", "members", "partners", "location"):
+        pred = [(k, _norm(str(c.get(attr)))) for k, c in zip(pred_keys, clusters)
+                if c.get(attr) is not None]
+        gold = [(name_key(c.name), _norm(str(getattr(c, attr)))) for c in g.clusters
+                if getattr(c, attr) is not None]
+        scorer.add(f"clusters.{attr}", doc, pred, gold, _record_describe("cluster", shown, attr))
+        scorer.add(f"clusters.{attr}.language.{lang}", doc, pred, gold, errors=False)
+
+
+# The issue's bar for the distance between dev and test F of a cluster field: a larger gap
+# says the rules were fitted to dev rather than to the language.
+GAP_LIMIT = 0.10
+
+
+def cluster_gap(dev: dict, test: dict) -> list[dict]:
+    """Each cluster field's F on dev and on test and their gap (dev - test); ``ok`` when
+    the gap is under :data:`GAP_LIMIT` (None where either F is n/a)."""
+    rows = []
+    for field in CLUSTER_FIELDS:
+        d = dev["prf"].get(field, {}).get("f")
+        t = test["prf"].get(field, {}).get("f")
+        gap = round(d - t, 4) if d is not None and t is not None else None
+        rows.append({"field": field, "dev": d, "test": t, "gap": gap,
+                     "ok": None if gap is None else abs(gap) < GAP_LIMIT})
+    return rows
+
+
+def format_gap(rows: list[dict]) -> str:
+    lines = [f"{'dev-test gap':22} {'dev':>6} {'test':>6} {'gap':>6}  (limit {GAP_LIMIT})"]
+    for r in rows:
+        verdict = "n/a" if r["ok"] is None else ("ok" if r["ok"] else "over")
+        lines.append(f"{r['field']:22} {_fmt(r['dev'])} {_fmt(r['test'])} "
+                     f"{_fmt(r['gap'])}  {verdict}")
+    return "\n".join(lines)
+
+
+def format_cluster_languages(scores: dict) -> str:
+    """Cluster F per field and language: the table the issue's per-language target reads."""
+    prf = scores["prf"]
+    langs = sorted({k.rsplit(".", 1)[1] for k in prf if k.startswith("clusters.language.")})
+    lines = [f"{'cluster F by language':22}" + "".join(f" {l:>6}" for l in langs)]
+    for field in CLUSTER_FIELDS:
+        lines.append(f"{field:22}" + "".join(
+            f" {_fmt(prf.get(f'{field}.language.{l}', {}).get('f'))}" for l in langs))
+    return "\n".join(lines)
 
 
 def _dec(value: str) -> str:
@@ -382,6 +434,8 @@ def format_summary(scores: dict, errors: list[dict], worst: int = 5) -> str:
         by_kind = "".join(f" {_fmt(prf.get(f'{field}.publisher.{k}', {}).get('f')):>8}"
                           for k in kinds)
         lines.append(f"{field:22} {_fmt(prf[field]['f'])}{by_kind}")
+    if any(k.startswith("clusters.language.") for k in prf):
+        lines.append(format_cluster_languages(scores))
     per_doc = collections.Counter(e["doc"] for e in errors)
     if per_doc:
         lines.append("most errors: " + ", ".join(f"{d} ({n})" for d, n in per_doc.most_common(worst)))
@@ -493,7 +547,14 @@ def _non_overlapping(ents: list[dict]) -> list[dict]:
 def main_evaluate(args, options: PipelineOptions | None = None) -> int:
     corpus = Path(args.corpus)
     texts = [Path(t) for t in args.texts or ()]
-    scores, errors, pairs = evaluate(corpus, args.split, texts_dirs=texts, options=options)
+    processor = Processor.load(options)
+    scores, errors, pairs = evaluate(corpus, args.split, processor, texts_dirs=texts)
+    if getattr(args, "gap", False):
+        # the other of dev and test, scored by the same processor
+        other = evaluate(corpus, "dev" if args.split == "test" else "test", processor,
+                         texts_dirs=texts)[0]
+        dev, test = (other, scores) if args.split == "test" else (scores, other)
+        scores["cluster_gap"] = cluster_gap(dev, test)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n",
@@ -502,6 +563,8 @@ def main_evaluate(args, options: PipelineOptions | None = None) -> int:
         for e in errors:
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")
     print(format_summary(scores, errors))
+    if "cluster_gap" in scores:
+        print(format_gap(scores["cluster_gap"]))
     print()
     print(format_table(scores))
     print(f"\nwrote {out / 'scores.json'} and {out / 'errors.jsonl'} ({len(errors)} errors)")

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterator
 from pydantic import BaseModel, ValidationError
 
 from klynge import rules as _rules
-from klynge.rules import _read, load_rules, validate_rule_data
+from klynge.rules import _read, load_rules, overlay, rule_exists, validate_rule_data
 
 
 def _models() -> dict[tuple[str, str], type[BaseModel]]:
@@ -130,8 +130,10 @@ def check_all_rules() -> list[str]:
 def check_rule_files() -> list[str]:
     """Every rule file that does not parse or validate against its model, or that no
     stage reads ("folder/name: why"); the quick part of :func:`check_all_rules`, which
-    ``klynge run`` does before it writes anything."""
-    errors: list[str] = []
+    ``klynge run`` does before it writes anything. With a user rule folder layered
+    (:func:`klynge.rules.use_rules`), each packaged file is checked with the user's file
+    merged in, and each user file must layer over a packaged one."""
+    errors: list[str] = check_user_folder()
     models = _models()
     root = resources.files("klynge.rules")
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("_")):
@@ -139,6 +141,9 @@ def check_rule_files() -> list[str]:
             if path.name.startswith(".") or not path.name.endswith((".yaml", ".yml", ".json", ".jsonl")):
                 continue
             where = f"{folder.name}/{path.name}"
+            user = overlay.user_file(folder.name, path.name)
+            if user is not None:
+                where += f" (with {user} layered over it)"
             model = models.get((folder.name, path.name)) or (
                 models.get(("*", path.name)) if folder.name != "shared" else None)
             if model is None:
@@ -158,3 +163,38 @@ def check_rule_files() -> list[str]:
             except Exception as exc:  # a YAML/JSON syntax error names the file, then goes on
                 errors.append(f"{where}: {type(exc).__name__}: {exc}")
     return errors
+
+
+def check_user_folder() -> list[str]:
+    """The layered user folder's files that cannot be layered: one the package has no file
+    of that folder and name for (a misspelt name would otherwise be ignored), one of
+    :data:`klynge.rules.overlay.FIXED_FILES`, anything that is no rule file."""
+    directory = overlay.current()
+    if directory is None:
+        return []
+    errors = []
+    for folder, name, path in overlay.user_files(directory):
+        why = overlay.FIXED_FILES.get((folder, name))
+        if why:
+            errors.append(f"{path}: cannot be layered: {why}")
+        elif not rule_exists(folder, name):
+            errors.append(f"{path}: no packaged rule file {folder}/{name} to layer over "
+                          f"(a user file extends the packaged file of the same folder "
+                          f"and name; 'klynge rules list' names them)")
+    errors += [f"{directory / name}: not a rule file (.yaml, .yml, .json or .jsonl in a "
+               f"folder named like the packaged ones)" for name in overlay.stray_files(directory)]
+    return errors
+
+
+def rule_files() -> list[tuple[str, str | None]]:
+    """("folder/name", the user's file layered over it or None) for every packaged rule
+    file, in a fixed order: what ``klynge rules list`` prints."""
+    root = resources.files("klynge.rules")
+    out = []
+    for folder in sorted((p for p in root.iterdir() if p.is_dir()
+                          and not p.name.startswith(("_", "."))), key=lambda p: p.name):
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):
+            if path.name.endswith(overlay.RULE_SUFFIXES) and not path.name.startswith("."):
+                user = overlay.user_file(folder.name, path.name)
+                out.append((f"{folder.name}/{path.name}", str(user) if user else None))
+    return out

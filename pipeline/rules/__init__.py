@@ -9,10 +9,14 @@ Per-language files are read through :func:`load_lang_rules` (the first file alon
 language's fallback chain) or :func:`lang_rule_chain` (every file along it, for rules that
 merge), never by a folder name of their own: a language without its own ``roles.yaml``
 gets its fallback's, not a crash.
+
+A user's rule folder (``--rules DIR``) is layered over these files where they are read
+(:func:`_read`), so every stage sees the user's entries without knowing of them.
 """
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +24,8 @@ from typing import Any, Iterable, Mapping, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, PrivateAttr, ValidationInfo, model_validator
+
+from klynge.rules import overlay
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -47,14 +53,29 @@ def rule_exists(folder: str, name: str) -> bool:
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@lru_cache(maxsize=None)
-def _read(folder: str, name: str):
-    text = rule_path(folder, name).read_text(encoding="utf-8")
+def use_rules(directory: str | os.PathLike[str] | None) -> bool:
+    """Layer a user's rule folder over the packaged rules from now on in this process
+    (None: the packaged rules alone); see :mod:`klynge.rules.overlay`. True when that
+    changed what is layered (every klynge cache was then cleared)."""
+    return overlay.use(directory)
+
+
+def parse_rule_text(name: str, text: str):
+    """The data of a rule file's text, by the file's ending."""
     if name.endswith((".yaml", ".yml")):
         return yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 - a safe loader
     if name.endswith(".jsonl"):
         return [json.loads(line) for line in text.splitlines() if line.strip()]
     return json.loads(text)
+
+
+@lru_cache(maxsize=None)
+def _read(folder: str, name: str):
+    data = parse_rule_text(name, rule_path(folder, name).read_text(encoding="utf-8"))
+    user = overlay.user_file(folder, name)
+    if user is None:
+        return data
+    return overlay.merge(data, parse_rule_text(name, user.read_text(encoding="utf-8")))
 
 
 def load_rules(folder: str, name: str, model: type[M]) -> M:

@@ -165,6 +165,9 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
     summary = Summary()
     try:
         _check_run(options)
+        if options.output is None and (stdout or sys.stdout) is None:
+            # Started with stdout closed (`klynge run ... >&-`): Python has no sys.stdout.
+            raise RunError("stdout is closed: nowhere to write the output (give -o FILE)")
     except RunError as exc:
         summary.failed = str(exc)
         return summary
@@ -177,8 +180,10 @@ def run_batch(options: RunOptions, *, stdin: IO | None = None, stdout: IO | None
     done: set[str] = set()
 
     def wanted() -> Iterator[RawDocument]:
+        # defer_html: HTML is extracted by the worker, inside the document's time budget.
         for raw in iter_documents(list(options.inputs), max_chars=options.pipeline.max_chars,
-                                  stdin=stdin, input_format=options.input_format):
+                                  stdin=stdin, input_format=options.input_format,
+                                  defer_html=True):
             summary.read += 1
             if raw.error is None and (options.lang or options.published):
                 # The run's defaults for what the input does not say itself.

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import hashlib
 import fcntl
@@ -16,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import IO, Sequence
 
+from klynge.runner.provenance import fingerprint_fields
 from klynge.runner.run_options import RunError, RunOptions
 
 
@@ -158,7 +158,7 @@ def run_fingerprint(emit: str, pipeline: object, **record_options: object) -> di
     format). --resume appends only to an output made under the same (records under other
     options would be mixed into one file)."""
     from klynge._version import __version__
-    options = {**dataclasses.asdict(pipeline),  # type: ignore[call-overload]
+    options = {**fingerprint_fields(pipeline),  # type: ignore[arg-type]
                **{k: list(v) if isinstance(v, tuple) else v for k, v in record_options.items()}}
     body = {"klynge": __version__, "emit": emit, "options": options}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode("utf-8")).hexdigest()
@@ -175,14 +175,16 @@ def fingerprint_of(options: RunOptions) -> dict:
 def _differences(old: dict, new: dict) -> str:
     keys = [k for k in ("klynge", "emit") if old.get(k) != new[k]]
     old_options = old.get("options") if isinstance(old.get("options"), dict) else {}
-    keys += [k for k in new["options"] if old_options.get(k) != new["options"][k]]
+    # Both sides' keys: an option one run had and the other lacks (a rules folder) counts.
+    keys += [k for k in sorted(set(old_options) | set(new["options"]))
+             if old_options.get(k) != new["options"].get(k)]
     return ", ".join(f"{k}: {_value(old, k)} then, {_value(new, k)} now" for k in keys) \
         or "another fingerprint"
 
 
 def _value(fp: dict, key: str) -> str:
     options = fp.get("options") if isinstance(fp.get("options"), dict) else {}
-    return json.dumps(fp[key] if key in ("klynge", "emit") else options.get(key))
+    return json.dumps(fp.get(key) if key in ("klynge", "emit") else options.get(key))
 
 
 class _Sink:

@@ -20,6 +20,7 @@ from klynge.runner.run_options import (
     RunError,
     RunOptions,
 )
+from klynge.runner.process import budget_chars
 from klynge.runner.work import BatchResult, _error_lines, _processor, process_to_lines
 
 
@@ -35,6 +36,7 @@ def _worker_main(conn, options: RunOptions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     logging.disable(logging.CRITICAL)
+    _quiet_stderr()
     try:
         _processor(options)
         conn.send(("ready",))
@@ -49,6 +51,24 @@ def _worker_main(conn, options: RunOptions) -> None:
                 conn.send(("failed", key, f"{type(exc).__name__}: {exc}"))
     except (EOFError, OSError, KeyboardInterrupt):
         return
+    except BaseException:  # noqa: BLE001 - MemoryError outside a batch, while loading
+        # The parent sees the worker die (its exit status) and settles its documents; a
+        # traceback from multiprocessing would only reach the user's terminal.
+        os._exit(1)
+
+
+def _quiet_stderr() -> None:
+    """Point this worker's stderr (the descriptor: C libraries and the interpreter's own
+    last words, as on a MemoryError, write there) at /dev/null, so that workers print
+    nothing; with KLYNGE_DEBUG set they keep it."""
+    if os.environ.get("KLYNGE_DEBUG"):
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    except OSError:
+        pass
 
 
 @dataclass
@@ -96,7 +116,7 @@ class LocalPool:
 
     def _assign(self, worker: _Worker, task: _Task) -> None:
         worker.task = task
-        limit = hard_limit([budget_for(len(d.text or ""), self.options.pipeline.time_budget)
+        limit = hard_limit([budget_for(budget_chars(d), self.options.pipeline.time_budget)
                             for d in task.docs])
         worker.deadline = None if limit is None else time.monotonic() + limit
         try:

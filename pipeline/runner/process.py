@@ -19,12 +19,13 @@ from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from klynge.document import AnnotatedDocument
 from klynge.entities import EntityStage
-from klynge.ingest import RawDocument
+from klynge.ingest import RawDocument, extract_pending
 from klynge.language import LanguageDetector, decide_language
 from klynge.normalisers.dates import DateMatch, parse_date
 from klynge.options import DEFAULTS, PipelineOptions
 from klynge.records import build_records, skipped_builders
-from klynge.rules import registry
+from klynge.rules import registry, use_rules
+from klynge.rules.overlay import current as current_rules
 from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.runner.provenance import model_info, provenance
@@ -38,6 +39,15 @@ T = TypeVar("T")
 # What Processor.load has loaded in this process (models are loaded once per process).
 _LOADED: dict[Any, Any] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+def budget_chars(raw: RawDocument) -> int:
+    """The characters a document's time budgets are reckoned on, all stages together: its
+    text, or for a deferred HTML input its HTML twice (extraction, then a text no longer
+    than its HTML)."""
+    if raw.pending_html is not None:
+        return 2 * len(raw.pending_html.html)
+    return len(raw.text or "")
 
 
 def document_id(raw: RawDocument) -> str:
@@ -82,13 +92,17 @@ class Processor:
         options = options or DEFAULTS
         key = (options.merge_policy, options.lexicon_policy)
         with _LOAD_LOCK:
+            # The loaded models hold rule data (the entity ruler's patterns): another
+            # user rule folder than the last one loads them afresh.
+            if use_rules(options.rules):
+                _LOADED.clear()
             if "detector" not in _LOADED:
                 _LOADED["detector"] = LanguageDetector.load()
             if key not in _LOADED:
                 _LOADED[key] = EntityStage.load(options)
                 # Before any document's time budget: a budget that fires inside a lazy
                 # load must never leave it half-done for the documents after it.
-                _warm(cls(_LOADED["detector"], _LOADED[key], options.replace(time_budget=None)))
+                _warm(cls(_LOADED["detector"], _LOADED[key], options)._unbudgeted())
         return cls(_LOADED["detector"], _LOADED[key], options)
 
     @property
@@ -98,7 +112,8 @@ class Processor:
 
     def process_batch(self, raws: Sequence[RawDocument]) -> list[DocumentRecord]:
         """Records for ``raws`` in order; a failing document becomes an error record."""
-        raws = list(raws)
+        self._ensure_rules()
+        raws = [self._extract(r) for r in raws]
         long = {i for i, r in enumerate(raws)
                 if r.error is None and r.text is not None and len(r.text) > PIECE_CHARS}
         whole = iter(self._process_whole([r for i, r in enumerate(raws) if i not in long]))
@@ -106,6 +121,34 @@ class Processor:
                    for i, r in enumerate(raws)]
         # Every record says what made it (a long document's pieces too, once, here).
         return [r.model_copy(update={"provenance": self.provenance}) for r in records]
+
+    def _ensure_rules(self) -> None:
+        """Layer this processor's user rule folder again if another processor of this
+        process has layered a different one since (two Extractors with different
+        ``rules``): the stages' caches are then refilled for this one's, outside any
+        document's budget. One folder per process never comes here twice."""
+        layered = current_rules()
+        if (str(layered) if layered is not None else None) == self.options.rules:
+            return
+        with _LOAD_LOCK:
+            if use_rules(self.options.rules):
+                _LOADED.clear()
+                _warm(self._unbudgeted())
+
+    def _unbudgeted(self) -> "Processor":
+        return Processor(self.detector, self.entity_stage, self.options.replace(time_budget=None))
+
+    def _extract(self, raw: RawDocument) -> RawDocument:
+        """A deferred HTML input's text, extracted under a budget of its HTML's length
+        (the stages after it then spend the text's own budget)."""
+        if raw.pending_html is None:
+            return raw
+        try:
+            with time_budget(budget_for(len(raw.pending_html.html), self.time_budget)):
+                return extract_pending(raw, passthrough=(DocumentTimeout,))
+        except DocumentTimeout as exc:
+            return dataclasses.replace(raw, pending_html=None,
+                                       error=("timeout", f"HTML extraction: {exc}"))
 
     def _budget(self, raw: RawDocument) -> float | None:
         return budget_for(len(raw.text or ""), self.time_budget)

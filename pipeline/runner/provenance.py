@@ -16,19 +16,32 @@ from typing import Any
 
 from klynge._version import __version__
 from klynge.options import PipelineOptions
+from klynge.rules import overlay
 
 _HASH_CHARS = 16
 
 
 def options_fingerprint(options: PipelineOptions) -> str:
     """A short hash of everything that changes a record, with klynge's version."""
-    data = json.dumps({"klynge": __version__, **dataclasses.asdict(options)}, sort_keys=True)
+    data = json.dumps({"klynge": __version__, **fingerprint_fields(options)}, sort_keys=True)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:_HASH_CHARS]
+
+
+def fingerprint_fields(options: PipelineOptions) -> dict[str, Any]:
+    """The options as a fingerprint holds them: a user rule folder by the hash of its
+    files, not its path (moving it changes no record, editing it does), and left out
+    when there is none, so runs without one keep the fingerprint they always had."""
+    fields = dataclasses.asdict(options)
+    folder = fields.pop("rules")
+    if folder is not None:
+        fields["rules"] = overlay.digest(folder)
+    return fields
 
 
 @functools.lru_cache(maxsize=1)
 def rules_hash() -> str:
-    """A hash of every packaged rule file, by path and content, in a fixed order."""
+    """A hash of every packaged rule file, by path and content, in a fixed order, and of
+    the layered user folder's files after them (klynge.rules.overlay)."""
     h = hashlib.sha256()
     todo = [(resources.files("klynge.rules"), "")]
     files = []
@@ -43,6 +56,9 @@ def rules_hash() -> str:
                 files.append((name, entry))
     for name, entry in sorted(files, key=lambda f: f[0]):
         h.update(name.encode("utf-8") + b"\0" + entry.read_bytes() + b"\0")
+    user = overlay.current()
+    if user is not None:
+        h.update(b"user\0" + overlay.digest(user).encode("ascii"))
     return h.hexdigest()[:_HASH_CHARS]
 
 

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from klynge.lexicon import name_key
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, name_key
 from klynge.views.facts import cluster_id, county_of
 from klynge.views.read import BadLine, Line, iter_records
 from klynge.views.tables import REGISTRY_TABLES, Table, registry_table
@@ -203,11 +203,17 @@ def _rebuild_clusters(con) -> None:
     for row in mentions:
         r = dict(zip(cols, row))
         by_cluster.setdefault(r["cluster_id"], []).append(r)
-    event_status: dict[str, str] = {}
-    for cid, status in con.execute(
-            'SELECT cluster_id, status FROM "status_events" WHERE status IS NOT NULL '
+    event_status: dict[str, str | None] = {}
+    for cid, type_, status in con.execute(
+            'SELECT cluster_id, type, status FROM "status_events" '
             'ORDER BY cluster_id, date NULLS FIRST, document_id, position').fetchall():
-        event_status[cid] = status  # the last, by date, wins
+        # the last, by date, that says what the cluster holds: an application changes
+        # nothing, a loss leaves none
+        if type_ in EVENTS_WITHOUT_STATUS:
+            if type_ == "loss":
+                event_status[cid] = None
+        elif status is not None:
+            event_status[cid] = status
     out = []
     for cid, rows in sorted(by_cluster.items()):
         # newest first; undated last; then by document id and position
@@ -216,7 +222,7 @@ def _rebuild_clusters(con) -> None:
         name = _canonical_name([r["name"] for r in rows if r["name"]]) or cid
         dates = [r["published"] for r in rows if r["published"] is not None]
         out.append({"cluster_id": cid, "name": name,
-                    "status": event_status.get(cid) or _latest(rows, "status"),
+                    "status": event_status[cid] if cid in event_status else _latest(rows, "status"),
                     "location": _latest(rows, "location"), "county": _latest(rows, "county"),
                     "members": _latest(rows, "members"), "partners": _latest(rows, "partners"),
                     "first_published": min(dates).isoformat() if dates else None,

@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any
+from typing import Any, get_args
+
+from klynge.lexicon import StatusEventType
 
 # Amounts: an exact decimal, never a float. 38 digits (decimal128's most), 4 after the
 # point: whole units up to 10^34, øre and cents exactly. A value that does not fit (the
@@ -21,6 +23,8 @@ from typing import Any
 # always holds the exact string.
 AMOUNT_PRECISION = 38
 AMOUNT_SCALE = 4
+# The event types have one home, the schema's literal.
+_EVENT_TYPES = ", ".join(get_args(StatusEventType))
 
 
 class Type(Enum):
@@ -193,7 +197,7 @@ EXPORT_TABLES: tuple[Table, ...] = (
                             "'key:' + the name key of the name without its status prefix "
                             "(the registry's id; README: cluster registry)"),
         _c("status", S, "Arena, Arena Pro, NCE or GCE"),
-        _c("event_type", S, "event.type: new_status, upgrade, extension, gold_label, merger, founding"),
+        _c("event_type", S, "event.type: " + _EVENT_TYPES),
         _c("event_status", S, "event.status"),
         _c("event_date", S, "event.date: YYYY, YYYY-MM or YYYY-MM-DD as the text gives it"),
         _c("members", I, "members"),
@@ -295,8 +299,8 @@ REGISTRY_TABLES: tuple[Table, ...] = (
           ("document_id", "position"), (
         _DOC, _POS,
         _c("cluster_id", S, "the cluster"),
-        _c("type", S, "new_status, upgrade, extension, gold_label, merger, founding"),
-        _c("status", S, "the status the event gives"),
+        _c("type", S, _EVENT_TYPES),
+        _c("status", S, "the status the event gives (applied for or lost: application, loss)"),
         _c("date", S, "event.date, else the document's published date (YYYY[-MM[-DD]])"),
     )),
     Table("sources", "one row per merged document", ("document_id",), (

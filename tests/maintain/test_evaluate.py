@@ -8,8 +8,10 @@ import subprocess
 import pytest
 
 from klynge.maintain.corpus import iter_gold
-from klynge.maintain.evaluate import (check_baseline, compare, describe_error, evaluate, flatten,
-                               format_summary, format_table, render_html, update_baseline)
+from klynge.maintain.evaluate import (GAP_LIMIT, check_baseline, cluster_gap, compare,
+                                     describe_error, evaluate, flatten, format_gap,
+                                     format_summary, format_table, render_html,
+                                     update_baseline)
 from tests.conftest import CORPUS, HAS_EXTERNAL_TEXTS, EXTERNAL_TEXTS
 
 BASELINE = CORPUS / "baseline.json"
@@ -109,6 +111,36 @@ def test_evaluate_record_errors_read_as_text(dev_run):
         assert e["text"].startswith("cluster '") and ": " in e["text"], e
 
 
+def test_evaluate_scores_clusters_per_language(dev_run):
+    """Each cluster field per language, in the summary's table too; a breakdown lists no
+    errors of its own."""
+    scores, errors, _ = dev_run
+    prf = scores["prf"]
+    langs = {k.rsplit(".", 1)[1] for k in prf if k.startswith("clusters.language.")}
+    assert {"nb", "en"} <= langs and (not HAS_EXTERNAL_TEXTS or {"da", "sv"} <= langs)
+    for lang in langs:
+        assert f"clusters.status.language.{lang}" in prf or f"clusters.language.{lang}" in prf
+    # the language breakdown adds up to the whole
+    assert sum(prf[f"clusters.language.{lang}"]["tp"] for lang in langs) == prf["clusters"]["tp"]
+    assert not any(".language." in e["metric"] for e in errors)
+    assert "cluster F by language" in format_summary(scores, errors)
+
+
+def _scores(**f):
+    return {"prf": {k.replace("_", "."): {"f": v} for k, v in f.items()}}
+
+
+def test_evaluate_cluster_gap_flags_a_field_over_the_limit():
+    dev = _scores(clusters=0.90, clusters_status=0.98, clusters_location=0.50)
+    test = _scores(clusters=0.60, clusters_status=0.95, clusters_location=None)
+    rows = {r["field"]: r for r in cluster_gap(dev, test)}
+    assert rows["clusters"]["gap"] == 0.3 and rows["clusters"]["ok"] is False
+    assert rows["clusters.status"]["ok"] is True and abs(rows["clusters.status"]["gap"]) < GAP_LIMIT
+    assert rows["clusters.location"]["gap"] is None and rows["clusters.location"]["ok"] is None
+    text = format_gap(list(rows.values()))
+    assert "over" in text and "n/a" in text and " ok" in text
+
+
 def test_evaluate_describe_error_examples():
     assert describe_error({"doc": "d", "metric": "clusters.location", "type": "fn",
                            "text": "cluster 'NCE Media': location 'bergen'"}) == \
@@ -140,3 +172,22 @@ def test_evaluate_html_report_renders_in_headless_chromium(dev_run, tmp_path):
     subprocess.run([chromium, *flags, f"--screenshot={shot}", "--window-size=1400,1800",
                     page.as_uri()], capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_evaluate_gap_of_the_real_splits_has_every_cluster_field(dev_run, test_run):
+    rows = cluster_gap(dev_run[0], test_run[0])
+    assert [r["field"] for r in rows] == ["clusters", "clusters.status", "clusters.members",
+                                          "clusters.partners", "clusters.location"]
+    for r in rows:
+        if r["gap"] is not None:
+            assert r["gap"] == round(r["dev"] - r["test"], 4)
+
+
+def test_evaluate_gap_needs_dev_or_test(tmp_path):
+    import sys
+    done = subprocess.run([sys.executable, "-m", "klynge", "evaluate", str(CORPUS), "--split",
+                           "train", "--gap", "--out", str(tmp_path / "e")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "klynge evaluate: error: --gap needs --split dev or --split test"]

@@ -56,3 +56,59 @@ def test_pool_preload_module_loads_the_default_processor():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=300)
     assert out.stdout.split() == ["True", "True"] and out.stderr == ""
+
+
+def _run_worker(monkeypatch, capfd, *, load=None, batch=None):
+    """Run pool._worker_main in a forked child (it inherits the monkeypatches and the
+    captured stderr descriptor) on one batch; what came back, its exit code, its stderr."""
+    import multiprocessing as mp
+
+    from klynge.ingest import RawDocument
+    from klynge.runner.run_options import RunOptions
+
+    if load is not None:
+        monkeypatch.setattr(pool, "_processor", load)
+    else:
+        monkeypatch.setattr(pool, "_processor", lambda options: None)
+    if batch is not None:
+        monkeypatch.setattr(pool, "process_to_lines", batch)
+    monkeypatch.delenv("KLYNGE_DEBUG", raising=False)
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe()
+    proc = ctx.Process(target=pool._worker_main, args=(child, RunOptions(inputs=())))
+    proc.start()
+    child.close()
+    got = []
+    try:
+        got.append(parent.recv())
+        parent.send((0, [RawDocument(text="Oslo, 1. mars 2021.", id="x", source={})]))
+        got.append(parent.recv())
+        parent.send(None)
+    except EOFError:
+        pass
+    proc.join(30)
+    return got, proc.exitcode, capfd.readouterr().err
+
+
+def test_pool_worker_memory_error_while_loading_prints_nothing(monkeypatch, capfd):
+    # Issue 23.14: a MemoryError outside a batch escaped _worker_main, and
+    # multiprocessing printed "Process ForkServerProcess-1: Traceback ..." on the terminal.
+    def load(options):
+        raise MemoryError
+
+    got, code, err = _run_worker(monkeypatch, capfd, load=load)
+    assert got == [] and code == 1
+    assert err == ""
+
+
+def test_pool_worker_memory_error_in_a_batch_prints_nothing(monkeypatch, capfd):
+    import os
+
+    def batch(docs, options):
+        os.write(2, b"Fatal Python error: Cannot recover from MemoryErrors\n")  # C-level
+        raise MemoryError("no room")
+
+    got, code, err = _run_worker(monkeypatch, capfd, batch=batch)
+    assert got[0] == ("ready",)
+    assert got[1] == ("failed", 0, "MemoryError: no room")
+    assert code == 0 and err == ""

@@ -186,3 +186,20 @@ def test_registry_db_held_by_another_process_exit_2(tmp_path):
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def test_registry_db_an_application_keeps_the_status_and_a_loss_ends_it(tmp_path):
+    """Issue 22: "søker NCE-status" is no NCE; "mister Arena-statusen" leaves none."""
+    arena = doc("a-2018", "2018-06-01", [cluster("Arena Helse", status="Arena",
+                event={"type": "new_status", "status": "Arena", "date": "2018-06-01"})])
+    applies = doc("a-2020", "2020-03-01", [cluster("Arena Helse",
+                  event={"type": "application", "status": "NCE", "date": "2020-03-01"})])
+    loses = doc("a-2022", "2022-01-10", [cluster("Arena Helse",
+                event={"type": "loss", "status": "Arena", "date": "2022-01-10"})])
+    db = str(tmp_path / "c.duckdb")
+    status = lambda: connect(db, read_only=True).execute(  # noqa: E731
+        "SELECT status FROM clusters").fetchall()
+    merge_into_db([write(tmp_path / "1.jsonl", [arena, applies])], db)
+    assert status() == [("Arena",)]
+    merge_into_db([write(tmp_path / "2.jsonl", [loses])], db)
+    assert status() == [(None,)]

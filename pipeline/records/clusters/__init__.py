@@ -14,12 +14,19 @@ How clusters are found (all patterns are data, in ``pipeline/rules/{shared,<lang
    Drilling Engineering)", "• Energy and Emissions Trading").
 3. Siblings in an enumeration that holds a cluster name ("A i Bergen, Arena Oslo og
    Tequity Cluster i Trondheim").
+4. What the text calls a cluster (``context``): predicates, appositions and cluster nouns
+   before a name are name patterns of the rule files; names run on into their place or
+   the NER's organisation ("Hydrogen Cluster Bergen"); lines of a list under a heading
+   about clusters, each with its own place ("Mobile Heights, Skåne"); enumerations after
+   "bland andra", "such as" or a colon.
 
 Facts (members, partners, location, sectors, linked organisations) come from the text
 that belongs to one cluster: the whole list item it leads; else the sentence naming it
 (cut at the next cluster named in the same sentence) and the following sentences that
 refer back ("Klyngen har ...", "Den har ..."). Status signals ("får Arena-status",
-"oppgradert til NCE") apply to every cluster named in the sentence; a status in the
+"oppgradert til NCE") apply to every cluster named in the sentence; an application, a loss
+or a downgrade ("søker Arena-status", "mister NCE-statusen og blir Arena Pro") owns the
+status words inside it, so they give no status (a downgrade gives its new one); a status in the
 title ("To nye Arena-klynger"; else in the first few units) applies to listed clusters
 (list items, enumerations) that have none of their own, or to all when no cluster has a
 signal of its own. The name's prefix ("NCE NODE") gives a status but no event. The event
@@ -45,13 +52,18 @@ from __future__ import annotations
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import known_cluster_id, place_name
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, known_cluster_id
 from klynge.records.clusters.candidates import (
     attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
 )
+from klynge.records.clusters.context import (
+    defining_places, extend_names, intro_candidates, list_line_candidates, place_after_name,
+)
 from klynge.records.clusters.document import Doc
-from klynge.records.clusters.facts import collect_facts, decide_status, link_partners, unit_signals
+from klynge.records.clusters.facts import (
+    collect_facts, decide_status, link_partners, unit_signals,
+)
 from klynge.records.clusters.programme import programme_facts
 from klynge.records.clusters.rules import (
     LangClusterRules, SharedClusterRules, lang_rules, shared_rules,
@@ -77,15 +89,18 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     doc = Doc(document, people, organisations)
     text = doc.text
     cands = pattern_candidates(doc)
+    extend_names(doc, cands)
     cands = attach_aliases(doc, cands)
+    list_line_candidates(doc, cands)
     list_candidates(doc, cands)
+    intro_candidates(doc, cands)
     enumeration_candidates(doc, cands)
+    defining_places(doc, cands)
     # a place right after a name ("Cluster for Applied AI i Halden")
     for c in cands:
-        m = doc.rules.location_after_name.match(text, c.end)
-        if m and m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places} \
-                and (place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
-            c.loc = (m.group("loc"), m.start("loc"), m.end("loc"))
+        loc = c.loc or place_after_name(doc, c.end)
+        if loc is not None:
+            c.loc = loc
     groups = group_candidates(doc, cands)
     find_mentions(doc, groups)
     owner = {m: g for g in groups for m in g.mentions}
@@ -96,7 +111,8 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     heads = ([doc.title] if doc.title is not None else []) + doc.units[:TITLE_WINDOW]
     for hu in heads:
         if doc.rules.cluster_word.search(text[hu.start:hu.end]):
-            sig = [s for s in unit_signals(doc, hu) if s[1]]
+            # a title's application ("søker Arena-status") gives listed clusters no status
+            sig = [s for s in unit_signals(doc, hu) if s[1] and s[2] not in EVENTS_WITHOUT_STATUS]
             if sig:
                 title_signal = sig[0]
                 doc.title = hu

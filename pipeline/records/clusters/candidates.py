@@ -11,6 +11,10 @@ from klynge.records.clusters.document import Doc, Taken, overlaps
 from klynge.records.clusters.rules import SharedClusterRules
 
 
+# How far before a list its heading may speak of clusters ("Om klyngene:" over the items).
+CONTEXT_BEFORE = 400
+
+
 @dataclass
 class Cand:
     name: str
@@ -92,6 +96,8 @@ def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
 
 def is_bad_name(doc: Doc, name: str) -> bool:
     k = name.casefold().strip()
+    if len(k) < 2 or len(k) == 2 and not name.isupper():
+        return True  # "F", "Me": a fragment, not a name (two capitals may be: "UD")
     if not name_key(name) or k in {n.casefold() for n in doc.shared.not_names}:
         return True
     if doc.shared.not_name_pattern.match(name.strip()):
@@ -99,6 +105,11 @@ def is_bad_name(doc: Doc, name: str) -> bool:
     if k in {n.casefold() for n in doc.rules.generic_names}:
         return True
     if k in {w.casefold() for w in doc.rules.leading_stopwords}:
+        return True
+    # a programme phrase made only of generic words: "Norwegian Cluster", "Arena
+    # Programme", "NCE Clusters", "Regional Cluster"
+    words = re.findall(r"[\w’'-]+", k)
+    if words and all(w in doc.shared.generic_name_words for w in words):
         return True
     return any(p.pattern.fullmatch(name) for p in doc.shared.programmes)
 
@@ -174,7 +185,7 @@ def list_candidates(doc: Doc, cands: list[Cand]) -> None:
             if lead.alias_of is None:
                 lead.item_lead = (s, e)
             continue
-        before = text[max(0, s - 400):s]
+        before = text[max(0, s - CONTEXT_BEFORE):s]
         item_text = text[s:e]
         if not (doc.rules.cluster_word.search(before) or doc.rules.cluster_word.search(item_text)):
             continue
@@ -210,7 +221,7 @@ def _is_other_thing(doc: Doc, name: str, span: tuple[int, int]) -> bool:
     return bool(lookup(name))
 
 
-def _looks_like_name_word(doc: Doc, word: str, start: int) -> bool:
+def looks_like_name_word(doc: Doc, word: str, start: int) -> bool:
     """One word alone makes a name when it is an acronym or odd-cased ("NODE", "eSmart",
     "H2Cluster"), or when the model saw an organisation there."""
     if "/" in word:
@@ -245,7 +256,7 @@ def _item_lead_name(doc: Doc, s: int, e: int) -> Optional[tuple[str, list[str], 
             and words[-1] not in connectors:
         name = core
         end = s + len(core)
-        if len(words) == 1 and not _looks_like_name_word(doc, core, s):
+        if len(words) == 1 and not looks_like_name_word(doc, core, s):
             return None  # "• Advice", "• Matching/Networking": a list of services
     else:
         name = m.group(0)
@@ -286,6 +297,10 @@ def enumeration_candidates(doc: Doc, cands: list[Cand]) -> None:
         if existing is not None:
             return existing
         if occupied(span) or rejected(name, span):
+            return None
+        # "Heidner Biocluster, Norges klynge for ...": a genitive before a cluster noun is
+        # an apposition, not a sibling
+        if _modifies_cluster_noun(doc, span[1], len(text)):
             return None
         cand = Cand(name, span[0], span[1], "enumeration")
         added.append(cand)

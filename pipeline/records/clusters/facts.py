@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from klynge.lexicon import is_municipality, name_key, names, place_name
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, is_municipality, name_key, names, place_name
 from klynge.records.clusters.candidates import (
     ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
 )
@@ -193,13 +193,24 @@ def add_unique(seq: list, value) -> None:
         seq.append(value)
 
 
+# Events whose status word is no status the cluster holds or gets by itself: any other
+# signal inside their match ("Arena-status" in "søker Arena-status", "blir Arena Pro" in
+# "mister NCE-statusen og blir Arena Pro") is theirs.
+BLOCKING_EVENTS = EVENTS_WITHOUT_STATUS | {"downgrade"}
+# Events whose status is the one the cluster holds after them.
+STATUS_EVENTS = ("upgrade", "downgrade", "new_status")
+
+
 def unit_signals(doc: Doc, unit: Unit) -> list[tuple[int, Optional[str], Optional[str]]]:
     out = []
     text = doc.text
+    blocked: list[tuple[int, int]] = []
     for rule in doc.rules.status_patterns:
         for m in rule.pattern.finditer(text, unit.start, unit.end):
-            if doc.in_url(m.span()):
+            if doc.in_url(m.span()) or any(overlaps(m.span(), b) for b in blocked):
                 continue
+            if rule.event in BLOCKING_EVENTS:
+                blocked.append(m.span())
             status = rule.status
             if "status" in m.re.groupindex and m.group("status"):
                 status = doc.shared.status_of(m.group("status")) or status
@@ -266,7 +277,8 @@ def scope(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc]):
     return segments, units
 
 
-EVENT_PRIORITY = ("upgrade", "new_status", "extension", "gold_label", "merger", "founding")
+EVENT_PRIORITY = ("upgrade", "downgrade", "new_status", "loss", "application", "extension",
+                  "ending", "gold_label", "merger", "founding")
 
 
 def decide_status(doc: Doc, g: ClusterAcc, title_signal, own_status_elsewhere: bool):
@@ -280,8 +292,12 @@ def decide_status(doc: Doc, g: ClusterAcc, title_signal, own_status_elsewhere: b
     # a status change is the news; extensions, labels, mergers and foundings come after
     with_event = sorted((s for s in sigs if s[2]),
                         key=lambda s: (EVENT_PRIORITY.index(s[2]), s[0]))
-    status = next((s[1] for s in with_event if s[1] and s[2] in ("upgrade", "new_status")), None)
-    status = status or g.prefix_status or next((s[1] for s in sigs if s[1]), None)
+    status = next((s[1] for s in with_event if s[1] and s[2] in STATUS_EVENTS), None)
+    # an application or a loss names a status the cluster does not hold (now)
+    status = status or g.prefix_status or next(
+        (s[1] for s in sigs if s[1] and s[2] not in EVENTS_WITHOUT_STATUS), None)
+    if status is None and any(s[2] == "loss" for s in sigs):
+        title_signal = None  # "mister NCE-statusen": the title's status is the lost one
     event = None
     evunit = None
     if with_event:

@@ -10,7 +10,8 @@ document gives the second as an alias of the first).
 Facts are never averaged or overwritten: every distinct value of members, partners,
 location and status is kept with the documents that support it (id, title, published
 date, URL), in date order. Status events make a history sorted by date; the current
-status is the status of the latest event, else of the latest document.
+status is the status of the latest event that says what the cluster holds (an application
+changes nothing, a loss leaves none), else of the latest document.
 A record's ``id`` (the cluster gazetteer's stable id, schema 2.2) keys it when present:
 records with the same id are one entry (whatever their names), names never merge two
 different ids, and the entry carries that ``id`` (null for an entry without one);
@@ -23,7 +24,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator, Optional
 
-from klynge.lexicon import name_key
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, name_key
 from klynge.records.clusters import shared_rules
 
 _FACTS = ("status", "members", "partners", "members_breakdown", "location")
@@ -211,11 +212,16 @@ def _entry(members: list[tuple[dict, dict]]) -> dict:
     history.sort(key=lambda h: (h["date"] is None, h["date"] or "", h["type"] or "",
                                 h["status"] or ""))
 
-    current = None
-    with_status = [h for h in history if h["status"]]
-    if with_status:
-        current = with_status[-1]["status"]
-    else:
+    # the status of the last event that says what the cluster holds: an application
+    # changes nothing, a loss leaves none
+    current, decided = None, False
+    for h in history:
+        if h["type"] in EVENTS_WITHOUT_STATUS:
+            if h["type"] == "loss":
+                current, decided = None, True
+        elif h["status"]:
+            current, decided = h["status"], True
+    if not decided:
         for doc, c in reversed(members):
             if c.get("status"):
                 current = c["status"]

@@ -48,6 +48,16 @@ class SharedClusterRules(RuleModel):
     programmes: list[_ProgrammeName]
     year: re.Pattern
     membership_word: re.Pattern  # a count noun that says membership ("medlemmer", not "bedrifter")
+    name_tail: re.Pattern  # the word after an open-ended shape ("Hydrogen Cluster Bergen")
+    item_place: re.Pattern  # a list line "A, X" / "A (X)" / "A"
+    generic_name_words: frozenset[str]  # names made only of these are programme phrases
+    not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
+
+    @model_validator(mode="after")
+    def _casefold_generic(self) -> "SharedClusterRules":
+        for name in ("generic_name_words", "not_name_tails"):
+            object.__setattr__(self, name, frozenset(w.casefold() for w in getattr(self, name)))
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -141,6 +151,7 @@ class LangClusterRules(RuleModel):
     location_after_name: re.Pattern
     former_name: re.Pattern
     backref: re.Pattern
+    enumeration_intro: re.Pattern  # "bland andra", "such as", "Klustren är:" before a list of names
     count: re.Pattern
     count_joiner: re.Pattern
     member_nouns: dict[str, Literal["members", "partners"]]

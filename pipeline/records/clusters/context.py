@@ -1,0 +1,282 @@
+"""Clusters found from what the text says of them, and from the structure they stand in.
+
+The name shapes and the predicates ("X er en klynge", "X, Danmarks nationale klynge for
+...", "klustret X") are name patterns of the rule files, read by
+:func:`~klynge.records.clusters.candidates.pattern_candidates`. This module adds what a
+single pattern cannot see:
+
+- **Whole names**: a shape ends at its cluster word ("Hydrogen Cluster", "Energiklyngen"),
+  the name may not; a following capitalised word on the same line belongs to it when the
+  NER's organisation span covers it or it is a place ("Hydrogen Cluster Bergen",
+  "Energiklyngen Midt-Norge", "Food & Bio Cluster Denmark").
+- **Lists under a heading about clusters**: the sections stage's list items, or a run of
+  one-line paragraphs after a line that ends in a colon ("Dessa ingår nu i S3-piloten:"),
+  when the heading or the text just before it speaks of clusters. Each line is a cluster
+  and its own place: "A, X", "A (X)", "A i X".
+- **Enumerations after an introduction**: "14 innovationsmiljöer ..., bland andra
+  Robotdalen i Västerås, ... och Smart Textiles i Borås", "Klustren är: A, B och C".
+- **The place a defining clause gives**: "X är ett kluster för ... i Värmland".
+
+All the words are rule data (``shared/clusters.yaml``: ``name_tail``, ``item_place``,
+``<lang>/clusters.yaml``: ``enumeration_intro``).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from klynge.lexicon import lookup, place_name
+from klynge.records.clusters.candidates import (
+    CONTEXT_BEFORE, Cand, clean_name, is_bad_name, looks_like_name_word, name_prefix_status,
+)
+from klynge.records.clusters.document import Doc, Unit, overlaps
+
+# Shapes that end at their cluster word, so the name may run on ("Hydrogen Cluster Bergen").
+_OPEN_ENDED = frozenset({"cluster-suffix", "cluster-compound", "compound-klyngen",
+                         "compound-klynga", "compound-klustret"})
+# Shapes whose match is a defining clause: the place it names is the cluster's.
+_DEFINING = frozenset({"predicate", "apposition"})
+# A line in a run of list lines is short: a name and a place, not a paragraph.
+MAX_LINE = 80
+MIN_LINES = 3
+
+
+def _is_place(doc: Doc, text: str, span: tuple[int, int]) -> bool:
+    return bool(place_name(text)) or doc.is_place(span, text)
+
+
+def place_after_name(doc: Doc, end: int, limit: Optional[int] = None
+                     ) -> Optional[tuple[str, int, int]]:
+    """The place in "A i X" / "A in X" right after a cluster's name: a known place or a
+    place entity, or a capitalised word the NER read as an organisation or missed (it
+    often tags Danish and Swedish towns ORG: "Lean Energy Cluster i Sønderborg"), unless
+    the word is a person, a body the gazetteer knows or a broad place."""
+    text = doc.text
+    m = doc.rules.location_after_name.match(text, end, len(text) if limit is None else limit)
+    if m is None:
+        return None
+    loc, span = m.group("loc"), m.span("loc")
+    if loc.casefold() in {p.casefold() for p in doc.rules.broad_places}:
+        return None
+    if not _is_place(doc, loc, span):
+        if lookup(loc) or any(e.get("label") in ("PER", "DATE", "MONEY") and overlaps(span, (e["start"], e["end"]))
+                              for e in doc.entities):
+            return None
+    return place_name(loc) or loc, span[0], span[1]
+
+
+def _place_like(doc: Doc, text: str, span: tuple[int, int]) -> bool:
+    """A place after a list name: known, an entity, or at most three capitalised words
+    ("Västra Götaland", "Jämtland-Härjedalen")."""
+    words = text.split()
+    if not words or len(words) > 3 or text.casefold() in {p.casefold() for p in doc.rules.broad_places}:
+        return False
+    return _is_place(doc, text, span) or all(w[:1].isupper() for w in words)
+
+
+def extend_names(doc: Doc, cands: list[Cand]) -> None:
+    """Run an open-ended shape on into the rest of its name on the same line."""
+    text = doc.text
+    stop = {w.casefold() for w in doc.rules.leading_stopwords}
+    orgs = [e for e in doc.entities if e.get("label") == "ORG"]
+    tails = []
+    for c in cands:
+        if c.source not in _OPEN_ENDED:
+            continue
+        m = doc.shared.name_tail.match(text, c.end)
+        if m and m.group("tail").casefold() not in stop:
+            tails.append((c, m))
+    whole: set[str] = set()
+    for c, m in tails:
+        tail, span = m.group("tail"), m.span("tail")
+        if tail.casefold() in doc.shared.not_name_tails:
+            continue  # "Oslo Cancer Cluster Incubator": another body of the cluster's
+        if _genitive(doc, tail):
+            # "Food & Bio Cluster Denmarks Summit": the genitive of a place ends the name
+            span = (span[0], span[1] - 1)
+        elif not (any(e["start"] <= c.start and e["end"] >= span[1] for e in orgs)
+                  or _is_place(doc, tail, span)):
+            continue
+        c.end = span[1]
+        c.name = text[c.start:c.end]
+        whole.add(c.name)
+    # the same name further on runs on as far ("... Cluster Denmark har 445 medlemmer")
+    for c, m in tails:
+        if c.name not in whole and text[c.start:m.end("tail")] in whole:
+            c.end = m.end("tail")
+            c.name = text[c.start:c.end]
+
+
+def _genitive(doc: Doc, word: str) -> bool:
+    """A place in the genitive: "Bergens", or "Denmarks" where the text also writes
+    "Denmark" on its own ("Moss" is a place of its own)."""
+    if not word.endswith("s") or len(word) < 4:
+        return False
+    stem = word[:-1]
+    if place_name(word) and not place_name(stem):
+        return False
+    if place_name(stem):
+        return True
+    return bool(re.search(r"(?<![\w-])" + re.escape(stem) + r"(?![\w-])", doc.text))
+
+
+def _parse_line(doc: Doc, s: int, e: int) -> Optional[tuple[str, int, Optional[tuple[str, int, int]]]]:
+    """(name, start, place) of a list line "A, X", "A (X)", "A i X" or "A"."""
+    text = doc.text
+    m = doc.shared.item_place.match(text, s, e)
+    if m is None:
+        return None
+    name, start = clean_name(doc, m.group("name").strip(), m.start("name"))
+    loc = None
+    g = "loc" if m.group("loc") else ("ploc" if m.group("ploc") else None)
+    if g is not None:
+        lt = m.group(g).strip()
+        ls = m.start(g) + m.group(g).index(lt)
+        if _place_like(doc, lt, (ls, ls + len(lt))):
+            loc = (place_name(lt) or lt, ls, ls + len(lt))
+        elif g == "loc":
+            return None  # "A, B": two names, not a name and its place
+    else:
+        la = doc.rules.location_after_name.search(text, s, e)
+        if la and _is_place(doc, la.group("loc"), la.span("loc")):
+            name, start = clean_name(doc, text[s:la.start()].strip(), s)
+            loc = (place_name(la.group("loc")) or la.group("loc"), *la.span("loc"))
+    # a name, not a sentence or a service ("Fostering innovation", "Advice"): capitalised
+    # words and connectors ("Food & Bio", "Centre of"); one lower-case word only beside a
+    # place ("Mjärdevi science park, Östergötland"); one word alone must look like a name
+    words = name.split()
+    connectors = set(doc.rules.name_connectors)
+    lower = sum(not (w[:1].isupper() or w[:1].isdigit() or w in connectors) for w in words)
+    if not words or len(words) > 8 or not words[0][:1].isupper() or lower > (1 if loc else 0):
+        return None
+    if len(words) == 1 and loc is None and not looks_like_name_word(doc, name, start):
+        return None
+    return name, start, loc
+
+
+def _about_clusters(doc: Doc, start: int, end: int) -> bool:
+    return bool(doc.rules.cluster_word.search(doc.text, max(0, start - CONTEXT_BEFORE), end))
+
+
+def _line_runs(doc: Doc) -> list[list[Unit]]:
+    """Runs of one-line units after a unit that ends in a colon: a list the sectioniser
+    read as headings or paragraphs."""
+    text = doc.text
+    runs = []
+    units = doc.units
+    for i, u in enumerate(units):
+        if not text[u.start:u.end].endswith(":") or not _about_clusters(doc, u.start, u.end):
+            continue
+        run = []
+        for v in units[i + 1:]:
+            line = text[v.start:v.end]
+            if v.item is not None or len(line) > MAX_LINE or line.endswith((".", ":")) \
+                    or "\n" in line or not line[:1].isupper() or text[v.end:v.end + 1] not in ("\n", ""):
+                break
+            run.append(v)
+        if len(run) >= MIN_LINES:
+            runs.append(run)
+    return runs
+
+
+def list_line_candidates(doc: Doc, cands: list[Cand]) -> None:
+    """Each line of a list about clusters is a cluster with its own place."""
+    taken = [(c.start, c.end) for c in cands]
+    lines: list[tuple[int, int]] = []
+    for s, e in doc.items:
+        if doc.list_size.get((s, e), 1) >= 2 and _about_clusters(doc, s, s):
+            lines.append((s, e))
+    for run in _line_runs(doc):
+        lines.extend((u.start, u.end) for u in run)
+    for s, e in lines:
+        parsed = _parse_line(doc, s, e)
+        if parsed is None:
+            continue
+        name, start, loc = parsed
+        # the text's structure says cluster, so the NER's person or place label on a
+        # list line ("Mobile Heights" as PER) does not count against it; a date does
+        if is_bad_name(doc, name) or any(ent.get("label") in ("DATE", "MONEY")
+                                          and ent["start"] <= start < ent["end"]
+                                          for ent in doc.entities):
+            continue
+        # "• Kari Nordmann, Fjordkraft": a person and a body, unless the line's second
+        # part is a known place ("Mobile Heights, Skåne", whatever the NER said)
+        if any(ent.get("label") == "PER" and ent["start"] == start for ent in doc.entities) \
+                and not (loc and _is_place(doc, doc.text[loc[1]:loc[2]], loc[1:])):
+            continue
+        existing = next((c for c in cands if c.start == start), None)
+        if existing is not None:
+            # a shape found the name already: the line gives its place and item
+            if loc and existing.loc is None:
+                existing.loc = loc
+            if existing.alias_of is None and (s, e) in doc.list_size:
+                existing.item_lead = (s, e)
+            continue
+        if loc is None and (s, e) not in doc.list_size:
+            continue  # a lone line of a run needs its place to read as a list line
+        if any(overlaps((start, start + len(name)), t) for t in taken):
+            continue
+        cand = Cand(name, start, start + len(name), "list-line", name_prefix_status(doc, name))
+        cand.loc = loc
+        if (s, e) in doc.list_size:
+            cand.item_lead = (s, e)
+        cands.append(cand)
+        taken.append((cand.start, cand.end))
+    cands.sort(key=lambda c: c.start)
+
+
+def intro_candidates(doc: Doc, cands: list[Cand]) -> None:
+    """Names enumerated after an introduction in a sentence about clusters ("bland andra
+    A i X, B och C", "Klustren är: A, B och C")."""
+    text = doc.text
+    rules = doc.rules
+    added: list[Cand] = []
+    for u in doc.units:
+        for intro in rules.enumeration_intro.finditer(text, u.start, u.end):
+            # the sentence speaks of clusters before its names ("Klustren är A, B")
+            if not rules.cluster_word.search(text, u.start, intro.end()):
+                continue
+            pos = intro.end()
+            while pos < u.end:
+                m = doc.shared.name_re.match(text, pos, u.end)
+                if not m:
+                    break
+                name, start = clean_name(doc, m.group(0), m.start())
+                span = (start, start + len(name))
+                if is_bad_name(doc, name):
+                    break
+                known = next((c for c in cands + added if overlaps((c.start, c.end), span)), None)
+                end = m.end()
+                loc = place_after_name(doc, end, u.end)
+                if loc is not None:
+                    end = loc[2]
+                if known is None:
+                    cand = Cand(name, span[0], span[1], "enumeration", name_prefix_status(doc, name))
+                    cand.loc = loc
+                    added.append(cand)
+                elif loc and known.loc is None:
+                    known.loc = loc
+                sep = rules.list_separator.match(text, end, u.end)
+                if not sep or sep.end() == end:
+                    break
+                pos = sep.end()
+    cands.extend(added)
+    cands.sort(key=lambda c: c.start)
+
+
+def defining_places(doc: Doc, cands: list[Cand]) -> None:
+    """A defining clause's place is the cluster's: "X är ett kluster för ... i Värmland"."""
+    text = doc.text
+    for c in cands:
+        if c.source not in _DEFINING or c.loc is not None:
+            continue
+        unit = doc.unit_at(c.start)
+        if unit is None:
+            continue
+        for rule in doc.rules.locations:
+            m = rule.pattern.search(text, c.end, unit.end)
+            if m and _is_place(doc, m.group("loc"), m.span("loc")) and \
+                    m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places}:
+                c.loc = (place_name(m.group("loc")) or m.group("loc"), *m.span("loc"))
+                break
+

@@ -1,0 +1,351 @@
+"""Clusters recognised from what the text says of them and from the structure they stand in
+(klynge.records.clusters.context and the predicate / apposition / noun name patterns of
+rules/<lang>/clusters.yaml); statuses as events (rules/<lang>/clusters.yaml
+status_patterns, klynge.records.clusters.facts).
+
+Sentences are written in the style of the releases the issue quotes (issue #22), one per
+language where the phrasing occurs. No model: the entities a test needs are given by
+hand, as an imperfect NER would give them; sections are the sections stage's own.
+"""
+from __future__ import annotations
+
+import pytest
+
+from klynge.records.clusters import extract_clusters
+from klynge.schema import Cluster
+from tests.helpers import document
+
+
+def clusters_of(text: str, lang: str, entities=(), published=None) -> list[Cluster]:
+    doc = document(text, list(entities), lang, published=published)
+    clusters, _ = extract_clusters(doc)
+    return [Cluster.model_validate(dict(c, people=[])) for c in clusters]
+
+
+def ent(text: str, surface: str, label: str, nth: int = 0) -> dict:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(surface, start + 1)
+    return {"label": label, "start": start, "end": start + len(surface), "text": surface}
+
+
+def by_name(clusters: list[Cluster]) -> dict[str, Cluster]:
+    return {c.name: c for c in clusters}
+
+
+# ---- an organisation the text calls a cluster is a cluster
+
+PREDICATES = [
+    ("nb", "Arctic Cluster Team er en klynge for reiselivsbedrifter i Nord-Norge.\n",
+     "Arctic Cluster Team", "Nord-Norge"),
+    ("nn", "Sunnfjord Næringsutvikling er ei klynge for bedrifter i Førde.\n",
+     "Sunnfjord Næringsutvikling", "Førde"),
+    ("en", "The Paper Province is a cluster of pulp and paper companies in Karlstad.\n",
+     "The Paper Province", "Karlstad"),
+    ("da", "Odense Robotics er en klynge for robotvirksomheder på Fyn.\n",
+     "Odense Robotics", "Fyn"),
+    ("sv", "The Paper Province är ett kluster för pappers- och massaindustrin i Värmland.\n",
+     "The Paper Province", "Värmland"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,place", PREDICATES)
+def test_context_predicate_makes_a_cluster_and_gives_its_place(lang, text, name, place):
+    place_ent = ent(text, place, "GPE")
+    found = by_name(clusters_of(text, lang, [place_ent]))
+    assert name in found, list(found)
+    assert found[name].location == place
+
+
+APPOSITIONS = [
+    ("nb", "Hamar har fått sin første NCE. Heidner Biocluster, Norges klynge for husdyrgenetikk, "
+           "har 40 medlemmer.\n", "Heidner Biocluster", 40),
+    ("en", "The Paper Province, a cluster of around 100 member companies, welcomes the news.\n",
+     "The Paper Province", 100),
+    ("da", "Odense Robotics, Danmarks nationale klynge for robotter, har 160 medlemmer.\n",
+     "Odense Robotics", 160),
+    ("sv", "Robotdalen, ett kluster för robotik och automation, har ett femtiotal medlemsföretag.\n",
+     "Robotdalen", 50),
+]
+
+
+ONE_OF = [
+    ("nb", "Visit Lofoten er en av landets reiselivsklynger.\n", "Visit Lofoten"),
+    ("en", "Media City Bergen is one of Norway's leading media clusters.\n", "Media City Bergen"),
+    ("da", "Welfare Tech er en af Danmarks nationale klynger.\n", "Welfare Tech"),
+    ("sv", "Robotdalen är ett av Vinnovas Vinnväxt-initiativ.\n", "Robotdalen"),
+]
+
+
+ONE_OF += [
+    # a relative clause before the predicate, a role only a cluster has
+    ("nb", "Visit Lofoten, som er en reiselivsklynge, fikk besøk.\n", "Visit Lofoten"),
+    ("en", "Media City Bergen, which is a media cluster, hosts the event.\n", "Media City Bergen"),
+    ("sv", "Robotdalen, som är ett kluster för robotik, växer.\n", "Robotdalen"),
+    ("nb", "– Vi er glade, sier klyngeleder Kari Nordmann i Visit Lofoten.\n", "Visit Lofoten"),
+    ("nn", "– Vi er glade, seier klyngeleiar Kari Nordmann i Visit Sogn.\n", "Visit Sogn"),
+    ("en", "Kari Nordmann, cluster manager of Media City Bergen, welcomed the news.\n", "Media City Bergen"),
+    ("da", "– Vi er glade, siger klyngechef Lars Hansen hos Welfare Tech.\n", "Welfare Tech"),
+    ("sv", "– Vi är glada, säger klusterledaren Anna Berg på Robotdalen.\n", "Robotdalen"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name", ONE_OF)
+def test_context_one_of_the_clusters(lang, text, name):
+    assert name in by_name(clusters_of(text, lang))
+
+
+@pytest.mark.parametrize("lang,text,not_cluster", [
+    # a compound of the cluster noun is no cluster noun: an operator of clusters
+    ("nb", "Kunnskapsbyen er en erfaren klyngeoperatør med Solenergiklyngen.\n", "Kunnskapsbyen"),
+    ("nn", "Urban Water Shuttle er eit av klyngeprosjekta.\n", "Urban Water Shuttle"),
+])
+def test_context_predicate_needs_the_cluster_noun_itself(lang, text, not_cluster):
+    assert not_cluster not in by_name(clusters_of(text, lang))
+
+
+@pytest.mark.parametrize("lang,text,name,members", APPOSITIONS)
+def test_context_apposition_makes_a_cluster_and_its_count_binds_to_it(lang, text, name, members):
+    found = by_name(clusters_of(text, lang))
+    assert name in found, list(found)
+    assert found[name].members == members
+
+
+NOUN_BEFORE = [
+    ("nb", "Styret i næringsklyngen Visit Lofoten møttes i dag.\n", "Visit Lofoten"),
+    ("nn", "Styret i næringsklynga Visit Sogn møttest i dag.\n", "Visit Sogn"),
+    ("en", "The event is hosted by the cluster organisation Media City Bergen.\n", "Media City Bergen"),
+    ("da", "Klyngeorganisationen CLEAN har valgt at dele sine aktiviteter op i to.\n", "CLEAN"),
+    ("sv", "Nu får klustret Mobile Heights nya medlemmar.\n", "Mobile Heights"),
+    ("sv", "I dag lanseras klusterinitiativet Fiber Optic Valley.\n", "Fiber Optic Valley"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name", NOUN_BEFORE)
+def test_context_cluster_noun_before_a_name(lang, text, name):
+    assert name in by_name(clusters_of(text, lang))
+
+
+# ---- names are taken whole; generic programme phrases are never names
+
+WHOLE = [
+    ("nb", "Hydrogen Cluster Bergen har 30 medlemmer.\n", "Hydrogen Cluster Bergen", ()),
+    ("nb", "Energiklyngen Midt-Norge har 40 medlemmer.\n", "Energiklyngen Midt-Norge", ()),
+    ("en", "Arctic Cluster Team welcomes the decision.\n", "Arctic Cluster Team",
+     [("Arctic Cluster Team", "ORG")]),
+    ("da", "Food & Bio Cluster Denmarks Summit samlede 600 deltagere. Food & Bio Cluster Denmark "
+           "har 445 medlemmer.\n", "Food & Bio Cluster Denmark", ()),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,ents", WHOLE)
+def test_context_names_are_taken_whole(lang, text, name, ents):
+    entities = [ent(text, s, label) for s, label in ents]
+    assert [c.name for c in clusters_of(text, lang, entities)] == [name]
+
+
+def test_context_a_body_of_the_cluster_ends_its_name():
+    text = "Oslo Cancer Cluster Incubator åpnet i dag. Oslo Cancer Cluster har 90 medlemmer.\n"
+    entities = [ent(text, "Oslo Cancer Cluster Incubator", "ORG")]
+    assert [c.name for c in clusters_of(text, "nb", entities)] == ["Oslo Cancer Cluster"]
+
+
+GENERIC = [
+    ("en", "GCE Subsea is the first Norwegian Cluster organisation to be recorded as a member.\n"),
+    ("en", "The Arena Programme supports Regional Cluster initiatives, and NCE Clusters get more.\n"),
+    ("nb", "Regional Cluster og Norwegian Cluster er ingen navn.\n"),
+]
+
+
+@pytest.mark.parametrize("lang,text", GENERIC)
+def test_context_generic_programme_phrases_are_never_clusters(lang, text):
+    names = [c.name for c in clusters_of(text, lang)]
+    assert not {"Norwegian Cluster", "Arena Programme", "NCE Clusters", "Regional Cluster"} & set(names)
+
+
+# ---- lists under a heading about clusters: each line a cluster, with its place
+
+LISTS = [
+    ("sv", "Klusterprogram\n\nTjugotvå kluster är utvalda. Dessa ingår nu i programmet:\n\n"
+           "Mobile Heights, Skåne\n\nTechTank, Blekinge\n\nAutomation Region, Västmanland\n\n"
+           "Kontakt\n",
+     {"Mobile Heights": "Skåne", "TechTank": "Blekinge", "Automation Region": "Västmanland"}),
+    ("nb", "Nye klynger\n\nFem nye klynger er tatt opp:\n\n• Arena Helse i Tromsø\n"
+           "• Visit Lofoten (Svolvær)\n• Ocean Tech Cluster i Bergen\n",
+     {"Arena Helse": "Tromsø", "Visit Lofoten": "Svolvær", "Ocean Tech Cluster": "Bergen"}),
+    ("en", "New clusters\n\nThe clusters are:\n\n• Smart Care Cluster (Stavanger)\n"
+           "• Visit Lofoten (Svolvær)\n• Ocean Tech Cluster (Bergen)\n",
+     {"Smart Care Cluster": "Stavanger", "Visit Lofoten": "Svolvær", "Ocean Tech Cluster": "Bergen"}),
+    ("da", "Nye klynger\n\nDe nye klynger er:\n\n• Odense Robotics, Odense\n• Welfare Tech, Odense\n"
+           "• Lifestyle & Design Cluster, Herning\n",
+     {"Odense Robotics": "Odense", "Welfare Tech": "Odense", "Lifestyle & Design Cluster": "Herning"}),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", LISTS)
+def test_context_list_under_a_cluster_heading_gives_names_and_places(lang, text, expected):
+    found = {c.name: c.location for c in clusters_of(text, lang)}
+    assert {k: found.get(k) for k in expected} == expected
+
+
+def test_context_list_of_people_and_bodies_is_no_cluster_list():
+    text = "Klyngene på møtet:\n\n• Kari Nordmann, Fjordkraft\n• Ola Hansen, HVL\n"
+    entities = [ent(text, "Kari Nordmann", "PER"), ent(text, "Ola Hansen", "PER")]
+    assert clusters_of(text, "nb", entities) == []
+
+
+ENUMERATIONS = [
+    ("sv", "Det finns i dag 14 regionala innovationsmiljöer inom Vinnväxt, bland andra Robotdalen "
+           "i Västerås, Framtidens Bioraffinaderi i Örnsköldsvik och Smart Textiles i Borås.\n",
+     {"Robotdalen": "Västerås", "Framtidens Bioraffinaderi": "Örnsköldsvik",
+      "Smart Textiles": "Borås"}),
+    ("sv", "Klustren är: Media Evolution, Mobile Heights och IUC Syd.\n",
+     {"Media Evolution": None, "Mobile Heights": None, "IUC Syd": None}),
+    ("sv", "Klustren är Media Evolution, Mobile Heights och IUC Syd.\n",
+     {"Media Evolution": None, "Mobile Heights": None, "IUC Syd": None}),
+    ("da", "Klyngerne er Odense Robotics og Welfare Tech.\n",
+     {"Odense Robotics": None, "Welfare Tech": None}),
+    ("nb", "Programmet har 40 klynger, blant annet Visit Lofoten i Svolvær og Smart Care Cluster "
+           "i Stavanger.\n", {"Visit Lofoten": "Svolvær", "Smart Care Cluster": "Stavanger"}),
+    ("en", "Norway has 40 clusters, such as Visit Lofoten in Svolvær and Media City Bergen.\n",
+     {"Visit Lofoten": "Svolvær", "Media City Bergen": None}),
+    ("da", "Der er 14 klynger, blandt andre Odense Robotics i Odense og Welfare Tech.\n",
+     {"Odense Robotics": "Odense", "Welfare Tech": None}),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", ENUMERATIONS)
+def test_context_enumeration_after_an_introduction(lang, text, expected):
+    places = [w for w in ("Västerås", "Örnsköldsvik", "Borås", "Svolvær", "Stavanger", "Odense")
+              if f" i {w}" in text or f" in {w}" in text]
+    # the place after "i"/"in", not the one inside a name ("Odense Robotics i Odense")
+    entities = []
+    for p in places:
+        e = ent(text, f" {'in' if lang == 'en' else 'i'} {p}", "GPE")
+        shift = len(e["text"]) - len(p)
+        entities.append(dict(e, start=e["start"] + shift, text=p))
+    found = {c.name: c.location for c in clusters_of(text, lang, entities)}
+    assert {k: found.get(k, "missing") for k in expected} == expected
+
+
+# ---- counts bind to the cluster they are said of, not the nearest one
+
+COUNTS = [
+    ("nb", "NCE Media har 50 bedrifter, mens Arena Helse har 30 medlemmer.\n",
+     {"NCE Media": (50, None), "Arena Helse": (30, None)}),
+    ("nn", "NCE Media har 50 bedrifter. Arena Helse har 30 medlemer.\n",
+     {"NCE Media": (50, None), "Arena Helse": (30, None)}),
+    ("en", "GCE Ocean Technology welcomes Ocean Tech Cluster, which has over 100 partners.\n",
+     {"GCE Ocean Technology": (None, None), "Ocean Tech Cluster": (None, 100)}),
+    ("da", "Odense Robotics er en klynge med 160 medlemmer, og Welfare Tech er en klynge med "
+           "120 medlemmer.\n", {"Odense Robotics": (160, None), "Welfare Tech": (120, None)}),
+    ("sv", "Mobile Heights är ett kluster med ett femtiotal medlemsföretag, och Media Evolution "
+           "är ett kluster med ett hundratal medlemsföretag.\n",
+     {"Mobile Heights": (50, None), "Media Evolution": (100, None)}),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", COUNTS)
+def test_context_counts_bind_to_their_own_cluster(lang, text, expected):
+    found = {c.name: (c.members, c.partners) for c in clusters_of(text, lang)}
+    assert found == expected
+
+
+@pytest.mark.parametrize("lang,text,name,town", [
+    # the NER often reads a Danish or Swedish town as an organisation
+    ("da", "Energiklynge Lean Energy Cluster i Sønderborg fusionerede i 2014.\n",
+     "Lean Energy Cluster", "Sønderborg"),
+    ("sv", "Klustret Robotdalen i Västerås växer.\n", "Robotdalen", "Västerås"),
+])
+def test_context_place_after_a_name_even_when_tagged_an_organisation(lang, text, name, town):
+    found = by_name(clusters_of(text, lang, [ent(text, town, "ORG")]))
+    assert found[name].location == town
+
+
+PLACES = [
+    ("nb", "Ocean Tech Cluster er en klynge med hjemme i Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("nb", "Smart Care Cluster holder til i Stavanger-regionen.\n", "Smart Care Cluster", "Stavanger"),
+    ("nn", "Ocean Hyway Cluster er ei klynge med heimstad i Florø.\n", "Ocean Hyway Cluster", "Florø"),
+    ("en", "The Stavanger-based Smart Care Cluster has 80 members.\n", "Smart Care Cluster", "Stavanger"),
+    ("da", "Odense Robotics er en klynge med hjemsted i Odense.\n", "Odense Robotics", "Odense"),
+    ("sv", "Robotdalen är ett kluster med säte i Västerås.\n", "Robotdalen", "Västerås"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,place", PLACES)
+def test_context_place_phrases(lang, text, name, place):
+    entities = [ent(text, place, "GPE", text.count(place) - 1)]
+    assert by_name(clusters_of(text, lang, entities))[name].location == place
+
+
+# ---- back-references bind to the last cluster named
+
+BACKREFS = [
+    ("nb", "Ocean Tech Cluster er en klynge for havteknologi. Klyngen har 160 medlemmer.\n",
+     "Ocean Tech Cluster", 160),
+    ("da", "Odense Robotics er en klynge for robotvirksomheder. Klyngen har 160 medlemmer.\n",
+     "Odense Robotics", 160),
+    ("sv", "The Paper Province är ett kluster för pappersindustrin. Klustret har ett hundratal "
+           "medlemsföretag.\n", "The Paper Province", 100),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,members", BACKREFS)
+def test_context_back_reference_binds_to_the_last_cluster(lang, text, name, members):
+    assert by_name(clusters_of(text, lang))[name].members == members
+
+
+# ---- status as an event
+
+EVENTS = [
+    ("nb", "Ocean Tech Cluster ble tatt opp i Arena-programmet i 2012.\n", "Ocean Tech Cluster",
+     "Arena", "new_status"),
+    ("nb", "NCE NODE ble GCE i 2019.\n", "NCE NODE", "GCE", "new_status"),
+    ("nb", "Ocean Tech Cluster er tatt opp som Arena-klynge.\n", "Ocean Tech Cluster", "Arena",
+     "new_status"),
+    ("nn", "Ocean Tech Cluster er teken opp som Arena-klynge.\n", "Ocean Tech Cluster", "Arena",
+     "new_status"),
+    ("en", "Ocean Tech Cluster was selected as a new Arena cluster.\n", "Ocean Tech Cluster",
+     "Arena", "new_status"),
+    ("nn", "NCE NODE vart GCE i 2019.\n", "NCE NODE", "GCE", "new_status"),
+    ("nb", "Ocean Tech Cluster søker Arena-status.\n", "Ocean Tech Cluster", None, "application"),
+    ("nb", "NCE Media mister NCE-statusen og blir Arena Pro.\n", "NCE Media", "Arena Pro",
+     "downgrade"),
+    ("nb", "Ocean Tech Cluster mister Arena-statusen i år.\n", "Ocean Tech Cluster", None, "loss"),
+    ("nn", "Ocean Tech Cluster søkjer Arena-status.\n", "Ocean Tech Cluster", None, "application"),
+    ("nn", "NCE Media mistar NCE-statusen og blir Arena Pro.\n", "NCE Media", "Arena Pro",
+     "downgrade"),
+    ("en", "Ocean Tech Cluster applies for Arena status.\n", "Ocean Tech Cluster", None, "application"),
+    ("en", "NCE Media loses its NCE status and becomes Arena Pro.\n", "NCE Media", "Arena Pro",
+     "downgrade"),
+    ("en", "Ocean Tech Cluster lost its NCE status in 2019.\n", "Ocean Tech Cluster", None, "loss"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,status,event", EVENTS)
+def test_context_status_events(lang, text, name, status, event):
+    c = by_name(clusters_of(text, lang, published="2020-01-01"))[name]
+    assert (c.status, c.event.type if c.event else None) == (status, event)
+
+
+def test_context_title_application_gives_listed_clusters_no_status():
+    text = ("To klynger søker Arena-status\n\nDisse klyngene har søkt:\n\n"
+            "• Visit Lofoten (Svolvær)\n• Smart Care Cluster (Stavanger)\n")
+    found = clusters_of(text, "nb")
+    assert {c.name: c.status for c in found} == {"Visit Lofoten": None, "Smart Care Cluster": None}
+
+
+def test_context_heading_status_goes_to_each_listed_cluster_with_its_place():
+    text = ("Fem nye klynger får Arena-status\n\nDe nye klyngene:\n\n"
+            "• Visit Lofoten i Svolvær\n• Smart Care Cluster i Stavanger\n")
+    entities = [ent(text, "Svolvær", "GPE"), ent(text, "Stavanger", "GPE")]
+    found = {c.name: (c.status, c.location) for c in clusters_of(text, "nb", entities)}
+    assert found == {"Visit Lofoten": ("Arena", "Svolvær"), "Smart Care Cluster": ("Arena", "Stavanger")}
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("da", "Odense Robotics er en klynge for robotter og er med i det nationale klyngeprogram.\n"),
+    ("sv", "Robotdalen är ett kluster som har fått Vinnväxt-finansiering i tio år.\n"),
+])
+def test_context_danish_and_swedish_programmes_give_no_status(lang, text):
+    assert [c.status for c in clusters_of(text, lang)] == [None]
