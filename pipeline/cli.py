@@ -505,10 +505,10 @@ def _cmd_clusters(args) -> int:
     import jsonlines
 
     from klynge.records.clusters.registry import merge_registry
-    from klynge.views.read import Line, check_inputs, check_output_file, iter_records
+    from klynge.views.read import Line, check_inputs, iter_records
     why = check_inputs(args.inputs) or \
-        (args.output and check_output_file(args.output, args.inputs)) or \
-        (args.db and check_output_file(args.db, args.inputs))
+        (args.output and checks.writable_file(args.output, inputs=args.inputs)) or \
+        (args.db and checks.writable_file(args.db, inputs=args.inputs))
     if not why and "-" in args.inputs and args.db and args.output:
         # Both read the inputs, and standard input can be read only once.
         why = "-: standard input feeds either --db or -o, not both in one call"
@@ -548,8 +548,8 @@ def _cmd_clusters(args) -> int:
 
 def _cmd_export(args) -> int:
     from klynge.views.export import export
-    from klynge.views.read import check_inputs, check_output_dir
-    why = check_inputs(args.inputs) or check_output_dir(args.output)
+    from klynge.views.read import check_inputs
+    why = check_inputs(args.inputs) or checks.writable_folder(args.output)
     if why:
         return _fail("export", why)
     try:
@@ -563,9 +563,9 @@ def _cmd_export(args) -> int:
 
 
 def _cmd_render(args) -> int:
-    from klynge.views.read import check_inputs, check_output_file
+    from klynge.views.read import check_inputs
     from klynge.views.render import render
-    why = check_inputs(args.inputs) or check_output_file(args.output, args.inputs)
+    why = check_inputs(args.inputs) or checks.writable_file(args.output, inputs=args.inputs)
     if why:
         return _fail("render", why)
     try:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from klynge.cli_checks import readable_file
@@ -46,37 +44,6 @@ def check_inputs(paths: Iterable[str]) -> str | None:
         why = None if p == "-" else readable_file(p, kind="JSON Lines file")
         if why:
             return why
-    return None
-
-
-def check_output_file(p: str, inputs: Iterable[str] = ()) -> str | None:
-    """Why ``p`` cannot be written as a file (one of ``inputs`` among the reasons), or None."""
-    path = Path(p)
-    for i in inputs:
-        if path.exists() and Path(i).exists() and os.path.samefile(path, i):
-            return f"{p}: is one of the inputs"
-    if path.is_dir():
-        return f"{p}: is a folder"
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        return f"{p}: its folder {parent} does not exist"
-    if path.exists() and not os.access(path, os.W_OK) or not os.access(parent, os.W_OK):
-        return f"{p}: not writable (permission denied)"
-    return None
-
-
-def check_output_dir(p: str) -> str | None:
-    """Why ``p`` cannot be (created and) written as a folder, or None."""
-    path = Path(p)
-    if path.exists() and not path.is_dir():
-        return f"{p}: exists and is not a folder"
-    existing = path
-    while not existing.exists():
-        if existing.parent == existing:
-            break
-        existing = existing.parent
-    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        return f"{p}: not writable (permission denied)"
     return None
 
 

@@ -6,8 +6,9 @@ import os
 
 import pytest
 
-from klynge.views.read import (BadLine, Line, check_inputs, check_output_dir,
-                               check_output_file, iter_records)
+from klynge.cli_checks import writable_file as check_output_file
+from klynge.cli_checks import writable_folder as check_output_dir
+from klynge.views.read import BadLine, Line, check_inputs, iter_records
 
 GOOD = '{"id": "a", "status": "ok", "text": "x"}'
 
