@@ -5,30 +5,8 @@ import codecs
 import re
 
 from klynge.ingest.documents import _SNIFF_BYTES, RawDocument, _error, _finish, _Run
+from klynge.ingest.formats import format_rules
 
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF"),
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"PK\x03\x04", "zip archive (or docx/xlsx/odt)"),
-    (b"PK\x05\x06", "zip archive"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"\xfd7zXZ\x00", "xz archive"),
-    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
-    (b"Rar!\x1a\x07", "rar archive"),
-    (b"\x28\xb5\x2f\xfd", "zstd archive"),
-    (b"\x7fELF", "ELF executable"),
-    (b"MZ", "Windows executable"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE2 document (doc/xls)"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"RIFF", "RIFF media (wav/avi/webp)"),
-    (b"OggS", "Ogg media"),
-    (b"ID3", "MP3 audio"),
-    (b"wOFF", "web font"),
-    (b"\x00\x00\x01\x00", "icon"),
-)
 _BOMS: tuple[tuple[bytes, str, str], ...] = (
     # UTF-32 LE's BOM starts with UTF-16 LE's, so it must be tested first.
     (codecs.BOM_UTF32_LE, "utf-32-le", "decoded_utf32"),
@@ -72,10 +50,6 @@ def _utf16_nobom(sample: bytes) -> str | None:
     return None
 
 
-def _printable(data: bytes) -> bool:
-    return all(0x20 <= b < 0x7F for b in data)
-
-
 def _binary_evidence(data: bytes) -> bool:
     """Whether ``data`` holds what no text does: a NUL or control byte, or bytes that are
     no UTF-8 (a sequence cut at the end of the sample aside)."""
@@ -90,20 +64,17 @@ def _binary_evidence(data: bytes) -> bool:
 
 def _binary_reason(sample: bytes) -> str | None:
     """Why ``sample`` (the start of a file) is not text, or None if it may be text."""
-    for magic, kind in _MAGIC:
-        if sample.startswith(magic):
+    for signature in format_rules().binary_signatures:
+        if signature.matches(sample):
             # A signature of printable letters ("%PDF", "RIFF", "OggS", "MZ", "ID3") is also
             # a plausible start of a text; judge the bytes after it as well. A real file of
             # that kind has bytes no text has right after it (a WAV's or Ogg's header
             # fields hold NULs, a PDF's second line is a comment of bytes that are no UTF-8,
             # as its specification recommends so that tools take it for binary).
-            if _printable(magic) and not _binary_evidence(sample[len(magic):]):
+            prefix = signature.printable_prefix
+            if prefix is not None and not _binary_evidence(sample[len(prefix):]):
                 continue
-            return f"looks like {kind}"
-    if sample[:3] == b"BZh" and sample[4:10] == b"1AY&SY":
-        return "looks like bzip2 archive"
-    if len(sample) >= 12 and sample[4:8] == b"ftyp":
-        return "looks like MP4/QuickTime media"
+            return f"looks like {signature.kind}"
     if _bom(sample) is not None:
         return None
     if b"\x00" in sample:

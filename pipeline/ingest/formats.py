@@ -37,12 +37,42 @@ class MarkdownRule(RuleModel):
         return value
 
 
+class BinarySignature(RuleModel):
+    """A kind of binary file by the bytes at fixed offsets of its start."""
+    kind: str
+    at: dict[int, bytes]  # offset -> bytes (hex in the file)
+    min_length: int = 0
+
+    @field_validator("at", mode="before")
+    @classmethod
+    def _hex(cls, value: dict) -> dict:
+        if not isinstance(value, dict) or not value:
+            raise ValueError("at must map at least one byte offset to hex bytes")
+        try:
+            return {int(k): bytes.fromhex(v) for k, v in value.items()}
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"at: offsets are integers, bytes are hex ({exc})") from None
+
+    def matches(self, sample: bytes) -> bool:
+        return len(sample) >= self.min_length and all(
+            sample[k:k + len(v)] == v for k, v in self.at.items())
+
+    @property
+    def printable_prefix(self) -> bytes | None:
+        """The signature when it is one part at offset 0 of printable letters (a
+        plausible start of a text), else None."""
+        if list(self.at) == [0] and all(0x20 <= b < 0x7F for b in self.at[0]):
+            return self.at[0]
+        return None
+
+
 class FormatRules(RuleModel):
     html_starts: list[str]
     markdown: list[MarkdownRule]
     max_bytes: int
     html_max_depth: int
     html_block_tags: list[str]
+    binary_signatures: list[BinarySignature]
 
     @field_validator("html_starts")
     @classmethod

@@ -56,3 +56,30 @@ def test_decode_real_media_and_pdf_are_still_binary(tmp_path, data, kind):
     doc = _read(path)
     assert doc.error is not None and doc.error[0] == "binary"
     assert kind in doc.error[1]
+
+
+# The signatures are rule data (rules/shared/formats.yaml): one of offset 0, one of two
+# parts (bzip2), one at offset 4 with a minimum length (ISO media), each by a real start.
+@pytest.mark.parametrize("data, kind", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
+    (b"BZh91AY&SY\x8e\x1f\x03\x12\x00\x00", "bzip2 archive"),
+    (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00", "MP4/QuickTime media"),
+], ids=["png", "bzip2", "mp4"])
+def test_decode_binary_signatures_from_rule_data(tmp_path, data, kind):
+    path = tmp_path / "note.txt"
+    path.write_bytes(data)
+    doc = _read(path)
+    assert doc.error is not None and doc.error[1].endswith(f"(looks like {kind})")
+
+
+@pytest.mark.parametrize("entry", [
+    {"kind": "x", "at": {0: "zz"}},
+    {"kind": "x", "at": {}},
+    {"kind": "x", "at": {"first": "00"}},
+])
+def test_decode_binary_signature_rule_refuses_bad_entries(entry):
+    from pydantic import ValidationError
+
+    from klynge.ingest.formats import BinarySignature
+    with pytest.raises(ValidationError):
+        BinarySignature.model_validate(entry)
