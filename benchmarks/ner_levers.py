@@ -50,6 +50,9 @@ def main() -> None:
     ap.add_argument("--swedish", type=Path, required=True)
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--texts", type=Path, action="append", default=[])
+    ap.add_argument("--loc-teacher", type=Path,
+                    help="give Danish/Swedish LOC NorNE's fine label by this model "
+                         "(klynge train-ner --loc-teacher); use its own --work")
     ap.add_argument("--steps", type=int, default=1500)
     ap.add_argument("--work", type=Path, default=Path("build/levers"))
     ap.add_argument("--out", type=Path, default=Path("/tmp/ner-levers"))
@@ -63,8 +66,8 @@ def main() -> None:
     if args.reuse_data and data_dir.is_dir():  # the same sources converted by a run before
         data = {p.stem: p for p in data_dir.glob("*.spacy")}
     else:
-        data = convert(Sources(args.norne, args.ddt, args.swedish, args.corpus, args.texts),
-                       data_dir)
+        data = convert(Sources(args.norne, args.ddt, args.swedish, args.corpus, args.texts,
+                               args.loc_teacher), data_dir)
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.levers:
         config, sets, repeat, *extra = LEVERS[name]
@@ -89,6 +92,7 @@ def main() -> None:
                        check=True)
         result = json.loads(scores.read_text())
         result.update({"lever": name, "config": config, "sets": sets, "repeat": repeat,
+                       "loc_teacher": str(args.loc_teacher) if args.loc_teacher else None,
                        "steps": args.steps, "train_minutes": minutes})
         scores.write_text(json.dumps(result, indent=2))
         print(json.dumps({"lever": name, "minutes": minutes, **{

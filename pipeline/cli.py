@@ -258,6 +258,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="gold corpus folder: its train split is in-domain training data")
     tn.add_argument("--texts", metavar="DIR", action="append", default=[],
                     help="folder with the corpus' external texts (repeatable)")
+    tn.add_argument("--loc-teacher", metavar="MODEL", default=None,
+                    help="a trained NorNE-scheme pipeline that gives the Danish and Swedish "
+                         "LOC entities NorNE's fine label (default: their tokens missing)")
     tn.add_argument("--sets", default=None,
                     help="comma-separated data sets to train on (nob,nno,da,sv,corpus; "
                          "default: all given)")
@@ -625,10 +628,13 @@ def _cmd_train_ner(args) -> int:
                                          for s in ("train", "dev", "test")]),
         *(checks.readable_folder(p, flag) for p, flag in ((args.ddt, "--ddt"),
                                                          (args.swedish, "--swedish"),
-                                                         (args.corpus, "--corpus"))
+                                                         (args.corpus, "--corpus"),
+                                                         (args.loc_teacher, "--loc-teacher"))
           if p),
         checks.readable_file(str(config), "--config"),
         checks.writable_folder(args.work, "--work"), checks.writable_folder(args.out, "--out"))
+    if not why and args.loc_teacher and not (Path(args.loc_teacher) / "config.cfg").is_file():
+        why = f"--loc-teacher {args.loc_teacher}: not a spaCy pipeline folder (no config.cfg)"
     if not why and args.max_steps is not None and args.max_steps < 1:
         why = f"--max-steps must be at least 1, got {args.max_steps}"
     if why:
@@ -637,7 +643,8 @@ def _cmd_train_ner(args) -> int:
     src = Sources(norne=Path(args.norne), ddt=Path(args.ddt) if args.ddt else None,
                   swedish=Path(args.swedish) if args.swedish else None,
                   corpus=Path(args.corpus) if args.corpus else None,
-                  texts=[Path(t) for t in args.texts])
+                  texts=[Path(t) for t in args.texts],
+                  loc_teacher=Path(args.loc_teacher) if args.loc_teacher else None)
     repeat = {k: int(v) for k, v in (kv.split("=") for kv in args.repeat.split(",") if kv)}
     scores = train(src, config, Path(args.work), None if args.no_package else Path(args.out),
                    sets=args.sets.split(",") if args.sets else None, repeat=repeat,

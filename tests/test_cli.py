@@ -280,7 +280,8 @@ def _argvs(path: str, tmp_path) -> list[list[str]]:
         ["corpus", "build", path], ["corpus", "check", path],
         ["clusters", "merge", path], ["clusters", "merge", path, "--db", out + ".duckdb"],
         ["export", path, "-o", out + "-tables"], ["render", path, "-o", out + ".html"],
-        ["train-ner", "--norne", path], ["train-langid", "--norne", path, "--langid", path],
+        ["train-ner", "--norne", path], ["train-ner", "--norne", path, "--loc-teacher", path],
+        ["train-langid", "--norne", path, "--langid", path],
         ["schema", "-o", path + "/schema.json"],
     ]
 

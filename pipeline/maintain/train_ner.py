@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Sequence
 
 import spacy
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
 
 from klynge.maintain.ner_data import (
-    NORNE_LABELS, VARIETIES, conll_to_norne, drop_shared, hold_out, read_conllu,
-    read_two_column, sentences_to_docs,
+    NORNE_LABELS, VARIETIES, Sentence, conll_to_norne, drop_shared, hold_out, read_conllu,
+    read_two_column, refine_loc, sentences_to_docs,
 )
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,9 @@ class Sources:
     swedish: Path | None = None
     corpus: Path | None = None
     texts: Sequence[Path] = field(default_factory=tuple)
+    # A trained NorNE-scheme pipeline that gives the Danish/Swedish LOC entities NorNE's
+    # fine label (ner_data.refine_loc); None leaves their tokens missing.
+    loc_teacher: Path | None = None
 
 
 def _write(docs, path: Path) -> Path:
@@ -66,10 +69,10 @@ def convert(src: Sources, out_dir: Path, seed: int = 0) -> dict[str, Path]:
                                     with_pos=split == "train")
                 written[f"{variety}-{split}"] = _write(
                     sentences_to_docs(vocab, sents), out_dir / f"{variety}-{split}.spacy")
+    to_norne = _conll_converter(src.loc_teacher)
     if src.ddt:
         for split, name in DDT_FILES.items():
-            sents = [s._replace(tags=conll_to_norne(s.tags))
-                     for s in read_two_column(src.ddt / name)]
+            sents = to_norne(list(read_two_column(src.ddt / name)))
             written[f"da-{split}"] = _write(sentences_to_docs(vocab, sents),
                                             out_dir / f"da-{split}.spacy")
     if src.swedish:
@@ -78,7 +81,7 @@ def convert(src: Sources, out_dir: Path, seed: int = 0) -> dict[str, Path]:
                                                  io_tags=True)), test)
         train, dev = hold_out(train, SV_DEV_FRACTION, seed)
         for split, sents in (("train", train), ("dev", dev), ("test", test)):
-            sents = [s._replace(tags=conll_to_norne(s.tags)) for s in sents]
+            sents = to_norne(sents)
             written[f"sv-{split}"] = _write(sentences_to_docs(vocab, sents),
                                             out_dir / f"sv-{split}.spacy")
     if src.corpus:
@@ -90,6 +93,21 @@ def convert(src: Sources, out_dir: Path, seed: int = 0) -> dict[str, Path]:
     for k, v in sorted(written.items()):
         log.info("%s: %d docs", v, len(DocBin().from_disk(v)))
     return written
+
+
+def _conll_converter(teacher: Path | None):
+    """The Danish/Swedish sentences in NorNE's scheme: LOC tokens missing, or (with a
+    ``teacher`` pipeline) LOC entities with the fine label ``refine_loc`` gives them."""
+    if teacher is None:
+        return lambda sents: [s._replace(tags=conll_to_norne(s.tags)) for s in sents]
+    nlp = spacy.load(teacher, exclude=["tagger", "parser", "lemmatizer"])
+
+    def convert_sentences(sents: list[Sentence]) -> list[Sentence]:
+        docs = nlp.pipe(Doc(nlp.vocab, words=s.words, spaces=s.spaces) for s in sents)
+        return [s._replace(tags=conll_to_norne(s.tags, refine_loc(
+                    s, {(e.start, e.end): e.label_ for e in doc.ents})))
+                for s, doc in zip(sents, docs)]
+    return convert_sentences
 
 
 def merge(data: dict[str, Path], split: str, sets: Sequence[str], out: Path,
@@ -155,7 +173,8 @@ def train(src: Sources, config: Path, work: Path, out: Path | None, *,
     if out is None:
         return evaluate_model(best, scored)
     info = {"sets": sets, "repeat": repeat or {}, "seed": seed, "config": config.name,
-            "max_steps": cfg.get("training.max_steps"), "init": str(init) if init else None}
+            "max_steps": cfg.get("training.max_steps"), "init": str(init) if init else None,
+            "loc_teacher": str(src.loc_teacher) if src.loc_teacher else None}
     return package_model(best, scored, out, info)
 
 

@@ -13,7 +13,7 @@ from klynge.resources import model_dir
 from klynge.maintain.ner_corpus import gold_doc
 from klynge.maintain.ner_data import (
     MISSING, NORNE_LABELS, Sentence, conll_to_norne, drop_shared, hold_out, read_conllu,
-    read_two_column, repair_iob, sentences_to_docs,
+    read_two_column, refine_loc, repair_iob, sentences_to_docs,
 )
 
 CONLLU = """# sent_id = 1
@@ -71,6 +71,43 @@ def test_train_ner_swedish_io_runs_become_entities_and_untagged_token_is_missing
     # PER/ORG taught; the LOC (a city: NorNE would say GPE_LOC) and the bare token missing
     assert [(e.text, e.label_) for e in doc.ents] == [("Anna Lind", "PER"), ("Volvo", "ORG")]
     assert [t.ent_iob_ for t in doc] == ["B", "I", "O", "", "B", "O", "", "O"]
+
+
+# Danish (DDT dev) and Swedish sentences with CoNLL LOC: the teacher's fine label where it
+# found the very span as a place, GPE_LOC where it found another span or called it ORG.
+@pytest.mark.parametrize("words,tags,predicted,expected", [
+    (["Mødet", "i", "København", "og", "Nordsøen"], ["O", "O", "B-LOC", "O", "B-LOC"],
+     {(2, 3): "GPE_LOC", (4, 5): "LOC"}, ["O", "O", "B-GPE_LOC", "O", "B-LOC"]),
+    (["Uppsala", "kommun", "satsar", "i", "Stockholms", "län"],
+     ["B-LOC", "I-LOC", "O", "O", "B-LOC", "I-LOC"],
+     {(0, 2): "GPE_ORG", (4, 5): "GPE_LOC"},
+     ["B-GPE_ORG", "I-GPE_ORG", "O", "O", "B-GPE_LOC", "I-GPE_LOC"]),
+    (["Malmö", "och", "Volvo"], ["B-LOC", "O", "B-ORG"], {(0, 1): "ORG", (2, 3): "ORG"},
+     ["B-GPE_LOC", "O", "B-ORG"]),
+])
+def test_train_ner_teacher_gives_conll_loc_norne_fine_label(words, tags, predicted, expected):
+    sent = Sentence("", words, [True] * len(words), tags, [""] * len(words))
+    assert conll_to_norne(tags, refine_loc(sent, predicted)) == expected
+
+
+def test_train_ner_without_teacher_label_loc_stays_missing():
+    # MISC is never refined; a LOC left out of the mapping keeps its tokens missing
+    assert conll_to_norne(["B-LOC", "I-LOC", "B-MISC", "B-PER"], {5: "LOC"}) == [
+        MISSING, MISSING, MISSING, "B-PER"]
+
+
+def test_train_ner_refuses_a_loc_teacher_that_is_no_pipeline(tmp_path, capsys):
+    from klynge.cli import main
+    for variety in ("nob", "nno"):
+        (tmp_path / "norne" / variety).mkdir(parents=True)
+        for split in ("train", "dev", "test"):
+            (tmp_path / "norne" / variety / f"{split}.conllu").write_text(CONLLU)
+    (tmp_path / "teacher").mkdir()
+    code = main(["train-ner", "--norne", str(tmp_path / "norne"), "--loc-teacher",
+                 str(tmp_path / "teacher"), "--work", str(tmp_path / "w"),
+                 "--out", str(tmp_path / "o")])
+    assert code == 2
+    assert "--loc-teacher" in capsys.readouterr().err and not (tmp_path / "w").exists()
 
 
 def test_train_ner_folding_keeps_conll_loc_for_the_benchmark(tmp_path):
