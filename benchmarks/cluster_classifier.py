@@ -44,6 +44,7 @@ from klynge.lexicon import name_key
 from klynge.records.clusters.rules import lang_rules, shared_rules
 
 DIM = 2 ** 16
+WHERE = {False: " outside the rules' clusters", True: ""}
 ALL = False  # --all: every ORG mention is a candidate, also those of the rules' clusters
 WINDOW = 6
 
@@ -167,7 +168,7 @@ def main() -> None:
     neg = sum(1 - c[3] for d in docs for c in d["cands"])
     mentions_gold = sum(1 for d in docs for c in d["cands"] if c[3])
     print(f"{len(docs)} documents, {len({d['publisher'] for d in docs})} publishers; "
-          f"ORG candidates{'' if ALL else ' outside the rules\' clusters'}: {pos} positive, {neg} negative "
+          f"ORG candidates{WHERE[ALL]}: {pos} positive, {neg} negative "
           f"(gold clusters {sum(len(d['gold']) for d in docs)}, found by rules "
           f"{sum(match(d['rules'], d['gold'])[0] for d in docs)})")
     by_pub = defaultdict(list)
