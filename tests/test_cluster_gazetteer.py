@@ -48,8 +48,8 @@ def test_gazetteer_gives_a_known_cluster_its_id(lang, text, expected):
 
 
 @pytest.mark.parametrize("lang, text, name", [
-    ("sv", "Interior Cluster i Kronoberg är ett av de 22 kluster som ingår i S3-piloten.",
-     "Interior Cluster"),
+    ("sv", "Järnvägsklustret i Västmanland är ett av de 22 kluster som ingår i S3-piloten.",
+     "Järnvägsklustret"),
     ("nb", "Utviklingsklyngen Arena Nord skal etableres på Elvegårdsmoen i Bjerkvik.",
      "Arena Nord"),
 ])
