@@ -27,8 +27,16 @@ gazetteer recognition of that branch):
   0.905 (86 14 4); the model alone 0.568-0.588 (p >= 0.1-0.5); rules + the model's
   names 0.753-0.845 (+1 TP for 15-40 FP); the model vetoing a rules' cluster it scores
   low 0.788-0.868. It does not beat the rules on held-out publishers, so it is not
-  shipped. A candidate set that does not depend on the NER's ORG spans (every
-  capitalised name run) is the next thing to try.
+  shipped.
+- every run of capitalised words as a candidate (``--all --names``, recall not bounded by
+  the NER; the NER's label of the run is a feature): 164 positive, 3070 negative. The
+  model alone 0.435-0.583 (p >= 0.9-0.3; Swedish 0.06-0.31: one publisher, Tillväxtverket's
+  S3 list, holds most Swedish positives, so leaving it out leaves little to learn from);
+  rules + the model 0.843-0.905 (never above the rules: p >= 0.9 adds nothing, lower
+  thresholds add only false positives); veto 0.463-0.657. Not shipped either.
+
+What the corpus lacks for a model is not examples but publishers: 90 gold clusters from
+44 publishers, a few publishers holding most of them.
 """
 from __future__ import annotations
 
@@ -45,6 +53,7 @@ from klynge.records.clusters.rules import lang_rules, shared_rules
 
 DIM = 2 ** 16
 WHERE = {False: " outside the rules' clusters", True: ""}
+NAMES = False  # --names: candidates are every run of capitalised words, not the NER's ORG spans
 ALL = False  # --all: every ORG mention is a candidate, also those of the rules' clusters
 WINDOW = 6
 
@@ -73,12 +82,18 @@ def features(text: str, start: int, end: int, lang: str, sent: tuple[int, int]) 
     f += [f"M:{w}" for w in mw] + [f"Mlast:{mw[-1]}" if mw else "Mlast:"]
     f += [f"Mlen={min(len(mw), 5)}"]
     shape = "".join("A" if w[:1].isupper() else "a" for w in mention.split())
-    f += [f"shape={shape[:4]}", f"caps={mention.isupper()}"]
+    f += [f"shape={shape[:4]}", f"caps={mention.isupper()}",
+          f"initial={not text[sent[0]:start].strip()}"]
+    # the NER's label of the mention, when the run lines up with an entity
+    f += [f"ent={lab}" for lab in ENT_LABELS.get((start, end), ())]
     stext = text[sent[0]:sent[1]]
     f += [f"sent_cluster={bool(rules.cluster_word.search(stext.replace(mention, '')))}"]
     f += [f"before_cluster={bool(rules.cluster_word.search(text, max(0, start - 400), start))}"]
     f += [f"doc_cluster_n={min(len(rules.cluster_word.findall(text)), 9) // 3}"]
     return sorted({h(x) for x in f})
+
+
+ENT_LABELS: dict = {}
 
 
 def sentence_of(doc: dict, pos: int) -> tuple[int, int]:
@@ -110,7 +125,15 @@ def load(run: Path, corpus: Path):
                      for c in out.get("clusters") or []]
         rule_keys = set().union(*rule_sets) if rule_sets else set()
         cands = []
+        ENT_LABELS.clear()
         for e in out.get("entities") or []:
+            ENT_LABELS.setdefault((e["start"], e["end"]), set()).add(e["label"])
+        if NAMES:
+            spans = [{"start": m.start(), "end": m.end(), "text": m.group(0), "label": "ORG"}
+                     for m in shared_rules().name_re.finditer(out["text"])]
+        else:
+            spans = out.get("entities") or []
+        for e in spans:
             if e["label"] != "ORG":
                 continue
             k = key(e["text"])
@@ -158,11 +181,14 @@ def main() -> None:
     ap.add_argument("--run", type=Path, required=True)
     ap.add_argument("--corpus", type=Path, default=Path("corpus"))
     ap.add_argument("--threshold", type=float, nargs="+", default=[0.5, 0.7, 0.9])
+    ap.add_argument("--names", action="store_true",
+                    help="candidates: every run of capitalised words ({NAME}), not ORG entities")
     ap.add_argument("--all", action="store_true",
                     help="every ORG mention is a candidate; also score the model alone")
     args = ap.parse_args()
-    global ALL
+    global ALL, NAMES
     ALL = args.all
+    NAMES = args.names
     docs = load(args.run, args.corpus)
     pos = sum(c[3] for d in docs for c in d["cands"])
     neg = sum(1 - c[3] for d in docs for c in d["cands"])
