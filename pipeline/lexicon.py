@@ -452,6 +452,29 @@ def _cluster_index() -> dict[str, str]:
     return {name_key(n): c.id for c in cluster_gazetteer().clusters for n in c.names}
 
 
+@lru_cache(maxsize=None)
+def _cluster_scanner(min_acronym: int) -> re.Pattern[str] | None:
+    """Every gazetteer cluster name, longest first, matched as written (case-sensitive: a
+    cluster's name is a proper name, "Smart Water" not "smart water"), a genitive ending
+    outside the name. All-capital names shorter than ``min_acronym`` letters ("ACT",
+    "ECD", "FPX") are left out: alone they are as likely anything else."""
+    forms = {n for c in cluster_gazetteer().clusters for n in c.names
+             if not (n.isupper() and len(n) < min_acronym)}
+    if not forms:
+        return None
+    alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(forms, key=lambda n: (-len(n), n)))
+    return re.compile(f"(?<![\\w-])(?P<name>{alts})(?:{names().genitive})(?![\\w-])")
+
+
+def scan_known_clusters(text: str, min_acronym: int) -> list[Span]:
+    """(start, end) of every name of the cluster gazetteer in ``text`` (see
+    :func:`_cluster_scanner`), left to right, the longest name where several start."""
+    scanner = _cluster_scanner(min_acronym)
+    if scanner is None:
+        return []
+    return [m.span("name") for m in scanner.finditer(text)]
+
+
 def known_cluster_id(*names: str | None) -> str | None:
     """The gazetteer id of the cluster a record names (its name, then its aliases, compared
     by :func:`name_key`), or None when the gazetteer does not know it."""

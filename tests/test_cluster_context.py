@@ -66,6 +66,8 @@ APPOSITIONS = [
      "Odense Robotics", 160),
     ("sv", "Robotdalen, ett kluster för robotik och automation, har ett femtiotal medlemsföretag.\n",
      "Robotdalen", 50),
+    ("nn", "Ocean Hyway Cluster, ei klynge for hydrogen og maritim næring, har 60 medlemer.\n",
+     "Ocean Hyway Cluster", 60),
 ]
 
 
@@ -135,6 +137,7 @@ WHOLE = [
      [("Arctic Cluster Team", "ORG")]),
     ("da", "Food & Bio Cluster Denmarks Summit samlede 600 deltagere. Food & Bio Cluster Denmark "
            "har 445 medlemmer.\n", "Food & Bio Cluster Denmark", ()),
+    ("nn", "Klynga Energiklynga Vestland har 40 medlemer.\n", "Energiklynga Vestland", ()),
 ]
 
 
@@ -154,6 +157,9 @@ GENERIC = [
     ("en", "GCE Subsea is the first Norwegian Cluster organisation to be recorded as a member.\n"),
     ("en", "The Arena Programme supports Regional Cluster initiatives, and NCE Clusters get more.\n"),
     ("nb", "Regional Cluster og Norwegian Cluster er ingen navn.\n"),
+    ("nn", "Klyngeprogrammet og Arena-programmet er ingen klynger.\n"),
+    ("da", "Klyngeprogrammet og Erhvervsklyngerne er ingen navne.\n"),
+    ("sv", "Klusterprogrammet och Innovationsklustret är inga namn.\n"),
 ]
 
 
@@ -179,6 +185,9 @@ LISTS = [
     ("da", "Nye klynger\n\nDe nye klynger er:\n\n• Odense Robotics, Odense\n• Welfare Tech, Odense\n"
            "• Lifestyle & Design Cluster, Herning\n",
      {"Odense Robotics": "Odense", "Welfare Tech": "Odense", "Lifestyle & Design Cluster": "Herning"}),
+    ("nn", "Nye klynger\n\nFem nye klynger er tekne opp:\n\n• Arena Helse i Tromsø\n"
+           "• Visit Sogn i Sogndal\n• Smart Care Cluster i Stavanger\n",
+     {"Arena Helse": "Tromsø", "Visit Sogn": "Sogndal", "Smart Care Cluster": "Stavanger"}),
 ]
 
 
@@ -211,6 +220,8 @@ ENUMERATIONS = [
      {"Visit Lofoten": "Svolvær", "Media City Bergen": None}),
     ("da", "Der er 14 klynger, blandt andre Odense Robotics i Odense og Welfare Tech.\n",
      {"Odense Robotics": "Odense", "Welfare Tech": None}),
+    ("nn", "Programmet har 40 klynger, mellom anna Visit Sogn i Sogndal og Smart Care Cluster "
+           "i Stavanger.\n", {"Visit Sogn": "Sogndal", "Smart Care Cluster": "Stavanger"}),
 ]
 
 
@@ -287,6 +298,10 @@ BACKREFS = [
      "Odense Robotics", 160),
     ("sv", "The Paper Province är ett kluster för pappersindustrin. Klustret har ett hundratal "
            "medlemsföretag.\n", "The Paper Province", 100),
+    ("nn", "Ocean Hyway Cluster er ei klynge for hydrogen. Klynga har 60 medlemer.\n",
+     "Ocean Hyway Cluster", 60),
+    ("en", "Ocean Tech Cluster is a cluster for ocean technology. The cluster has 160 members.\n",
+     "Ocean Tech Cluster", 160),
 ]
 
 
@@ -319,6 +334,27 @@ EVENTS = [
     ("en", "NCE Media loses its NCE status and becomes Arena Pro.\n", "NCE Media", "Arena Pro",
      "downgrade"),
     ("en", "Ocean Tech Cluster lost its NCE status in 2019.\n", "Ocean Tech Cluster", None, "loss"),
+    # upgraded, renewed (an extension), ended
+    ("nb", "Klyngen NCE Media ble oppgradert til GCE i 2019.\n", "NCE Media", "GCE", "upgrade"),
+    ("nn", "Klynga NCE Media vart oppgradert til GCE i 2019.\n", "NCE Media", "GCE", "upgrade"),
+    ("en", "The cluster NCE Media was upgraded to GCE in 2019.\n", "NCE Media", "GCE", "upgrade"),
+    ("nb", "Arena-statusen til Ocean Tech Cluster er forlenget med tre år.\n", "Ocean Tech Cluster",
+     "Arena", "extension"),
+    ("nn", "Arena-statusen til Ocean Tech Cluster er forlengd med tre år.\n", "Ocean Tech Cluster",
+     "Arena", "extension"),
+    ("en", "Ocean Tech Cluster has had its Arena status extended for three years.\n",
+     "Ocean Tech Cluster", "Arena", "extension"),
+    ("da", "Odense Robotics er en klynge, og bevillingen er forlænget til 2024.\n",
+     "Odense Robotics", None, "extension"),
+    ("sv", "Robotdalen är ett kluster, och finansieringen förlängs till 2024.\n", "Robotdalen",
+     None, "extension"),
+    # "Arena-prosjektet X": the programme's word for a cluster's project describes the name
+    ("nb", "Arena-prosjektet Ocean Tech Cluster ble avsluttet i 2019.\n", "Ocean Tech Cluster",
+     None, "ending"),
+    ("nn", "Arena-prosjektet Ocean Tech Cluster vart avslutta i 2019.\n", "Ocean Tech Cluster",
+     None, "ending"),
+    ("en", "The Arena project Ocean Tech Cluster was ended in 2019.\n", "Ocean Tech Cluster",
+     None, "ending"),
 ]
 
 

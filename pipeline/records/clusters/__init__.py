@@ -9,7 +9,10 @@ How clusters are found (all patterns are data, in ``pipeline/rules/{shared,<lang
 
 1. Names by shape, whatever the NER said: "NCE X", "GCE X", "Arena X", "X Cluster",
    "Cluster for X", "H2Cluster", "Hydrogenklyngen". Aliases from "A – B" where B is itself a
-   cluster name or "tidligere B", and from "A (B)".
+   cluster name or "tidligere B", and from "A (B)". Where no shape matched, a name of the
+   cluster gazetteer (``shared/clusters_gazetteer.yaml``: "Robotdalen", "Odense
+   Robotics"), except all-capital names shorter than ``known_name_min_acronym``; the names
+   of one gazetteer cluster make one record ("CLEAN", "CLEAN Miljø").
 2. The leading name of a list item in a cluster context ("• NODE (Norwegian Offshore &
    Drilling Engineering)", "• Energy and Emissions Trading").
 3. Siblings in an enumeration that holds a cluster name ("A i Bergen, Arena Oslo og

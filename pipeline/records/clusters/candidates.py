@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from klynge.lexicon import lookup, name_key
+from klynge.lexicon import known_cluster_id, lookup, name_key, scan_known_clusters
 from klynge.records.clusters.document import Doc, Taken, overlaps
 from klynge.records.clusters.rules import SharedClusterRules
 
@@ -140,6 +140,14 @@ def pattern_candidates(doc: Doc) -> list[Cand]:
         if not taken.overlaps(c.start, c.end):
             taken.add(c.start, c.end)
             kept.append(c)
+    # a name the cluster gazetteer knows is a cluster whatever its shape ("Robotdalen",
+    # "Odense Robotics"), where no shape found one: a shape reads the text's own structure
+    # ("H2Cluster – The Norwegian Hydrogen Cluster" is a name and its alias)
+    for start, end in scan_known_clusters(doc.text, doc.shared.known_name_min_acronym):
+        name = doc.text[start:end]
+        if not (taken.overlaps(start, end) or prog.overlaps(start, end) or doc.in_url((start, end))):
+            taken.add(start, end)
+            kept.append(Cand(name, start, end, "gazetteer", name_prefix_status(doc, name)))
     return sorted(kept, key=lambda c: c.start)
 
 
@@ -298,6 +306,10 @@ def enumeration_candidates(doc: Doc, cands: list[Cand]) -> None:
             return existing
         if occupied(span) or rejected(name, span):
             return None
+        # one word alone must look like a name ("NODE", or the NER's organisation), not
+        # a capitalised common noun ("ECD inden for hele Energisektoren og CLEAN")
+        if " " not in name and not looks_like_name_word(doc, name, span[0]):
+            return None
         # "Heidner Biocluster, Norges klynge for ...": a genitive before a cluster noun is
         # an apposition, not a sibling
         if _modifies_cluster_noun(doc, span[1], len(text)):
@@ -352,7 +364,12 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
 
     def keys(name: str) -> set[str]:
         k = name_key(name)
-        return {k, name_key(strip_status_prefix(shared, name))}
+        out = {k, name_key(strip_status_prefix(shared, name))}
+        # two names of one gazetteer cluster are one cluster ("CLEAN", "CLEAN Miljø")
+        known = known_cluster_id(name)
+        if known is not None:
+            out.add("known:" + known)
+        return out
 
     for c in cands:
         root = c

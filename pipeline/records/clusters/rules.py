@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Literal, Optional
 
-from pydantic import PrivateAttr, ValidationInfo, model_validator
+from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from klynge.lexicon import ClusterStatus, StatusEventType
 from klynge.normalisers.numbers import count_words
@@ -52,6 +52,7 @@ class SharedClusterRules(RuleModel):
     item_place: re.Pattern  # a list line "A, X" / "A (X)" / "A"
     generic_name_words: frozenset[str]  # names made only of these are programme phrases
     not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
+    known_name_min_acronym: int = Field(ge=1)  # shorter all-capital gazetteer names are not recognised alone
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
