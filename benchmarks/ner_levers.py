@@ -54,6 +54,8 @@ def main() -> None:
                     help="give Danish/Swedish LOC NorNE's fine label by this model "
                          "(klynge train-ner --loc-teacher); use its own --work")
     ap.add_argument("--steps", type=int, default=1500)
+    ap.add_argument("--seed", type=int, default=0,
+                    help="training seed (another seed of one lever shows the runs' noise)")
     ap.add_argument("--work", type=Path, default=Path("build/levers"))
     ap.add_argument("--out", type=Path, default=Path("/tmp/ner-levers"))
     ap.add_argument("--reuse-data", action="store_true",
@@ -71,17 +73,18 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for name in args.levers:
         config, sets, repeat, *extra = LEVERS[name]
-        run = args.work / name
+        tag = name if args.seed == 0 else f"{name}-seed{args.seed}"
+        run = args.work / tag
         run.mkdir(parents=True, exist_ok=True)
         train = merge(data, "train", sets, run / "train.spacy", repeat)
         dev = merge(data, "dev", sets, run / "dev.spacy")
         t0 = time.time()
         spacy_train(CONFIGS / config, run / "output", overrides={
-            "paths.train": str(train), "paths.dev": str(dev), "system.seed": 0,
+            "paths.train": str(train), "paths.dev": str(dev), "system.seed": args.seed,
             "training.max_steps": args.steps, "training.eval_frequency": min(500, args.steps // 2),
             "training.patience": 0, **(extra[0] if extra else {})})
         minutes = round((time.time() - t0) / 60, 1)
-        scores = args.out / f"{name}.json"
+        scores = args.out / f"{tag}.json"
         corpus = ["--corpus", str(args.corpus)] if args.corpus else []
         for t in args.texts:
             corpus += ["--texts", str(t)]
@@ -93,7 +96,7 @@ def main() -> None:
         result = json.loads(scores.read_text())
         result.update({"lever": name, "config": config, "sets": sets, "repeat": repeat,
                        "loc_teacher": str(args.loc_teacher) if args.loc_teacher else None,
-                       "steps": args.steps, "train_minutes": minutes})
+                       "steps": args.steps, "seed": args.seed, "train_minutes": minutes})
         scores.write_text(json.dumps(result, indent=2))
         print(json.dumps({"lever": name, "minutes": minutes, **{
             k: v["micro"]["f"] for k, v in result["languages"].items()}}), flush=True)
