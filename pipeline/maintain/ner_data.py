@@ -147,8 +147,8 @@ def conll_to_norne(tags: list[str], fine_loc: dict[int, str] | None = None) -> l
 
 
 # NorNE's labels a CoNLL LOC can be; a LOC the teacher does not label as one of them is a
-# GPE_LOC, the label of most places in news (of the LOC entities of Swedish train the
-# NorNE-trained model labels as one of the three, 74 % are GPE_LOC: models/README.md).
+# GPE_LOC, the label of most places in news (of the LOC entities of Swedish train that the
+# shipped scandi-ner labels as one of the three, 74 % are GPE_LOC: models/README.md).
 LOC_FINE = ("LOC", "GPE_LOC", "GPE_ORG")
 LOC_DEFAULT = "GPE_LOC"
 
