@@ -39,6 +39,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from klynge.rules import RuleModel, load_rules, registry
+from klynge.runner.guards import paused
 
 # The classes the detector can say are its model's (models/langid/meta.json "labels", in
 # column order), and every one must be a registered language (rules/shared/languages.yaml,
@@ -228,14 +229,15 @@ class _LangDetectVeto:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._loaded = False
         # Our languages under every code langdetect may use for them ("no": Norwegian).
         self._ours = registry().known_codes
 
     def warm(self) -> None:
-        """Load langdetect's profiles now (Processor.load calls it, before any time budget
-        runs), not on the first document that needs them."""
-        with self._lock:
+        """Import langdetect and load its profiles now, not when a first text asks."""
+        with paused(), self._lock:
             self._load_profiles()
+            self._loaded = True
 
     @staticmethod
     def _load_profiles() -> None:
@@ -256,6 +258,10 @@ class _LangDetectVeto:
     def foreign_probability(self, text: str) -> tuple[str, float, float]:
         """(likeliest code outside ours, its probability, total probability outside ours),
         or ("", 0.0, 0.0)."""
+        if not self._loaded:
+            # The import and the profiles (about a second) on the first text that asks,
+            # with the budget's clock stopped: no document's time, nothing left half-done.
+            self.warm()
         try:
             from langdetect import DetectorFactory, detect_langs
             from langdetect.lang_detect_exception import LangDetectException
@@ -285,29 +291,43 @@ class _Py3LangidMember:
 
     It was trained on far more Danish and Swedish than we have, which is where our own
     model is weakest. It is optional: without the package the detector is our model alone.
+    Its model (most of a second to read) is read when a first text asks for it, with
+    the time budget's clock stopped (klynge.runner.guards.paused).
     """
 
     def __init__(self, labels: Sequence[str]) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # ImportError: not installed
 
-        ident = LanguageIdentifier.from_model_file(MODEL_FILE)
-        # Each class under py3langid's own code: the class's, else its first alias that
-        # py3langid knows (its "no" is Bokmål in practice; it has "nn" of its own).
-        reg = registry()
+        self._labels = tuple(labels)
+        self._source = (LanguageIdentifier, MODEL_FILE)
+        self._lock = threading.Lock()
+        self._loaded: tuple[object, list[int]] | None = None
 
-        def own_code(lang: str) -> str:
-            entry = reg.entry(lang)
-            names = [lang, *(entry.aliases if entry is not None else [])]
-            return next((c for c in names if c in ident.nb_classes), lang)
+    def _load(self) -> tuple[object, list[int]]:
+        with paused(), self._lock:
+            if self._loaded is None:
+                identifier, model_file = self._source
+                ident = identifier.from_model_file(model_file)
+                # Each class under py3langid's own code: the class's, else its first
+                # alias that py3langid knows (its "no" is Bokmål in practice; it has "nn"
+                # of its own).
+                reg = registry()
 
-        codes = [own_code(lang) for lang in labels]
-        ident.set_languages(codes)
-        self._ident = ident
-        self._order = [ident.nb_classes.index(c) for c in codes]
+                def own_code(lang: str) -> str:
+                    entry = reg.entry(lang)
+                    names = [lang, *(entry.aliases if entry is not None else [])]
+                    return next((c for c in names if c in ident.nb_classes), lang)
+
+                codes = [own_code(lang) for lang in self._labels]
+                ident.set_languages(codes)
+                # Published whole: an interrupted load leaves nothing behind.
+                self._loaded = (ident, [ident.nb_classes.index(c) for c in codes])
+            return self._loaded
 
     def scores(self, text: str) -> np.ndarray:
-        enc = self._ident._encode(text)
-        raw = np.asarray(self._ident._raw_score(enc), dtype=np.float64)[self._order]
+        ident, order = self._loaded or self._load()
+        enc = ident._encode(text)
+        raw = np.asarray(ident._raw_score(enc), dtype=np.float64)[order]
         # Same sqrt-length temperature py3langid itself uses for its probabilities.
         return raw / math.sqrt(len(enc) or 1)
 
@@ -352,9 +372,22 @@ class LanguageDetector:
                     raise
 
     def warm(self) -> None:
-        """Load what the detector would otherwise load on first use (langdetect's profiles)."""
+        """Load what the detector would otherwise load on first use (langdetect's
+        profiles, py3langid's model)."""
         if self._veto is not None:
             self._veto.warm()
+        if self._py3 is not None:
+            self._py3._load()
+
+    def own_model(self, **thresholds: float) -> "LanguageDetector":
+        """This detector without its outside members (langdetect, py3langid), sharing its
+        model, with ``thresholds`` changed: the runner warms the stages with it, so that
+        its warm text loads neither (each loads when a first document asks for it)."""
+        alone = LanguageDetector(self.weights, self.bias, self.offset, self.meta,
+                                 {**self.thresholds, **thresholds}, use_langdetect=False,
+                                 use_py3langid=False)
+        alone.digest = self.digest
+        return alone
 
     @classmethod
     def load(
