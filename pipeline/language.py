@@ -291,8 +291,10 @@ class _Py3LangidMember:
 
     It was trained on far more Danish and Swedish than we have, which is where our own
     model is weakest. It is optional: without the package the detector is our model alone.
-    Its model (most of a second to read) is read when a first text asks for it, with
-    the time budget's clock stopped (klynge.runner.guards.paused).
+    Reading its model takes most of a second, nearly all of it LZMA decompression, which
+    runs outside the GIL: :meth:`start` reads it in a thread of its own while the process
+    goes on loading (spaCy's pipeline, the rules), and the first text that asks waits
+    for it with the time budget's clock stopped (klynge.runner.guards.paused).
     """
 
     def __init__(self, labels: Sequence[str]) -> None:
@@ -302,27 +304,48 @@ class _Py3LangidMember:
         self._source = (LanguageIdentifier, MODEL_FILE)
         self._lock = threading.Lock()
         self._loaded: tuple[object, list[int]] | None = None
+        self._reading: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Begin reading the model in a thread (daemon: it never holds up an exit)."""
+        with self._lock:
+            if self._loaded is None and self._reading is None:
+                self._reading = threading.Thread(target=self._read, daemon=True,
+                                                 name="klynge-py3langid")
+                self._reading.start()
+
+    def _read(self) -> None:
+        try:
+            loaded = self._build()
+        except Exception:  # noqa: BLE001 - _load reads it again and raises there
+            return
+        self._loaded = loaded  # published whole
 
     def _load(self) -> tuple[object, list[int]]:
-        with paused(), self._lock:
-            if self._loaded is None:
-                identifier, model_file = self._source
-                ident = identifier.from_model_file(model_file)
-                # Each class under py3langid's own code: the class's, else its first
-                # alias that py3langid knows (its "no" is Bokmål in practice; it has "nn"
-                # of its own).
-                reg = registry()
+        with paused():
+            reading = self._reading
+            if reading is not None:
+                reading.join()
+            with self._lock:
+                if self._loaded is None:  # not started, or the thread failed
+                    self._loaded = self._build()
+                return self._loaded
 
-                def own_code(lang: str) -> str:
-                    entry = reg.entry(lang)
-                    names = [lang, *(entry.aliases if entry is not None else [])]
-                    return next((c for c in names if c in ident.nb_classes), lang)
+    def _build(self) -> tuple[object, list[int]]:
+        identifier, model_file = self._source
+        ident = identifier.from_model_file(model_file)
+        # Each class under py3langid's own code: the class's, else its first alias that
+        # py3langid knows (its "no" is Bokmål in practice; it has "nn" of its own).
+        reg = registry()
 
-                codes = [own_code(lang) for lang in self._labels]
-                ident.set_languages(codes)
-                # Published whole: an interrupted load leaves nothing behind.
-                self._loaded = (ident, [ident.nb_classes.index(c) for c in codes])
-            return self._loaded
+        def own_code(lang: str) -> str:
+            entry = reg.entry(lang)
+            names = [lang, *(entry.aliases if entry is not None else [])]
+            return next((c for c in names if c in ident.nb_classes), lang)
+
+        codes = [own_code(lang) for lang in self._labels]
+        ident.set_languages(codes)
+        return ident, [ident.nb_classes.index(c) for c in codes]
 
     def scores(self, text: str) -> np.ndarray:
         ident, order = self._loaded or self._load()
@@ -405,6 +428,8 @@ class LanguageDetector:
             offset = npz["offset"].astype(np.float64)
         detector = cls(weights, bias, offset, meta, load_thresholds(), use_langdetect,
                        use_py3langid)
+        if detector._py3 is not None:
+            detector._py3.start()
         # The model has no version of its own: its weights' hash names it in provenance.
         detector.digest = hashlib.sha256((model_dir / "weights.npz").read_bytes()
                                          ).hexdigest()[:16]
