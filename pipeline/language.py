@@ -6,7 +6,8 @@ The main model is our own: multinomial naive Bayes over hashed character n-grams
 lists. It ships in ``models/langid/`` (``weights.npz`` + ``meta.json``, about 3 MB) and is
 loaded by :meth:`LanguageDetector.load`, never at import.
 
-Two outside members, both deterministic:
+Two outside members (``klynge.language_members``, each loaded when a first text asks for
+it), both deterministic:
 
 * ``py3langid``, when installed, adds its vote for texts our model is unsure about
   (top probability < ``py3langid_gate``); it knows Danish and Swedish from far more text
@@ -28,9 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
-import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,8 +37,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from klynge.language_members import LangDetectVeto, Py3LangidMember
 from klynge.rules import RuleModel, load_rules, registry
-from klynge.runner.guards import paused
 
 # The classes the detector can say are its model's (models/langid/meta.json "labels", in
 # column order), and every one must be a registered language (rules/shared/languages.yaml,
@@ -224,137 +223,6 @@ def load_thresholds(path: Path | None = None) -> dict[str, float]:
     return load_rules("shared", "langid.yaml", LangIdThresholds).model_dump()
 
 
-class _LangDetectVeto:
-    """Seeded langdetect, only asked whether a text is in a language outside ours."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loaded = False
-        # Our languages under every code langdetect may use for them ("no": Norwegian).
-        self._ours = registry().known_codes
-
-    def warm(self) -> None:
-        """Import langdetect and load its profiles now, not when a first text asks."""
-        with paused(), self._lock:
-            self._load_profiles()
-            self._loaded = True
-
-    @staticmethod
-    def _load_profiles() -> None:
-        try:
-            from langdetect import detector_factory
-        except ImportError:
-            return
-        if detector_factory._factory is not None:
-            return
-        # langdetect sets its factory first and fills it after: a time budget or a signal
-        # inside that load left a half-read set of profiles for the rest of the process
-        # (French read as Catalan). Built aside and published whole, it is either all
-        # there or not at all, and the next call loads it again.
-        factory = detector_factory.DetectorFactory()
-        factory.load_profile(detector_factory.PROFILES_DIRECTORY)
-        detector_factory._factory = factory
-
-    def foreign_probability(self, text: str) -> tuple[str, float, float]:
-        """(likeliest code outside ours, its probability, total probability outside ours),
-        or ("", 0.0, 0.0)."""
-        if not self._loaded:
-            # The import and the profiles (about a second) on the first text that asks,
-            # with the budget's clock stopped: no document's time, nothing left half-done.
-            self.warm()
-        try:
-            from langdetect import DetectorFactory, detect_langs
-            from langdetect.lang_detect_exception import LangDetectException
-        except ImportError:  # optional at run time: without it no veto
-            return "", 0.0, 0.0
-        with self._lock:
-            # langdetect samples n-grams at random; with a fixed seed each call starts a
-            # fresh Random(0), so the answer is a function of the text alone. The lock
-            # covers its lazy, not thread-safe, profile loading.
-            DetectorFactory.seed = 0
-            self._load_profiles()
-            try:
-                probs = detect_langs(text)
-            except LangDetectException:
-                return "", 0.0, 0.0
-        ours = sum(p.prob for p in probs if p.lang in self._ours)
-        foreign = [p for p in probs if p.lang not in self._ours]
-        if not foreign:
-            return "", 0.0, 0.0
-        best = max(foreign, key=lambda p: (p.prob, p.lang))
-        # langdetect says "zh-cn"; the output schema takes ISO 639 codes only.
-        return best.lang.split("-")[0], best.prob, 1.0 - ours
-
-
-class _Py3LangidMember:
-    """py3langid's naive Bayes restricted to our model's classes, as a second opinion.
-
-    It was trained on far more Danish and Swedish than we have, which is where our own
-    model is weakest. It is optional: without the package the detector is our model alone.
-    Reading its model takes most of a second, nearly all of it LZMA decompression, which
-    runs outside the GIL: :meth:`start` reads it in a thread of its own while the process
-    goes on loading (spaCy's pipeline, the rules), and the first text that asks waits
-    for it with the time budget's clock stopped (klynge.runner.guards.paused).
-    """
-
-    def __init__(self, labels: Sequence[str]) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier  # ImportError: not installed
-
-        self._labels = tuple(labels)
-        self._source = (LanguageIdentifier, MODEL_FILE)
-        self._lock = threading.Lock()
-        self._loaded: tuple[object, list[int]] | None = None
-        self._reading: threading.Thread | None = None
-
-    def start(self) -> None:
-        """Begin reading the model in a thread (daemon: it never holds up an exit)."""
-        with self._lock:
-            if self._loaded is None and self._reading is None:
-                self._reading = threading.Thread(target=self._read, daemon=True,
-                                                 name="klynge-py3langid")
-                self._reading.start()
-
-    def _read(self) -> None:
-        try:
-            loaded = self._build()
-        except Exception:  # noqa: BLE001 - _load reads it again and raises there
-            return
-        self._loaded = loaded  # published whole
-
-    def _load(self) -> tuple[object, list[int]]:
-        with paused():
-            reading = self._reading
-            if reading is not None:
-                reading.join()
-            with self._lock:
-                if self._loaded is None:  # not started, or the thread failed
-                    self._loaded = self._build()
-                return self._loaded
-
-    def _build(self) -> tuple[object, list[int]]:
-        identifier, model_file = self._source
-        ident = identifier.from_model_file(model_file)
-        # Each class under py3langid's own code: the class's, else its first alias that
-        # py3langid knows (its "no" is Bokmål in practice; it has "nn" of its own).
-        reg = registry()
-
-        def own_code(lang: str) -> str:
-            entry = reg.entry(lang)
-            names = [lang, *(entry.aliases if entry is not None else [])]
-            return next((c for c in names if c in ident.nb_classes), lang)
-
-        codes = [own_code(lang) for lang in self._labels]
-        ident.set_languages(codes)
-        return ident, [ident.nb_classes.index(c) for c in codes]
-
-    def scores(self, text: str) -> np.ndarray:
-        ident, order = self._loaded or self._load()
-        enc = ident._encode(text)
-        raw = np.asarray(ident._raw_score(enc), dtype=np.float64)[order]
-        # Same sqrt-length temperature py3langid itself uses for its probabilities.
-        return raw / math.sqrt(len(enc) or 1)
-
-
 class LanguageDetector:
     """Our hashed n-gram model plus the und rules; build it with :meth:`load`."""
 
@@ -385,11 +253,11 @@ class LanguageDetector:
         self.word_weight = int(meta.get("word_weight", 0))
         self.foreign_loglik = float(meta.get("foreign_loglik", -1e9))
         self.thresholds = thresholds or load_thresholds()
-        self._veto = _LangDetectVeto() if use_langdetect else None
-        self._py3: _Py3LangidMember | None = None
+        self._veto = LangDetectVeto() if use_langdetect else None
+        self._py3: Py3LangidMember | None = None
         if use_py3langid is not False and self.thresholds["py3langid_weight"] > 0:
             try:
-                self._py3 = _Py3LangidMember(self.labels)
+                self._py3 = Py3LangidMember(self.labels)
             except ImportError:
                 if use_py3langid:
                     raise
