@@ -3,9 +3,8 @@
 Importing this module loads the models with the default options and warms every
 language (``Processor.load().warm()``: in a process of its own a language loads when its
 first document comes), so the fork server holds them once and every worker it forks
-starts with them loaded: a
-worker is ready at once instead of after seconds of loading of its own, and the loaded
-pages are shared with the server's until written. ``klynge.runner.pool`` names it as
+starts with them loaded: a worker is ready at once instead of after seconds of loading
+of its own, and the loaded pages are shared with the server's until written. ``klynge.runner.pool`` names it as
 the fork server's preload; nothing else imports it.
 
 A failure here is no failure of the run: the workers then load the models themselves
