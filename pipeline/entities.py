@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import threading
 from functools import lru_cache
 from typing import Callable, Iterator, Literal, Sequence
 
@@ -498,21 +499,64 @@ def served_languages(pipeline: str) -> list[str]:
 
 
 class EntityStage:
-    """Holds one spaCy pipeline per language group; load once per process."""
+    """Holds one spaCy pipeline per language group; load once per process.
 
-    def __init__(self, pipelines: dict[str, Language], batch_size: int = 32) -> None:
-        self.pipelines = pipelines
+    A pipeline is loaded when its first text comes (:meth:`pipeline`), so a run that
+    reads only Norwegian never loads the English model; what it holds, for the
+    provenance and :meth:`has_ner`, is read from its metadata without loading it.
+    """
+
+    def __init__(self, pipelines: dict[str, Language], batch_size: int = 32, *,
+                 specs: dict[str, PipelineSpec] | None = None,
+                 options: PipelineOptions = DEFAULTS) -> None:
+        self._loaded = dict(pipelines)
+        self._specs = dict(specs or {})
+        self._options = options
+        self._metas: dict[str, dict | None] = {}
+        self._lock = threading.Lock()
         self.batch_size = batch_size
 
     @classmethod
     def load(cls, options: PipelineOptions = DEFAULTS, batch_size: int = 32) -> "EntityStage":
+        """The stage; its pipelines load on first use (``pipelines`` loads them all)."""
         spec = load_rules("shared", "models.yaml", ModelsFile)
-        pipelines = {name: load_pipeline(name, p, options) for name, p in spec.pipelines.items()}
-        return cls(pipelines, batch_size)
+        return cls({}, batch_size, specs=spec.pipelines, options=options)
+
+    def names(self) -> list[str]:
+        """The pipelines' names, loaded or not, in order."""
+        return sorted({*self._loaded, *self._specs})
+
+    def pipeline(self, name: str) -> Language:
+        """The pipeline ``name``, loaded now if it was not yet (the runner loads it before
+        any time budget runs: klynge.runner.process)."""
+        nlp = self._loaded.get(name)
+        if nlp is None:
+            with self._lock:
+                nlp = self._loaded.get(name)
+                if nlp is None:
+                    # Stored once whole: an interrupted load leaves nothing behind.
+                    nlp = load_pipeline(name, self._specs[name], self._options)
+                    self._loaded[name] = nlp
+        return nlp
+
+    @property
+    def pipelines(self) -> dict[str, Language]:
+        """Every pipeline, each loaded now if it was not yet."""
+        return {name: self.pipeline(name) for name in self.names()}
+
+    def model_meta(self, name: str) -> dict | None:
+        """The metadata of pipeline ``name``'s NER model (meta.json), None when it has
+        none; a loaded pipeline's own, else read from the model's folder."""
+        nlp = self._loaded.get(name)
+        if nlp is not None:
+            return nlp.meta if "ner" in nlp.pipe_names else None
+        if name not in self._metas:  # asked once per document: read once
+            self._metas[name] = _ner_meta(self._specs[name])
+        return self._metas[name]
 
     def has_ner(self, lang: str) -> bool:
         """Does the pipeline that reads ``lang`` hold an NER model?"""
-        return "ner" in self.pipelines[self.pipeline_for(lang)].pipe_names
+        return self.model_meta(self.pipeline_for(lang)) is not None
 
     def pipeline_for(self, lang: str) -> str:
         """Name of the pipeline that serves ``lang`` (the language registry says)."""
@@ -560,7 +604,7 @@ class EntityStage:
         done: dict[int, tuple[tuple, Doc]] = {}
         order = {id(j): n for n, j in enumerate(jobs)}
         for group, group_jobs in by_group.items():
-            nlp = self.pipelines[group]
+            nlp = self.pipeline(group)
             docs = (self._make_doc(nlp, j) for j in group_jobs)
             for job, doc in zip(group_jobs, nlp.pipe(docs, batch_size=self.batch_size)):
                 done[order[id(job)]] = (job, doc)
@@ -575,6 +619,19 @@ class EntityStage:
         doc._.klynge_lang = lang
         doc._.klynge_base_date = base
         return doc
+
+
+def _ner_meta(spec: PipelineSpec) -> dict | None:
+    """The meta.json of the model a pipeline spec loads, None when it loads no NER (as
+    the loaded pipeline's ``meta`` and ``pipe_names`` would say)."""
+    kind, _, ref = spec.source.partition(":")
+    if kind == "blank":
+        return None
+    folder = model_dir(ref) if kind == "model" else spacy.util.get_package_path(ref)
+    meta = spacy.util.get_model_meta(folder)
+    ner = ("ner" in meta.get("pipeline", []) and "ner" not in spec.disable
+           and "ner" not in meta.get("disabled", []))
+    return meta if ner else None
 
 
 def _outside_silent(doc: AnnotatedDocument, entities: list[dict]) -> list[dict]:

@@ -6,7 +6,8 @@ The main model is our own: multinomial naive Bayes over hashed character n-grams
 lists. It ships in ``models/langid/`` (``weights.npz`` + ``meta.json``, about 3 MB) and is
 loaded by :meth:`LanguageDetector.load`, never at import.
 
-Two outside members, both deterministic:
+Two outside members (``klynge.language_members``, each loaded when a first text asks for
+it), both deterministic:
 
 * ``py3langid``, when installed, adds its vote for texts our model is unsure about
   (top probability < ``py3langid_gate``); it knows Danish and Swedish from far more text
@@ -28,9 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
-import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from klynge.language_members import LangDetectVeto, Py3LangidMember
 from klynge.rules import RuleModel, load_rules, registry
 
 # The classes the detector can say are its model's (models/langid/meta.json "labels", in
@@ -223,95 +223,6 @@ def load_thresholds(path: Path | None = None) -> dict[str, float]:
     return load_rules("shared", "langid.yaml", LangIdThresholds).model_dump()
 
 
-class _LangDetectVeto:
-    """Seeded langdetect, only asked whether a text is in a language outside ours."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        # Our languages under every code langdetect may use for them ("no": Norwegian).
-        self._ours = registry().known_codes
-
-    def warm(self) -> None:
-        """Load langdetect's profiles now (Processor.load calls it, before any time budget
-        runs), not on the first document that needs them."""
-        with self._lock:
-            self._load_profiles()
-
-    @staticmethod
-    def _load_profiles() -> None:
-        try:
-            from langdetect import detector_factory
-        except ImportError:
-            return
-        if detector_factory._factory is not None:
-            return
-        # langdetect sets its factory first and fills it after: a time budget or a signal
-        # inside that load left a half-read set of profiles for the rest of the process
-        # (French read as Catalan). Built aside and published whole, it is either all
-        # there or not at all, and the next call loads it again.
-        factory = detector_factory.DetectorFactory()
-        factory.load_profile(detector_factory.PROFILES_DIRECTORY)
-        detector_factory._factory = factory
-
-    def foreign_probability(self, text: str) -> tuple[str, float, float]:
-        """(likeliest code outside ours, its probability, total probability outside ours),
-        or ("", 0.0, 0.0)."""
-        try:
-            from langdetect import DetectorFactory, detect_langs
-            from langdetect.lang_detect_exception import LangDetectException
-        except ImportError:  # optional at run time: without it no veto
-            return "", 0.0, 0.0
-        with self._lock:
-            # langdetect samples n-grams at random; with a fixed seed each call starts a
-            # fresh Random(0), so the answer is a function of the text alone. The lock
-            # covers its lazy, not thread-safe, profile loading.
-            DetectorFactory.seed = 0
-            self._load_profiles()
-            try:
-                probs = detect_langs(text)
-            except LangDetectException:
-                return "", 0.0, 0.0
-        ours = sum(p.prob for p in probs if p.lang in self._ours)
-        foreign = [p for p in probs if p.lang not in self._ours]
-        if not foreign:
-            return "", 0.0, 0.0
-        best = max(foreign, key=lambda p: (p.prob, p.lang))
-        # langdetect says "zh-cn"; the output schema takes ISO 639 codes only.
-        return best.lang.split("-")[0], best.prob, 1.0 - ours
-
-
-class _Py3LangidMember:
-    """py3langid's naive Bayes restricted to our model's classes, as a second opinion.
-
-    It was trained on far more Danish and Swedish than we have, which is where our own
-    model is weakest. It is optional: without the package the detector is our model alone.
-    """
-
-    def __init__(self, labels: Sequence[str]) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        ident = LanguageIdentifier.from_model_file(MODEL_FILE)
-        # Each class under py3langid's own code: the class's, else its first alias that
-        # py3langid knows (its "no" is Bokmål in practice; it has "nn" of its own).
-        reg = registry()
-
-        def own_code(lang: str) -> str:
-            entry = reg.entry(lang)
-            names = [lang, *(entry.aliases if entry is not None else [])]
-            return next((c for c in names if c in ident.nb_classes), lang)
-
-        codes = [own_code(lang) for lang in labels]
-        ident.set_languages(codes)
-        self._ident = ident
-        self._order = [ident.nb_classes.index(c) for c in codes]
-
-    def scores(self, text: str) -> np.ndarray:
-        enc = self._ident._encode(text)
-        raw = np.asarray(self._ident._raw_score(enc), dtype=np.float64)[self._order]
-        # Same sqrt-length temperature py3langid itself uses for its probabilities.
-        return raw / math.sqrt(len(enc) or 1)
-
-
 class LanguageDetector:
     """Our hashed n-gram model plus the und rules; build it with :meth:`load`."""
 
@@ -342,19 +253,32 @@ class LanguageDetector:
         self.word_weight = int(meta.get("word_weight", 0))
         self.foreign_loglik = float(meta.get("foreign_loglik", -1e9))
         self.thresholds = thresholds or load_thresholds()
-        self._veto = _LangDetectVeto() if use_langdetect else None
-        self._py3: _Py3LangidMember | None = None
+        self._veto = LangDetectVeto() if use_langdetect else None
+        self._py3: Py3LangidMember | None = None
         if use_py3langid is not False and self.thresholds["py3langid_weight"] > 0:
             try:
-                self._py3 = _Py3LangidMember(self.labels)
+                self._py3 = Py3LangidMember(self.labels)
             except ImportError:
                 if use_py3langid:
                     raise
 
     def warm(self) -> None:
-        """Load what the detector would otherwise load on first use (langdetect's profiles)."""
+        """Load what the detector would otherwise load on first use (langdetect's
+        profiles, py3langid's model)."""
         if self._veto is not None:
             self._veto.warm()
+        if self._py3 is not None:
+            self._py3._load()
+
+    def own_model(self, **thresholds: float) -> "LanguageDetector":
+        """This detector without its outside members (langdetect, py3langid), sharing its
+        model, with ``thresholds`` changed: the runner warms the stages with it, so that
+        its warm text loads neither (each loads when a first document asks for it)."""
+        alone = LanguageDetector(self.weights, self.bias, self.offset, self.meta,
+                                 {**self.thresholds, **thresholds}, use_langdetect=False,
+                                 use_py3langid=False)
+        alone.digest = self.digest
+        return alone
 
     @classmethod
     def load(
@@ -372,6 +296,8 @@ class LanguageDetector:
             offset = npz["offset"].astype(np.float64)
         detector = cls(weights, bias, offset, meta, load_thresholds(), use_langdetect,
                        use_py3langid)
+        if detector._py3 is not None:
+            detector._py3.start()
         # The model has no version of its own: its weights' hash names it in provenance.
         detector.digest = hashlib.sha256((model_dir / "weights.npz").read_bytes()
                                          ).hexdigest()[:16]

@@ -287,3 +287,17 @@ def test_sentence_starts_skip_runs_of_blank_lines_to_the_next_visible_character(
     text = "Tittel\n\n" + "\n \n\t\n" * 50 + "  Neste linje. Og så\n\n\n"
     assert starts(text) == [0, text.index("Neste"), text.index("Og så")]
     assert starts("\n\n\n") == [] and starts("a\n\n\nb") == [0, 4]
+
+
+def test_entities_a_pipeline_not_loaded_says_what_it_holds_as_the_loaded_one(processor):
+    # issue #26: a pipeline loads when its first text comes, but the provenance names
+    # every model and has_ner is asked for every document, loaded or not: both are read
+    # from the model's meta.json, which must say what the loaded pipeline says.
+    from klynge.entities import EntityStage
+    lazy = EntityStage.load()
+    for name, nlp in processor.entity_stage.pipelines.items():
+        meta = lazy.model_meta(name)
+        assert (meta is not None) == ("ner" in nlp.pipe_names), name
+        if meta is not None:
+            assert (meta["name"], meta["version"]) == (nlp.meta["name"], nlp.meta["version"])
+    assert lazy._loaded == {}

@@ -9,6 +9,7 @@ from typing import Any
 from klynge.ingest.decode import _decode, _unreadable_bytes
 from klynge.ingest.documents import PendingHtml, RawDocument, _error, _finish, _Run, _where
 from klynge.ingest.formats import format_rules, max_bytes
+from klynge.runner.guards import paused
 
 
 def _inline_text(el: Any) -> str:
@@ -226,7 +227,10 @@ def extract_pending(raw: RawDocument, *, passthrough: tuple[type[BaseException],
     pending = raw.pending_html
     if pending is None:
         return raw
-    _warm_extractor()
+    # The first page of a process: the runner calls this inside the page's time budget,
+    # whose clock stops meanwhile (trafilatura's import and first use take a second).
+    with paused():
+        _warm_extractor()
     try:
         doc = _extracted(pending.html, raw.source, pending.max_chars, raw.flags, raw.id,
                          pending.given)

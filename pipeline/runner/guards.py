@@ -8,6 +8,11 @@ runs inside a long regular-expression match, which checks for signals. Elsewhere
 worker runs tasks in a thread) the exception is raised in the thread asynchronously,
 which takes effect at the next Python instruction. The batch runner also kills a worker
 process whose document overruns its budget by far, for code that never returns to Python.
+
+What a stage loads on first use (a language's rules, its spaCy pipeline, langdetect's
+profiles) is loaded inside :func:`paused`: the budget's clock stands still meanwhile, so
+a record never depends on whether its document was the first of its process to need
+the load, and a budget never fires inside one.
 """
 from __future__ import annotations
 
@@ -16,7 +21,8 @@ import ctypes
 import math
 import signal
 import threading
-from typing import Iterator
+import time
+from typing import Callable, Iterator
 
 BUDGET_UNIT_CHARS = 100_000
 
@@ -60,6 +66,49 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         _state.active = False
 
 
+def clock() -> float:
+    """Seconds as budgets count them: ``time.monotonic()`` less the time this thread
+    spent in :func:`paused` (the runner charges each stage by differences of it)."""
+    return time.monotonic() - getattr(_state, "paused_for", 0.0)
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Stop the running budget's clock for the block: for loads on first use, which are
+    no document's work. The budget goes on with the time it had left; a budget that ran
+    out just before fires as the block starts (the loads keep nothing half-done)."""
+    if getattr(_state, "pausing", False):
+        yield
+        return
+    _state.pausing = True
+    started = time.monotonic()
+    timer: _Timer | None = getattr(_state, "timer", None)
+    left = timer.stop() if timer is not None else None
+    try:
+        yield
+    finally:
+        _state.paused_for = getattr(_state, "paused_for", 0.0) + time.monotonic() - started
+        _state.pausing = False
+        if timer is not None and left is not None:
+            timer.start(left)
+
+
+class _Timer:
+    """The running budget's timer, as :func:`paused` stops and restarts it."""
+
+    def __init__(self, stop: Callable[[], float], start: Callable[[float], None]) -> None:
+        self.stop, self.start = stop, start
+
+
+@contextlib.contextmanager
+def _running(timer: _Timer) -> Iterator[None]:
+    _state.timer = timer
+    try:
+        yield
+    finally:
+        _state.timer = None
+
+
 @contextlib.contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
     armed = [True]
@@ -70,10 +119,19 @@ def _alarm(seconds: float) -> Iterator[None]:
             armed[0] = False
             raise DocumentTimeout(seconds)
 
+    def stop() -> float:
+        # 0 when the timer has run out: its signal is delivered, or is about to be.
+        return signal.setitimer(signal.ITIMER_REAL, 0)[0]
+
+    def start(left: float) -> None:
+        if left > 0:
+            signal.setitimer(signal.ITIMER_REAL, left)
+
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with _running(_Timer(stop, start)):
+            yield
     finally:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -101,15 +159,34 @@ def _async_exception(seconds: float) -> Iterator[None]:
                 state["fired"] = True
                 _set_async_exc(thread_id, _Timeout)
 
-    timer = threading.Timer(seconds, fire)
-    timer.daemon = True
-    timer.start()
+    running: dict[str, threading.Timer] = {}
+    deadline = [0.0]
+
+    def arm(left: float) -> None:
+        running["timer"] = timer = threading.Timer(left, fire)
+        timer.daemon = True
+        deadline[0] = time.monotonic() + left
+        timer.start()
+
+    def stop() -> float:
+        with lock:
+            running["timer"].cancel()
+            # 0 once fired: the exception is on its way to the thread.
+            return 0.0 if state["fired"] else max(deadline[0] - time.monotonic(), 1e-6)
+
+    def start(left: float) -> None:
+        with lock:
+            if state["armed"] and not state["fired"] and left > 0:
+                arm(left)
+
+    arm(seconds)
     try:
-        yield
+        with _running(_Timer(stop, start)):
+            yield
     finally:
         with lock:
             state["armed"] = False
-            timer.cancel()
+            running["timer"].cancel()
             if state["fired"]:
                 # Not yet delivered (the block ended first): withdraw it.
                 _set_async_exc(thread_id, None)

@@ -1,9 +1,10 @@
 """What the worker pool's fork server imports before it forks any worker.
 
-Importing this module loads the models with the default options (``Processor.load``), so
-the fork server holds them once and every worker it forks starts with them loaded: a
-worker is ready at once instead of after seconds of loading of its own, and the loaded
-pages are shared with the server's until written. ``klynge.runner.pool`` names it as
+Importing this module loads the models with the default options and warms every
+language (``Processor.load().warm()``: in a process of its own a language loads when its
+first document comes), so the fork server holds them once and every worker it forks
+starts with them loaded: a worker is ready at once instead of after seconds of loading
+of its own, and the loaded pages are shared with the server's until written. ``klynge.runner.pool`` names it as
 the fork server's preload; nothing else imports it.
 
 A failure here is no failure of the run: the workers then load the models themselves
@@ -21,7 +22,7 @@ def _load() -> None:
     logging.disable(logging.CRITICAL)
     try:
         from klynge.runner.process import Processor
-        Processor.load()
+        Processor.load().warm()
     except Exception:  # noqa: BLE001 - each worker loads again and says what failed
         return
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import math
 import threading
-import time
 import traceback
+import weakref
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from klynge.document import AnnotatedDocument
@@ -26,7 +27,7 @@ from klynge.options import DEFAULTS, PipelineOptions
 from klynge.records import build_records, skipped_builders
 from klynge.rules import registry, use_rules
 from klynge.rules.overlay import current as current_rules
-from klynge.runner.guards import DocumentTimeout, budget_for, time_budget
+from klynge.runner.guards import DocumentTimeout, budget_for, clock, paused, time_budget
 from klynge.runner.pieces import PIECE_CHARS, merge_records, split_pieces
 from klynge.runner.provenance import model_info, provenance
 from klynge.schema import DocumentRecord, Provenance
@@ -39,6 +40,11 @@ T = TypeVar("T")
 # What Processor.load has loaded in this process (models are loaded once per process).
 _LOADED: dict[Any, Any] = {}
 _LOAD_LOCK = threading.Lock()
+# The rules languages warmed for each entity stage (Processor._ready), and the ones being
+# warmed now, by the thread that holds _WARM_LOCK.
+_WARMED: "weakref.WeakKeyDictionary[EntityStage, set[str]]" = weakref.WeakKeyDictionary()
+_WARMING: set[str] = set()
+_WARM_LOCK = threading.RLock()
 
 
 def budget_chars(raw: RawDocument) -> int:
@@ -81,14 +87,16 @@ class Processor:
         self.options = options
         self.provenance = Provenance.model_validate(provenance(
             [model_info("langid", {"name": "klynge-langid"}, getattr(detector, "digest", None)),
-             *(model_info(name, nlp.meta) for name, nlp in sorted(entity_stage.pipelines.items())
-               if "ner" in nlp.pipe_names)],
+             *(model_info(name, meta) for name in entity_stage.names()
+               if (meta := entity_stage.model_meta(name)) is not None)],
             options))
 
     @classmethod
     def load(cls, options: PipelineOptions | None = None) -> "Processor":
         """A processor for ``options`` (default: the defaults). The models are loaded
-        once per process: once for the detector, once per pair of entity policies."""
+        once per process: once for the detector, once per pair of entity policies; a
+        language's rules and spaCy pipeline when its first document comes
+        (:meth:`_ready`), or all at once by :meth:`warm`."""
         options = options or DEFAULTS
         key = (options.merge_policy, options.lexicon_policy)
         with _LOAD_LOCK:
@@ -100,10 +108,46 @@ class Processor:
                 _LOADED["detector"] = LanguageDetector.load()
             if key not in _LOADED:
                 _LOADED[key] = EntityStage.load(options)
-                # Before any document's time budget: a budget that fires inside a lazy
-                # load must never leave it half-done for the documents after it.
-                _warm(cls(_LOADED["detector"], _LOADED[key], options)._unbudgeted())
         return cls(_LOADED["detector"], _LOADED[key], options)
+
+    def warm(self) -> "Processor":
+        """Load now what any document may need (every language's rules and pipeline,
+        langdetect's profiles): the worker pool's fork server does, so that the workers
+        it forks share them instead of each loading its own."""
+        with paused():
+            self.detector.warm()
+            reg = registry()
+            for lang in dict.fromkeys((*reg.codes, reg.rules_language("de"))):
+                self._ready(lang)
+        return self
+
+    def _ready(self, code: str | None) -> None:
+        """Load what a document in language ``code`` needs (its rules language's rule
+        files and compiled patterns, its spaCy pipeline) if this process has not yet:
+        before the first such document goes on, with the budget's clock stopped
+        (klynge.runner.guards.paused). A budget that fired inside a lazy load could leave
+        it half-done for the documents after it, and one that counted the load would
+        make a record depend on whether its document was the first of its process."""
+        lang = registry().rules_language(code)
+        warmed = _WARMED.get(self.entity_stage)
+        if warmed is not None and lang in warmed:
+            return
+        with paused(), _WARM_LOCK:
+            warmed = _WARMED.setdefault(self.entity_stage, set())
+            if lang in warmed or lang in _WARMING:  # warming it now, further up this thread
+                return
+            _WARMING.add(lang)
+            try:
+                # The detector's own model alone: langdetect and py3langid load when a
+                # document asks for them, not for the warm text (klynge.language); and
+                # every section of the warm text is read as ``lang`` (no section is
+                # confident enough to differ), so warming English loads no Norwegian.
+                detector = self.detector.own_model(section_min_confidence=math.inf)
+                _warm(Processor(detector, self.entity_stage,
+                                self.options.replace(time_budget=None)), lang)
+                warmed.add(lang)
+            finally:
+                _WARMING.discard(lang)
 
     @property
     def time_budget(self) -> float | None:
@@ -133,10 +177,8 @@ class Processor:
         with _LOAD_LOCK:
             if use_rules(self.options.rules):
                 _LOADED.clear()
-                _warm(self._unbudgeted())
-
-    def _unbudgeted(self) -> "Processor":
-        return Processor(self.detector, self.entity_stage, self.options.replace(time_budget=None))
+                # Its rule caches are emptied: each language warms again on first use.
+                _WARMED.pop(self.entity_stage, None)
 
     def _extract(self, raw: RawDocument) -> RawDocument:
         """A deferred HTML input's text, extracted under a budget of its HTML's length
@@ -162,13 +204,13 @@ class Processor:
             budget = left[id(raw)]
             if budget is not None and budget <= 0:
                 raise DocumentTimeout(self._budget(raw) or 0)
-            started = time.monotonic()
+            started = clock()
             try:
                 with time_budget(budget):
                     return fn(*args)
             finally:
                 if budget is not None:
-                    left[id(raw)] = budget - (time.monotonic() - started)
+                    left[id(raw)] = budget - (clock() - started)
 
         # Each document: its record already (an error), or its annotated document so far.
         prepared: list[DocumentRecord | tuple[RawDocument, AnnotatedDocument]] = []
@@ -204,12 +246,12 @@ class Processor:
         """The entity stage over the batch, keyed by ``id`` of each pending pair; a
         document that breaks the model (or runs out of time) gets its exception."""
         budgets = [left[id(raw)] for raw, _ in pending]
-        started = time.monotonic()
+        started = clock()
         results: list[AnnotatedDocument | Exception]
         try:
             with time_budget(None if None in budgets else sum(b or 0.0 for b in budgets)):
                 results = list(self.entity_stage.annotate([doc for _, doc in pending]))
-            spent = time.monotonic() - started
+            spent = clock() - started
             total = sum(len(doc.text) for _, doc in pending) or 1
             for raw, doc in pending:
                 budget = left[id(raw)]
@@ -275,10 +317,15 @@ class Processor:
             # The language decision asks for the sections under each rules language it
             # considers; the split it settles on is kept, not made again.
             if rule_lang not in splits:
+                self._ready(rule_lang)
                 splits[rule_lang] = split_sections(text, rule_lang)
             return [(s.start, s.end) for s in splits[rule_lang][0]]
 
         decision = decide_language(self.detector, text, raw.lang, spans)
+        # The entity stage reads a section in another language with that language's
+        # pipeline and rules.
+        for code in dict.fromkeys(decision.section_codes):
+            self._ready(code)
         rule_lang = decision.rule_lang
         sections, meta = splits[rule_lang]
         published = _published(raw, text, meta, rule_lang)
@@ -305,18 +352,16 @@ _WARM_TEXT = ("Oslo, 1. mars 2021\n\nNy klynge for havvind\n\nNCE Maritime Clean
               "Nordmann, tlf. 900 00 000, kari@example.no, https://example.no\n")
 
 
-def _warm(processor: "Processor") -> None:
-    """Make every stage load what it loads on first use (rule files of each rules
-    language, compiled patterns, langdetect's profiles), with no time budget running.
+def _warm(processor: "Processor", rule_lang: str) -> None:
+    """Make every stage load what it loads on first use for documents in the rules
+    language ``rule_lang`` (its rule files, compiled patterns, spaCy pipeline; the shared
+    ones on the first call), by reading a text as that language once.
 
-    The loaders are caches that keep nothing when interrupted (lru_cache), save
-    langdetect's, which is loaded whole (klynge.language); loading them here besides
-    means no document's budget is spent on them, so a record does not depend on
-    whether it was the first of its process."""
-    processor.detector.warm()
-    langs = [None, *registry().codes, "de"]  # detected, each of ours, one without rules
-    for lang in langs:
-        processor.process(RawDocument(text=_WARM_TEXT, id="warm", source={}, lang=lang))
+    The loaders are caches that keep nothing when interrupted (lru_cache, the entity
+    stage's pipelines, langdetect's profiles, which are loaded whole: klynge.language)."""
+    reg = registry()
+    lang = rule_lang if reg.is_supported(rule_lang) else "de"  # "de": one without rules
+    processor.process(RawDocument(text=_WARM_TEXT, id="warm", source={}, lang=lang))
 
 
 def _published(raw: RawDocument, text: str, meta: DocMeta, lang: str) -> str | None:
