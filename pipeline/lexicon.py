@@ -459,10 +459,13 @@ def _cluster_scanner(min_acronym: int) -> re.Pattern[str] | None:
     outside the name. All-capital names shorter than ``min_acronym`` letters ("ACT",
     "ECD", "FPX") are left out: alone they are as likely anything else."""
     forms = {n for c in cluster_gazetteer().clusters for n in c.names
-             if not (n.isupper() and len(n) < min_acronym)}
+             if not (n.isupper() and sum(ch.isalpha() for ch in n) < min_acronym)}
     if not forms:
         return None
-    alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(forms, key=lambda n: (-len(n), n)))
+    # A space of a name matches spaces and no-break spaces, never a line break: a name
+    # does not run from one line or paragraph into the next ("Odense\nRobotics ...").
+    alts = "|".join(re.escape(n).replace(r"\ ", "[ \t\u00a0\u202f]+")
+                    for n in sorted(forms, key=lambda n: (-len(n), n)))
     return re.compile(f"(?<![\\w-])(?P<name>{alts})(?:{names().genitive})(?![\\w-])")
 
 

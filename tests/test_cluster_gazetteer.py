@@ -264,3 +264,12 @@ def test_the_gazetteer_cites_no_document_of_the_test_split():
                  for line in (root / "test.jsonl").open(encoding="utf-8")}
     cited = {s.id: url_key(s.url) for s in cluster_gazetteer().sources}
     assert sorted(i for i, u in cited.items() if u in test_urls) == []
+
+
+def test_cluster_gazetteer_name_never_runs_across_a_line_break():
+    # Review finding: a name's space matched any whitespace, so "Odense" ending one line
+    # and "Robotics" starting the next were one cluster name.
+    from klynge.lexicon import scan_known_clusters
+    text = "Møde i Odense\nRobotics er et tema. Odense Robotics og Odense\u00a0Robotics."
+    assert [text[a:b] for a, b in scan_known_clusters(text, 5)] == [
+        "Odense Robotics", "Odense\u00a0Robotics"]

@@ -49,9 +49,14 @@ class BinarySignature(RuleModel):
         if not isinstance(value, dict) or not value:
             raise ValueError("at must map at least one byte offset to hex bytes")
         try:
-            return {int(k): bytes.fromhex(v) for k, v in value.items()}
+            parts = {int(k): bytes.fromhex(v) for k, v in value.items()}
         except (TypeError, ValueError) as exc:
             raise ValueError(f"at: offsets are integers, bytes are hex ({exc})") from None
+        # An empty part or a negative offset would match (nearly) every input and make
+        # every text "binary".
+        if any(k < 0 or not v for k, v in parts.items()):
+            raise ValueError("at: offsets are 0 or more and each part holds bytes")
+        return parts
 
     def matches(self, sample: bytes) -> bool:
         return len(sample) >= self.min_length and all(

@@ -229,8 +229,10 @@ def extract_pending(raw: RawDocument, *, passthrough: tuple[type[BaseException],
         return raw
     # The first page of a process: the runner calls this inside the page's time budget,
     # whose clock stops meanwhile (trafilatura's import and first use take a second).
-    with paused():
-        _warm_extractor()
+    # Only then: every pause of a worker thread's budget restarts its timer thread.
+    if not _warmed:
+        with paused():
+            _warm_extractor()
     try:
         doc = _extracted(pending.html, raw.source, pending.max_chars, raw.flags, raw.id,
                          pending.given)
@@ -252,9 +254,9 @@ _warmed = False
 
 
 def _warm_extractor() -> None:
-    """Import trafilatura and let it load what it loads on first use, once per process
-    and before any document's time budget runs (a budget firing inside an import would
-    leave the module half-imported for every later page)."""
+    """Import trafilatura and let it load what it loads on first use, once per process,
+    with no document's time budget running (the caller pauses it: a budget firing inside
+    an import would leave the module half-imported for every later page)."""
     global _warmed
     if not _warmed:
         for page in (_WARM_PAGE, "<p>Hei</p>", "<div>" * 300 + "<p>Hei</p>"):

@@ -75,26 +75,34 @@ def clock() -> float:
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
     """Stop the running budget's clock for the block: for loads on first use, which are
-    no document's work. The budget goes on with the time it had left; a budget that ran
-    out just before fires as the block starts (the loads keep nothing half-done)."""
+    no document's work. The budget goes on with the time it had left. A budget never
+    fires inside the block: one that runs out while the block starts is held and fires
+    as the block ends, so a load is never cut half-way (the loads' caches keep nothing
+    half-done, and a warm-up that a budget cut would leave a language marked loaded with
+    its caches empty)."""
     if getattr(_state, "pausing", False):
         yield
         return
+    timer: _Timer | None = getattr(_state, "timer", None)
+    # Before the flag: a budget that fires right here fires before the block, and leaves
+    # this thread's pausing as it was.
+    left = timer.stop() if timer is not None else None
     _state.pausing = True
     started = time.monotonic()
-    timer: _Timer | None = getattr(_state, "timer", None)
-    left = timer.stop() if timer is not None else None
     try:
         yield
     finally:
         _state.paused_for = getattr(_state, "paused_for", 0.0) + time.monotonic() - started
         _state.pausing = False
         if timer is not None and left is not None:
-            timer.start(left)
+            timer.start(left)  # raises DocumentTimeout when the budget ran out meanwhile
 
 
 class _Timer:
-    """The running budget's timer, as :func:`paused` stops and restarts it."""
+    """The running budget's timer, as :func:`paused` stops and restarts it: ``stop``
+    holds the budget (a timeout due meanwhile is kept, not raised) and returns the time
+    left (0 when it ran out); ``start`` goes on with that time, or raises the timeout
+    that is due."""
 
     def __init__(self, stop: Callable[[], float], start: Callable[[float], None]) -> None:
         self.stop, self.start = stop, start
@@ -111,21 +119,28 @@ def _running(timer: _Timer) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _alarm(seconds: float) -> Iterator[None]:
-    armed = [True]
+    state = {"armed": True, "held": False, "due": False}
 
     def on_alarm(signum, frame):
         # A signal that arrives just after the block ended must not escape into the caller.
-        if armed[0]:
-            armed[0] = False
+        if state["armed"]:
+            if state["held"]:  # inside paused(): raised when it ends
+                state["due"] = True
+                return
+            state["armed"] = False
             raise DocumentTimeout(seconds)
 
     def stop() -> float:
+        state["held"] = True
         # 0 when the timer has run out: its signal is delivered, or is about to be.
         return signal.setitimer(signal.ITIMER_REAL, 0)[0]
 
     def start(left: float) -> None:
-        if left > 0:
-            signal.setitimer(signal.ITIMER_REAL, left)
+        state["held"] = False
+        if state["due"] or left <= 0:
+            state["armed"] = False  # a signal still on its way is this same timeout
+            raise DocumentTimeout(seconds)
+        signal.setitimer(signal.ITIMER_REAL, left)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -133,7 +148,7 @@ def _alarm(seconds: float) -> Iterator[None]:
         with _running(_Timer(stop, start)):
             yield
     finally:
-        armed[0] = False
+        state["armed"] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
@@ -147,7 +162,7 @@ def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> None:
 def _async_exception(seconds: float) -> Iterator[None]:
     thread_id = threading.get_ident()
     lock = threading.Lock()
-    state = {"armed": True, "fired": False}
+    state = {"armed": True, "fired": False, "held": False, "due": False}
 
     class _Timeout(DocumentTimeout):
         def __init__(self) -> None:  # raised by the interpreter without arguments
@@ -156,6 +171,9 @@ def _async_exception(seconds: float) -> Iterator[None]:
     def fire() -> None:
         with lock:
             if state["armed"]:
+                if state["held"]:  # inside paused(): raised when it ends
+                    state["due"] = True
+                    return
                 state["fired"] = True
                 _set_async_exc(thread_id, _Timeout)
 
@@ -170,14 +188,24 @@ def _async_exception(seconds: float) -> Iterator[None]:
 
     def stop() -> float:
         with lock:
+            state["held"] = True
             running["timer"].cancel()
-            # 0 once fired: the exception is on its way to the thread.
-            return 0.0 if state["fired"] else max(deadline[0] - time.monotonic(), 1e-6)
+            if state["fired"]:
+                # Set but not yet raised in this thread: withdrawn, and raised when the
+                # pause ends instead of inside it.
+                _set_async_exc(thread_id, None)
+                state["fired"], state["due"] = False, True
+            return 0.0 if state["due"] else max(deadline[0] - time.monotonic(), 0.0)
 
     def start(left: float) -> None:
         with lock:
-            if state["armed"] and not state["fired"] and left > 0:
-                arm(left)
+            state["held"] = False
+            if not state["armed"]:
+                return
+            if state["due"] or left <= 0:
+                state["armed"] = False
+                raise _Timeout()
+            arm(left)
 
     arm(seconds)
     try:

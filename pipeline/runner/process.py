@@ -139,13 +139,16 @@ class Processor:
             _WARMING.add(lang)
             try:
                 # The detector's own model alone: langdetect and py3langid load when a
-                # document asks for them, not for the warm text (klynge.language); and
+                # document asks for them, not for the warm text (klynge.language_members); and
                 # every section of the warm text is read as ``lang`` (no section is
                 # confident enough to differ), so warming English loads no Norwegian.
                 detector = self.detector.own_model(section_min_confidence=math.inf)
-                _warm(Processor(detector, self.entity_stage,
-                                self.options.replace(time_budget=None)), lang)
-                warmed.add(lang)
+                record = _warm(Processor(detector, self.entity_stage,
+                                         self.options.replace(time_budget=None)), lang)
+                # Only a warm text read whole leaves the caches full: one that failed is
+                # tried again by the next document of the language (still unbudgeted).
+                if record.status == "ok":
+                    warmed.add(lang)
             finally:
                 _WARMING.discard(lang)
 
@@ -352,16 +355,17 @@ _WARM_TEXT = ("Oslo, 1. mars 2021\n\nNy klynge for havvind\n\nNCE Maritime Clean
               "Nordmann, tlf. 900 00 000, kari@example.no, https://example.no\n")
 
 
-def _warm(processor: "Processor", rule_lang: str) -> None:
+def _warm(processor: "Processor", rule_lang: str) -> DocumentRecord:
     """Make every stage load what it loads on first use for documents in the rules
     language ``rule_lang`` (its rule files, compiled patterns, spaCy pipeline; the shared
     ones on the first call), by reading a text as that language once.
 
     The loaders are caches that keep nothing when interrupted (lru_cache, the entity
-    stage's pipelines, langdetect's profiles, which are loaded whole: klynge.language)."""
+    stage's pipelines, langdetect's profiles, which are loaded whole:
+    klynge.language_members). Returns the warm text's record."""
     reg = registry()
     lang = rule_lang if reg.is_supported(rule_lang) else "de"  # "de": one without rules
-    processor.process(RawDocument(text=_WARM_TEXT, id="warm", source={}, lang=lang))
+    return processor.process(RawDocument(text=_WARM_TEXT, id="warm", source={}, lang=lang))
 
 
 def _published(raw: RawDocument, text: str, meta: DocMeta, lang: str) -> str | None:

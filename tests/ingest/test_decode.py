@@ -76,6 +76,8 @@ def test_decode_binary_signatures_from_rule_data(tmp_path, data, kind):
     {"kind": "x", "at": {0: "zz"}},
     {"kind": "x", "at": {}},
     {"kind": "x", "at": {"first": "00"}},
+    {"kind": "x", "at": {4: ""}},       # would match every input of 4 bytes or more
+    {"kind": "x", "at": {-1: "00"}},
 ])
 def test_decode_binary_signature_rule_refuses_bad_entries(entry):
     from pydantic import ValidationError

@@ -90,6 +90,20 @@ def test_train_ner_teacher_gives_conll_loc_norne_fine_label(words, tags, predict
     assert conll_to_norne(tags, refine_loc(sent, predicted)) == expected
 
 
+@pytest.mark.parametrize("tags,fine,expected", [
+    # an I- after O, after a missing token and after another type opens an entity
+    (["O", "I-LOC", "I-LOC"], {1: "GPE_LOC"}, ["O", "B-GPE_LOC", "I-GPE_LOC"]),
+    (["-", "I-LOC"], {1: "LOC"}, ["-", "B-LOC"]),
+    (["B-PER", "I-LOC", "B-MISC", "I-LOC"], {1: "GPE_ORG", 3: "LOC"},
+     ["B-PER", "B-GPE_ORG", MISSING, "B-LOC"]),
+    (["B-LOC", "-", "I-LOC"], {0: "GPE_LOC", 2: "LOC"}, ["B-GPE_LOC", "-", "B-LOC"]),
+])
+def test_train_ner_teacher_labels_follow_repaired_iob(tags, fine, expected):
+    sent = Sentence("", ["w"] * len(tags), [True] * len(tags), tags, [""] * len(tags))
+    assert set(refine_loc(sent, {})) == set(fine)  # the same entity starts as refine_loc's
+    assert conll_to_norne(tags, fine) == expected
+
+
 def test_train_ner_without_teacher_label_loc_stays_missing():
     # MISC is never refined; a LOC left out of the mapping keeps its tokens missing
     assert conll_to_norne(["B-LOC", "I-LOC", "B-MISC", "B-PER"], {5: "LOC"}) == [
