@@ -26,7 +26,32 @@ def _stop_while_importing(signum, frame) -> None:
     os._exit(_EXIT_INTERRUPTED if signum == _signal.SIGINT else _EXIT_TERMINATED)
 
 
+def _unraisable(hook) -> None:
+    """What Python cannot raise (an exception in a ``__del__`` or a finaliser) it prints
+    with a traceback. A Ctrl-C can land in one (distributed's ``Future.__del__`` while a
+    Dask run winds down): it is sent again, so the run still stops as documented (130)
+    and the user sees no traceback. Anything else is one line (the traceback with
+    KLYNGE_DEBUG=1)."""
+    if issubclass(hook.exc_type, KeyboardInterrupt):
+        # Not from inside the hook: a KeyboardInterrupt raised in it is itself ignored.
+        # A moment later, to the main thread, as a real signal (it wakes a sleep too).
+        import threading
+        main_id = threading.main_thread().ident
+        threading.Timer(0.01, _signal.pthread_kill, (main_id, _signal.SIGINT)).start()
+        return
+    if os.environ.get("KLYNGE_DEBUG"):
+        sys.__unraisablehook__(hook)
+        return
+    try:
+        what = " ".join(str(hook.exc_value).split())[:200]
+        os.write(2, f"klynge: ignored in a finaliser: {hook.exc_type.__name__}: {what}\n"
+                 .encode())
+    except Exception:  # noqa: BLE001 - a hook that fails would print a traceback itself
+        pass
+
+
 def main() -> int:
+    sys.unraisablehook = _unraisable
     previous = {s: _signal.signal(s, _stop_while_importing)
                 for s in (_signal.SIGINT, _signal.SIGTERM)}
     from klynge.cli import main as cli_main

@@ -2,6 +2,7 @@
 still importing ends it quietly with the documented exit code (issue 23, rest of 14)."""
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -49,3 +50,40 @@ def test_entry_hands_signals_back_once_imported():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120)
     assert proc.stdout.split() == ["True", "True"], proc.stderr
+
+
+def test_entry_ctrl_c_inside_a_finaliser_is_sent_again_without_traceback():
+    # CI caught it: a SIGINT that landed in distributed's Future.__del__ during a Dask run
+    # printed "Exception ignored in ... Traceback ... KeyboardInterrupt" on stderr.
+    code = ("import sys, time\n"
+            "from klynge import _entry\n"
+            "sys.unraisablehook = _entry._unraisable\n"
+            "class Future:\n"
+            "    def __del__(self):\n"
+            "        raise KeyboardInterrupt\n"
+            "try:\n"
+            "    Future()\n"
+            "    time.sleep(5)\n"
+            "    print('not stopped')\n"
+            "except KeyboardInterrupt:\n"
+            "    print('stopped')\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.stdout.strip() == "stopped"
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+
+
+def test_entry_other_finaliser_errors_are_one_line():
+    code = ("import sys\n"
+            "from klynge import _entry\n"
+            "sys.unraisablehook = _entry._unraisable\n"
+            "class Handle:\n"
+            "    def __del__(self):\n"
+            "        raise ValueError('socket already closed')\n"
+            "Handle()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60, env={k: v for k, v in os.environ.items()
+                                           if k != "KLYNGE_DEBUG"})
+    assert proc.returncode == 0
+    assert proc.stderr == ("klynge: ignored in a finaliser: ValueError: socket already "
+                           "closed\n")
