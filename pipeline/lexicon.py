@@ -28,7 +28,9 @@ from typing import Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from klynge.rules import RuleModel, lang_rule_chain, literal_alternation, load_lang_rules, load_rules
+from klynge.rules import (
+    RuleModel, alternation, lang_rule_chain, literal_alternation, load_lang_rules, load_rules,
+)
 
 Span = tuple[int, int]
 
@@ -462,10 +464,9 @@ def _cluster_scanner(min_acronym: int) -> re.Pattern[str] | None:
              if not (n.isupper() and sum(ch.isalpha() for ch in n) < min_acronym)}
     if not forms:
         return None
-    # A space of a name matches spaces and no-break spaces, never a line break: a name
-    # does not run from one line or paragraph into the next ("Odense\nRobotics ...").
-    alts = "|".join(re.escape(n).replace(r"\ ", "[ \t\u00a0\u202f]+")
-                    for n in sorted(forms, key=lambda n: (-len(n), n)))
+    # rules.alternation: longest first, a space of a name matching spaces and no-break
+    # spaces, never a line break ("Odense\nRobotics ..." is no name).
+    alts = alternation(forms)
     return re.compile(f"(?<![\\w-])(?P<name>{alts})(?:{names().genitive})(?![\\w-])")
 
 

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from spacy.tokens import Doc, Span
 from spacy.training import biluo_tags_to_spans, iob_to_biluo
+from spacy.training.iob_utils import tags_to_entities
 
 # NorNE's eight types; the handful of MISC tags in NorNE train are dropped as "no entity".
 NORNE_LABELS = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV")
@@ -154,15 +155,10 @@ LOC_DEFAULT = "GPE_LOC"
 
 
 def iob_entities(tags: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, type) of each entity of IOB2 ``tags`` (an I- after another type or O
-    opens one)."""
-    spans: list[list] = []
-    for i, tag in enumerate(repair_iob(tags)):
-        if tag.startswith("B-"):
-            spans.append([i, i + 1, tag[2:]])
-        elif tag.startswith("I-"):
-            spans[-1][1] = i + 1
-    return [tuple(s) for s in spans]
+    """(start, end, type) of each entity of IOB2 ``tags`` (an I- after another type, O or
+    a missing token opens one; missing tokens are outside any entity)."""
+    biluo = iob_to_biluo(repair_iob(_known(tags)))
+    return [(start, end + 1, label) for label, start, end in tags_to_entities(biluo)]
 
 
 def refine_loc(sentence: Sentence, predicted: dict[tuple[int, int], str]) -> dict[int, str]:
@@ -239,10 +235,14 @@ def make_doc(vocab, group: list[Sentence], fold: bool = False) -> Doc:
     return doc
 
 
+def _known(tags: list[str]) -> list[str]:
+    """``tags`` with each missing token read as outside (for building the entities)."""
+    return [t if t != MISSING else "O" for t in tags]
+
+
 def set_iob_with_missing(doc: Doc, tags: list[str]) -> None:
     """Set ``doc``'s entities from IOB2 tags where MISSING marks unknown tokens."""
-    known = [t if t != MISSING else "O" for t in tags]
-    ents = biluo_tags_to_spans(doc, iob_to_biluo(repair_iob(known)))
+    ents = biluo_tags_to_spans(doc, iob_to_biluo(repair_iob(_known(tags))))
     missing = [Span(doc, i, i + 1) for i, t in enumerate(tags) if t == MISSING]
     doc.set_ents(ents, missing=missing, default="outside")
 

@@ -8,12 +8,12 @@ pass over the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import ClassVar
 
 from pydantic import field_validator, model_validator
 
-from klynge.rules import RuleModel, check_template, expand, literal_alternation, placeholders, registry
+from klynge.rules import RuleModel, check_template, expand, placeholders, registry
 
 _GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 _GROUP_REF = re.compile(r"\(\?P=([A-Za-z_]\w*)\)")
@@ -67,15 +67,6 @@ class PatternFamily(RuleModel):
             except ValueError as exc:
                 raise ValueError(f"{rule.id}: {exc}") from None
         return self
-
-
-def alternation(forms: Iterable[str]) -> str:
-    """A non-capturing :func:`~klynge.rules.literal_alternation` of the non-empty forms,
-    a space in a form matching any run of spaces, NBSPs or narrow NBSPs."""
-    words = [f for f in forms if f]
-    if not words:
-        return literal_alternation(words)  # matches nothing, keeps the template valid
-    return "(?:" + literal_alternation(words).replace(r"\ ", r"[ \u00a0\u202f]+") + ")"
 
 
 def combine(rules: Sequence[PatternRule], lang: str, tokens: Mapping[str, str],

@@ -14,13 +14,13 @@ from functools import lru_cache
 from pydantic import field_validator
 
 from klynge.normalisers._patterns import (
-    PatternFamily, PatternRule, alternation, combine, rule_matches,
+    PatternFamily, PatternRule, combine, rule_matches,
 )
 from klynge.normalisers.numbers import (
     number_words, parse_number, scale_table, scaled, word_value,
 )
 from klynge.lexicon import bullets
-from klynge.rules import RuleModel, char_class, check_template, expand, load_lang_rules, load_rules
+from klynge.rules import RuleModel, alternation, char_class, check_template, expand, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)

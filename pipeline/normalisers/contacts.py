@@ -13,10 +13,10 @@ from functools import lru_cache
 from pydantic import field_validator
 
 from klynge.normalisers._patterns import (
-    PatternFamily, PatternRule, alternation, combine, rule_matches,
+    PatternFamily, PatternRule, combine, rule_matches,
 )
 from klynge.normalisers.amounts import money_words  # "922 45 678 kroner" is money
-from klynge.rules import load_rules, registry
+from klynge.rules import alternation, load_rules, registry
 
 
 @dataclass(frozen=True)

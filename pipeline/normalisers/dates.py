@@ -15,10 +15,10 @@ from typing import Literal
 from pydantic import field_validator
 
 from klynge.normalisers._patterns import (
-    Groups, PatternFamily, PatternRule, alternation, combine, rule_matches,
+    Groups, PatternFamily, PatternRule, combine, rule_matches,
 )
 from klynge.normalisers.amounts import money_words  # "2021 kroner" is not a year
-from klynge.rules import RuleModel, load_lang_rules, load_rules
+from klynge.rules import RuleModel, alternation, load_lang_rules, load_rules
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,15 @@ def literal_alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def alternation(forms: Iterable[str]) -> str:
+    """A non-capturing :func:`~klynge.rules.literal_alternation` of the non-empty forms,
+    a space in a form matching any run of spaces, NBSPs or narrow NBSPs."""
+    words = [f for f in forms if f]
+    if not words:
+        return literal_alternation(words)  # matches nothing, keeps the template valid
+    return "(?:" + literal_alternation(words).replace(r"\ ", r"[ \u00a0\u202f]+") + ")"
+
+
 def char_class(chars) -> str:
     """Regex source of one character out of ``chars`` (each escaped)."""
     return "[" + "".join(re.escape(c) for c in chars) + "]"

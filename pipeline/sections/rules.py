@@ -16,11 +16,10 @@ from typing import Callable, Iterable
 from pydantic import PrivateAttr, ValidationInfo, model_validator
 
 from klynge.lexicon import speech_verbs
-from klynge.normalisers._patterns import alternation
 from klynge.normalisers.contacts import family_pattern
 from klynge.normalisers.dates import month_alternatives, published_labels
 from klynge.rules import (
-    RuleModel, char_class, expand, lang_rule_chain, literal_alternation, load_rules, rule_folder,
+    RuleModel, alternation, char_class, expand, lang_rule_chain, literal_alternation, load_rules, rule_folder,
 )
 
 RULE_FILE = "sections.yaml"
