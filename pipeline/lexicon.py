@@ -455,11 +455,13 @@ def _cluster_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _cluster_scanner(min_acronym: int) -> re.Pattern[str] | None:
+def _cluster_scanner(min_acronym: int, before: str, after: str) -> re.Pattern[str] | None:
     """Every gazetteer cluster name, longest first, matched as written (case-sensitive: a
     cluster's name is a proper name, "Smart Water" not "smart water"), a genitive ending
     outside the name. All-capital names shorter than ``min_acronym`` letters ("ACT",
-    "ECD", "FPX") are left out: alone they are as likely anything else."""
+    "ECD", "FPX") are left out: alone they are as likely anything else. ``before`` and
+    ``after`` are the zero-width guards of a name's start and end (regex sources, the
+    cluster rules' ``known_name_guards``)."""
     forms = {n for c in cluster_gazetteer().clusters for n in c.names
              if not (n.isupper() and sum(ch.isalpha() for ch in n) < min_acronym)}
     if not forms:
@@ -467,13 +469,13 @@ def _cluster_scanner(min_acronym: int) -> re.Pattern[str] | None:
     # rules.alternation: longest first, a space of a name matching spaces and no-break
     # spaces, never a line break ("Odense\nRobotics ..." is no name).
     alts = alternation(forms)
-    return re.compile(f"(?<![\\w-])(?P<name>{alts})(?:{names().genitive})(?![\\w-])")
+    return re.compile(f"{before}(?P<name>{alts})(?:{names().genitive}){after}")
 
 
-def scan_known_clusters(text: str, min_acronym: int) -> list[Span]:
+def scan_known_clusters(text: str, min_acronym: int, before: str, after: str) -> list[Span]:
     """(start, end) of every name of the cluster gazetteer in ``text`` (see
     :func:`_cluster_scanner`), left to right, the longest name where several start."""
-    scanner = _cluster_scanner(min_acronym)
+    scanner = _cluster_scanner(min_acronym, before, after)
     if scanner is None:
         return []
     return [m.span("name") for m in scanner.finditer(text)]

@@ -241,12 +241,44 @@ def test_a_name_the_gazetteer_knows_is_a_cluster_without_a_shape(lang, text, nam
     assert {c.name: c.id for c in clusters}.get(name) == cid
 
 
-def test_a_short_all_capital_name_is_not_recognised_alone():
+def _scan(text: str, min_acronym: int) -> list[str]:
+    """The gazetteer names the scanner finds, with the packaged rules' guards."""
     from klynge.lexicon import scan_known_clusters
+    from klynge.records.clusters.rules import shared_rules
+    guards = shared_rules().known_name_guards
+    return [text[s:e] for s, e in scan_known_clusters(
+        text, min_acronym, guards.before.pattern, guards.after.pattern)]
+
+
+def test_a_short_all_capital_name_is_not_recognised_alone():
     # "ECD" and "CHC" are gazetteer names (aliases) but alone may be anything
     text = "Energy Cluster Denmark (ECD) og CHC"
-    assert [text[s:e] for s, e in scan_known_clusters(text, 5)] == ["Energy Cluster Denmark"]
-    assert [text[s:e] for s, e in scan_known_clusters(text, 3)] == ["Energy Cluster Denmark", "ECD", "CHC"]
+    assert _scan(text, 5) == ["Energy Cluster Denmark"]
+    assert _scan(text, 3) == ["Energy Cluster Denmark", "ECD", "CHC"]
+
+
+@pytest.mark.parametrize("lang, text, found", [
+    # the guards of shared/clusters.yaml: no word character or hyphen on either side, a
+    # genitive ending outside the name
+    ("sv", "Robotdalens styrelse och Super-Robotdalen-projektet", ["Robotdalen"]),
+    ("da", "Odense Robotics' medlemmer og Odense Robotics-klyngen", ["Odense Robotics"]),
+    ("nb", "Maritime CleanTechs medlemmer og Maritime CleanTech-klyngen", ["Maritime CleanTech"]),
+])
+def test_gazetteer_names_are_bounded_by_the_rule_files_guards(lang, text, found):
+    assert _scan(text, 5) == found
+
+
+@pytest.mark.parametrize("guards, message", [
+    ({"before": "[^\\w-]", "after": "(?![\\w-])"}, "before guard"),   # consumes a character
+    ({"before": "(?<![\\w-])", "after": "\\b"}, "after guard"),       # no lookahead
+    ({"before": "(?<![\\w-])"}, "after"),                             # missing
+])
+def test_cluster_rules_refuse_a_guard_that_is_not_zero_width(guards, message):
+    from klynge.records.clusters.rules import SharedClusterRules
+    data = _read("shared", "clusters.yaml")
+    data = {**data, "known_name_guards": guards}
+    with pytest.raises(ValidationError, match=message):
+        validate_rule_data("shared", data, SharedClusterRules)
 
 
 def test_the_gazetteer_cites_no_document_of_the_test_split():
@@ -269,7 +301,5 @@ def test_the_gazetteer_cites_no_document_of_the_test_split():
 def test_cluster_gazetteer_name_never_runs_across_a_line_break():
     # Review finding: a name's space matched any whitespace, so "Odense" ending one line
     # and "Robotics" starting the next were one cluster name.
-    from klynge.lexicon import scan_known_clusters
     text = "Møde i Odense\nRobotics er et tema. Odense Robotics og Odense\u00a0Robotics."
-    assert [text[a:b] for a, b in scan_known_clusters(text, 5)] == [
-        "Odense Robotics", "Odense\u00a0Robotics"]
+    assert _scan(text, 5) == ["Odense Robotics", "Odense\u00a0Robotics"]

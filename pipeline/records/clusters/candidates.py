@@ -143,7 +143,9 @@ def pattern_candidates(doc: Doc) -> list[Cand]:
     # a name the cluster gazetteer knows is a cluster whatever its shape ("Robotdalen",
     # "Odense Robotics"), where no shape found one: a shape reads the text's own structure
     # ("H2Cluster – The Norwegian Hydrogen Cluster" is a name and its alias)
-    for start, end in scan_known_clusters(doc.text, doc.shared.known_name_min_acronym):
+    guards = doc.shared.known_name_guards
+    for start, end in scan_known_clusters(doc.text, doc.shared.known_name_min_acronym,
+                                          guards.before.pattern, guards.after.pattern):
         name = doc.text[start:end]
         if not (taken.overlaps(start, end) or prog.overlaps(start, end) or doc.in_url((start, end))):
             taken.add(start, end)

@@ -35,6 +35,23 @@ class _ProgrammeName(RuleModel):
     name: str
 
 
+class _Guards(RuleModel):
+    """Zero-width guards around a name: a lookbehind before it and a lookahead after it."""
+
+    before: re.Pattern
+    after: re.Pattern
+
+    @model_validator(mode="after")
+    def _zero_width(self) -> "_Guards":
+        # a guard that consumed text would cut it out of the name's span
+        for side, pat, shape in (("before", self.before, r"\(\?<[=!].*\)"),
+                                 ("after", self.after, r"\(\?[=!].*\)")):
+            if not re.fullmatch(shape, pat.pattern, re.DOTALL):
+                raise ValueError(f"{side} guard {pat.pattern!r} is not a single "
+                                 f"{'lookbehind' if side == 'before' else 'lookahead'}")
+        return self
+
+
 class SharedClusterRules(RuleModel):
     placeholders: dict[str, str]
     statuses: list[_StatusWord]
@@ -53,6 +70,7 @@ class SharedClusterRules(RuleModel):
     generic_name_words: frozenset[str]  # names made only of these are programme phrases
     not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
     known_name_min_acronym: int = Field(ge=1)  # shorter all-capital gazetteer names are not recognised alone
+    known_name_guards: _Guards  # where a gazetteer name may start and end
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
