@@ -385,3 +385,69 @@ def test_context_heading_status_goes_to_each_listed_cluster_with_its_place():
 ])
 def test_context_danish_and_swedish_programmes_give_no_status(lang, text):
     assert [c.status for c in clusters_of(text, lang)] == [None]
+
+
+# ---- a release about one cluster that names others in passing (facts.collect_facts'
+# fallbacks follow the release's subject, klynge.records.clusters.release_subject)
+
+SUBJECT_RELEASES = [
+    ("nb", "NCE Maritime CleanTech får EU-utmerking\n\n"
+           "NCE Maritime CleanTech er tildelt gullmerket for klyngeledelse.\n\n"
+           "Fra før har GCE Subsea i Bergen fått tilsvarende utmerking.\n\n"
+           "Klyngen har hovedkontor på Stord, og i dag er det 120 medlemsbedrifter.\n",
+     "NCE Maritime CleanTech", 120, "Stord", "GCE Subsea", "Bergen"),
+    ("nn", "NCE Maritime CleanTech får EU-utmerking\n\n"
+           "NCE Maritime CleanTech har fått gullmerket for klyngeleiing.\n\n"
+           "Frå før har NCE Node i Kristiansand fått tilsvarande utmerking.\n\n"
+           "Klynga har hovudkontor på Stord, og i dag er det 120 medlemsbedrifter.\n",
+     "NCE Maritime CleanTech", 120, "Stord", "NCE Node", "Kristiansand"),
+    ("en", "Aquatech Cluster opens its new test centre\n\n"
+           "Aquatech Cluster welcomed guests to the opening on Monday.\n\n"
+           "Representatives of GCE Subsea in Bergen also attended.\n\n"
+           "The cluster is based in Trondheim and today has 85 members.\n",
+     "Aquatech Cluster", 85, "Trondheim", "GCE Subsea", "Bergen"),
+    ("da", "Odense Robotics åbner nyt testcenter\n\n"
+           "Odense Robotics har åbnet et testcenter for droner.\n\n"
+           "Også Welfare Tech var til stede ved åbningen.\n\n"
+           "I dag har netværket 160 medlemmer.\n",
+     "Odense Robotics", 160, None, "Welfare Tech", None),
+    ("sv", "Mobile Heights startar nytt program\n\n"
+           "Mobile Heights har startat ett program för unga bolag.\n\n"
+           "Även Media Evolution deltar i programmet.\n\n"
+           "I dag har nätverket 110 medlemmar.\n",
+     "Mobile Heights", 110, None, "Media Evolution", None),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,members,place,passing,passing_place", SUBJECT_RELEASES)
+def test_context_release_about_one_cluster_gives_it_the_facts_said_anywhere(
+        lang, text, name, members, place, passing, passing_place):
+    # Before, these fallbacks ran only when the release had exactly one cluster record,
+    # so a passing mention of another cluster (the second record) cost the subject its
+    # members and place.
+    found = by_name(clusters_of(text, lang))
+    assert set(found) == {name, passing}
+    assert found[name].members == members
+    if place is not None:
+        assert found[name].location == place
+    # the passing cluster keeps its own place and takes nothing of the subject's
+    assert found[passing].location == passing_place
+    assert found[passing].members is None
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nb", "Cluster for Applied AI og H2Cluster blir Arena-klynger\n\n"
+           "Cluster for Applied AI skal utvikle kunstig intelligens.\n\n"
+           "H2Cluster skal satse på hydrogen.\n\n"
+           "I dag er det 40 medlemsbedrifter.\n"),
+    ("en", "Cluster for Applied AI and H2Cluster become Arena clusters\n\n"
+           "Cluster for Applied AI will develop artificial intelligence.\n\n"
+           "H2Cluster will work on hydrogen.\n\n"
+           "Today there are 40 member companies.\n"),
+])
+def test_context_release_about_two_clusters_gives_neither_a_count_said_of_neither(lang, text):
+    # the title names both: the release has no single subject, and a count said of
+    # neither is bound to neither
+    found = by_name(clusters_of(text, lang))
+    assert set(found) == {"Cluster for Applied AI", "H2Cluster"}
+    assert [c.members for c in found.values()] == [None, None]

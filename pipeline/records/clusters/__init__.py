@@ -57,7 +57,7 @@ from typing import Sequence
 from klynge.document import AnnotatedDocument
 from klynge.lexicon import EVENTS_WITHOUT_STATUS, known_cluster_id
 from klynge.records.clusters.candidates import (
-    attach_aliases, enumeration_candidates, find_mentions, group_candidates,
+    ClusterAcc, attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
 )
 from klynge.records.clusters.context import (
@@ -79,6 +79,25 @@ __all__ = ["extract_clusters", "lang_rules", "shared_rules", "LangClusterRules",
 # When the title says nothing about a status, the first units may (web captures often put
 # navigation text such as "Historisk arkiv" before the real title).
 TITLE_WINDOW = 4
+
+
+def release_subject(doc: Doc, groups: list[ClusterAcc]) -> ClusterAcc | None:
+    """The cluster the release is about: the only one it names; else the only one its
+    title names (a title naming two is about both); else, with none in the title, one
+    named far more often than any other (``release_subject`` of the shared rules)."""
+    if len(groups) <= 1:
+        return groups[0] if groups else None
+    title = doc.title
+    if title is not None:
+        in_title = [g for g in groups if any(title.start <= s < title.end for s, _e in g.mentions)]
+        if in_title:
+            return in_title[0] if len(in_title) == 1 else None
+    rule = doc.shared.release_subject
+    ranked = sorted(groups, key=lambda g: -len(g.mentions))
+    top, second = len(ranked[0].mentions), len(ranked[1].mentions)
+    if top >= rule.min_mentions and top >= rule.dominance * second:
+        return ranked[0]
+    return None
 
 
 def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
@@ -121,8 +140,9 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
                 doc.title = hu
                 break
 
+    subject = release_subject(doc, groups)
     for g in groups:
-        collect_facts(doc, g, owner, lone=len(groups) == 1)
+        collect_facts(doc, g, owner, subject=g is subject)
     # organisations linked by "IFE partner i to av klyngene"
     link_partners(doc, groups)
 

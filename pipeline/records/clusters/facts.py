@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from klynge.lexicon import EVENTS_WITHOUT_STATUS, is_municipality, name_key, names, place_name
 from klynge.records.clusters.candidates import (
@@ -109,11 +109,13 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
     return None
 
 
-def dominant_place(doc: Doc, g: ClusterAcc) -> Optional[tuple[str, int]]:
+def dominant_place(doc: Doc, g: ClusterAcc,
+                   others: Sequence[tuple[int, int]] = ()) -> Optional[tuple[str, int]]:
     """The Norwegian place a release keeps coming back to ("KI-miljøet i Halden", "I
     Halden har vi ...", "Halden kommune"): named at least twice and more often than any
     other. Broad places (Norge, Europa) and counties do not count: they place nothing; nor
-    does a place inside the cluster's own name ("Oslo Cancer Cluster")."""
+    does a place inside the cluster's own name ("Oslo Cancer Cluster") or another's
+    (``others``: "NCE Oslo Medtech" named in passing)."""
     counts: dict[str, list[int]] = {}
     broad = {p.casefold() for p in doc.rules.broad_places}
     for e in doc.entities:
@@ -121,7 +123,7 @@ def dominant_place(doc: Doc, g: ClusterAcc) -> Optional[tuple[str, int]]:
             continue
         for m in _capitalised_word().finditer(e["text"]):
             pos = e["start"] + m.start()
-            if any(ms <= pos < me for ms, me in g.mentions):
+            if any(ms <= pos < me for ms, me in (*g.mentions, *others)):
                 continue
             name = place_name(m.group(0))
             if name and name.casefold() not in broad and is_municipality(name):
@@ -375,10 +377,20 @@ def link_partners(doc: Doc, groups: list[ClusterAcc]) -> None:
 
 
 def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc],
-                  lone: bool = False) -> None:
+                  subject: bool = False) -> None:
     """Status signals, counts, location, sectors, organisations and people of one cluster,
-    read from the text that belongs to it (``owner``: every cluster mention's cluster)."""
+    read from the text that belongs to it (``owner``: every cluster mention's cluster).
+
+    ``subject``: the release is about this cluster (``release_subject``), so what the
+    text says of "the cluster" anywhere is said of it, except in the units that name
+    another cluster: those are the other's."""
     text = doc.text
+    others = [span for span, o in owner.items() if o is not g]
+
+    def own_units(units):
+        # the subject's fallbacks read no unit that names another cluster
+        return [u for u in units if u is not None
+                and not any(u.start <= s < u.end for s, _e in others)]
     g.prefix_status = next((c.status for c in g.cands if c.status and c.alias_of is None), None)
     if g.prefix_status is None:
         g.prefix_status = name_prefix_status(doc, g.names[0])
@@ -388,10 +400,10 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.evidence.add((u.start, u.end))
             for pos, status, event in unit_signals(doc, u):
                 g.signals.append((pos, status, event, (u.start, u.end)))
-    if lone and not g.prefix_status and not any(sig[1] for sig in g.signals):
+    if subject and not g.prefix_status and not any(sig[1] for sig in g.signals):
         # a release about one cluster reports its status anywhere: "klyngeprosjektet, som
         # fikk Arenastatus i 2014", "In 2007, we became a Norwegian Centre of Expertise"
-        for u in doc.units:
+        for u in own_units(doc.units):
             sigs = [x for x in unit_signals(doc, u) if x[1] and (
                 x[2] in ("new_status", "upgrade") or doc.rules.cluster_word.search(text, u.start, u.end))]
             if sigs:
@@ -410,23 +422,23 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.partners = par
             if seg_unit[seg]:
                 g.evidence.add((seg_unit[seg].start, seg_unit[seg].end))
-    if lone and g.members is None and g.partners is None:
+    if subject and g.members is None and g.partners is None:
         # a release about one cluster gives its size anywhere ("i dag er det 29
         # medlemsbedrifter"), but only in words that mean membership, not "bedrifter"
-        for u in doc.units:
+        for u in own_units(doc.units):
             mem, br, par = member_counts(doc, (u.start, u.end), membership_only=True)
             if mem is not None or par is not None:
                 g.members, g.members_breakdown, g.partners = mem, br, par
                 g.evidence.add((u.start, u.end))
                 break
     loc = location_of(doc, g, segments)
-    if loc is None and lone:
+    if loc is None and subject:
         # A release about one cluster places it anywhere: "klynga som har hovudkontor på
         # Stord", "Hamars bioklynge fikk NCE-status", "the Subsea cluster in Bergen".
         # Only units that speak of a cluster, and only places the gazetteer knows.
-        about = [(u.start, u.end) for u in ([doc.title] if doc.title else []) + doc.units
+        about = [(u.start, u.end) for u in own_units([doc.title] + doc.units)
                  if doc.rules.cluster_word.search(text, u.start, u.end)]
-        loc = location_of(doc, g, about, known_only=True) or dominant_place(doc, g)
+        loc = location_of(doc, g, about, known_only=True) or dominant_place(doc, g, others)
     if loc is not None:
         g.location = loc[0]
         lu = doc.unit_at(loc[1])

@@ -52,6 +52,11 @@ class _Guards(RuleModel):
         return self
 
 
+class _ReleaseSubject(RuleModel):
+    min_mentions: int = Field(ge=1)
+    dominance: float = Field(gt=1)
+
+
 class SharedClusterRules(RuleModel):
     placeholders: dict[str, str]
     statuses: list[_StatusWord]
@@ -71,6 +76,7 @@ class SharedClusterRules(RuleModel):
     not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
     known_name_min_acronym: int = Field(ge=1)  # shorter all-capital gazetteer names are not recognised alone
     known_name_guards: _Guards  # where a gazetteer name may start and end
+    release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
