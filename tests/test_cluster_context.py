@@ -289,6 +289,68 @@ def test_context_place_phrases(lang, text, name, place):
     assert by_name(clusters_of(text, lang, entities))[name].location == place
 
 
+# "X-based" written as one word, the place in lower case and often in the genitive: a
+# place the gazetteer knows (nb, nn) or a place entity (da, sv: the NER's GPE).
+COMPOUND_PLACES = [
+    ("nb", "Det sier Kari Nordmann, direktør i den bergensbaserte klyngen GCE Ocean "
+           "Technology.\n", "GCE Ocean Technology", "Bergen", None),
+    ("nn", "Den stordbaserte klynga NCE Maritime CleanTech har fått ny dagleg leiar.\n",
+     "NCE Maritime CleanTech", "Stord", None),
+    ("da", "Den Odensebaserede klynge Odense Robotics har over 160 medlemmer.\n",
+     "Odense Robotics", "Odense", "Odense"),
+    ("sv", "Det Göteborgsbaserade klustret Lindholmen Science Park växer. Göteborg är "
+           "Sveriges näst största stad.\n", "Lindholmen Science Park", "Göteborg", "Göteborg"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,place,entity", COMPOUND_PLACES)
+def test_context_place_in_a_based_compound(lang, text, name, place, entity):
+    entities = [ent(text, entity, "GPE")] if entity else []
+    assert by_name(clusters_of(text, lang, entities))[name].location == place
+
+
+@pytest.mark.parametrize("lang,text,name", [
+    # "timebaserte" is no place ("Time" is a municipality, "timebasert" means hourly)
+    ("nb", "Klyngen Ocean Tech Cluster tilbyr kunnskapsbaserte og timebaserte tjenester.\n",
+     "Ocean Tech Cluster"),
+])
+def test_context_based_compound_of_a_common_word_is_no_place(lang, text, name):
+    assert by_name(clusters_of(text, lang))[name].location is None
+
+
+# A defining apposition places the cluster where it is "from", whichever shape found the
+# name; "from X" outside one says where a person or a body comes from.
+DEFINING_FROM = [
+    ("nb", "Avtalen ble signert med Ocean Tech Cluster, en klynge for havteknologi fra "
+           "Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("nn", "Avtalen vart signert med Ocean Tech Cluster, ei klynge for havteknologi frå "
+           "Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("en", "The agreement was signed with Ocean Tech Cluster, an ocean technology cluster "
+           "from Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("da", "Aftalen blev indgået med Copenhagen Cleantech Cluster, en miljøklynge fra "
+           "København.\n", "Copenhagen Cleantech Cluster", "København"),
+    ("sv", "Avtalet tecknades med Lindholmen Science Park, ett kluster för fordonsindustrin "
+           "från Göteborg.\n", "Lindholmen Science Park", "Göteborg"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,place", DEFINING_FROM)
+def test_context_defining_apposition_places_the_cluster_where_it_is_from(lang, text, name, place):
+    entities = [ent(text, place, "GPE")]
+    assert by_name(clusters_of(text, lang, entities))[name].location == place
+
+
+@pytest.mark.parametrize("lang,text,name,place", [
+    ("nb", "Ocean Tech Cluster fikk besøk av Kari Nordmann fra Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("en", "Ocean Tech Cluster welcomed Kari Nordmann from Bergen.\n", "Ocean Tech Cluster", "Bergen"),
+    ("sv", "Klustret Lindholmen Science Park fick besök av Anna Svensson från Göteborg.\n",
+     "Lindholmen Science Park", "Göteborg"),
+])
+def test_context_from_outside_a_defining_clause_places_nothing(lang, text, name, place):
+    entities = [ent(text, place, "GPE"), ent(text, text.split(" av ")[-1].split(" from ")[-1].split(" fra ")[0], "PER")]
+    assert by_name(clusters_of(text, lang, entities))[name].location is None
+
+
 # ---- back-references bind to the last cluster named
 
 BACKREFS = [

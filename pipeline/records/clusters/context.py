@@ -264,11 +264,24 @@ def intro_candidates(doc: Doc, cands: list[Cand]) -> None:
     cands.sort(key=lambda c: c.start)
 
 
+def _defined_here(doc: Doc, c: Cand) -> bool:
+    """A predicate or apposition of the rule files defines the candidate where it stands,
+    whichever shape found it first ("Copenhagen Cleantech Cluster, en miljøklynge fra
+    København" is found by its "X Cluster" shape)."""
+    for rule in doc.rules.name_patterns:
+        if rule.id in _DEFINING:
+            m = rule.pattern.match(doc.text, c.start)
+            if m and m.span("name") == (c.start, c.end):
+                return True
+    return False
+
+
 def defining_places(doc: Doc, cands: list[Cand]) -> None:
-    """A defining clause's place is the cluster's: "X är ett kluster för ... i Värmland"."""
+    """A defining clause's place is the cluster's: "X är ett kluster för ... i Värmland",
+    "X, en miljøklynge fra København"."""
     text = doc.text
     for c in cands:
-        if c.source not in _DEFINING or c.loc is not None:
+        if c.loc is not None or (c.source not in _DEFINING and not _defined_here(doc, c)):
             continue
         unit = doc.unit_at(c.start)
         if unit is None:

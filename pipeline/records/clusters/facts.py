@@ -89,11 +89,20 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
                 place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
             return place_name(m.group("loc")) or m.group("loc"), m.start("loc")
     for rule in rules.locations:
+        if rule.defining_only:
+            continue
         for s, e in segments:
             for m in rule.pattern.finditer(text, s, e):
                 loc, span = hop(m.group("loc"), m.span("loc"))
                 if not ok(loc, span):
                     continue
+                if rule.id.startswith("based") and loc.endswith("s"):
+                    # genitive "Bergens-baserte", "Göteborgsbaserade": the place is the
+                    # stem where the NER tagged the stem or the text names it elsewhere
+                    stem = (span[0], span[1] - 1)
+                    if (doc.is_place(stem, loc[:-1]) and not doc.is_place(span, loc)) or \
+                            re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
+                        loc, span = loc[:-1], stem
                 known = place_name(loc)
                 if known_only and not known:
                     continue
@@ -101,10 +110,6 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
                     continue
                 if known:
                     return known, span[0]
-                if rule.id.startswith("based") and loc.endswith("s") and not doc.is_place(span, loc):
-                    # genitive "Bergens-baserte"
-                    if re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
-                        loc = loc[:-1]
                 return loc, span[0]
     return None
 

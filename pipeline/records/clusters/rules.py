@@ -135,6 +135,9 @@ class _Location(RuleModel):
     id: str
     pattern: re.Pattern
     needs_entity: bool = False
+    # only inside a clause that defines the cluster ("X, en miljøklynge fra København"):
+    # elsewhere "fra X" says where a person or a body comes from, not where a cluster is
+    defining_only: bool = False
 
 
 class CountRule(RuleModel):
