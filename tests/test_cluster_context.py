@@ -203,6 +203,32 @@ def test_context_list_of_people_and_bodies_is_no_cluster_list():
     assert clusters_of(text, "nb", entities) == []
 
 
+# A list of services or activities in a text about clusters leads with capitalised common
+# nouns: most of its items are no name, so none of them is a cluster (shared/clusters.yaml
+# list_name_share), while a name a shape or the gazetteer finds there still is one.
+ACTIVITY_LISTS = [
+    ("en", "Norwegian Innovation Clusters supports clusters with:\n\n• Access to finance\n"
+           "• Advice\n• Fostering innovation\n• Matching/Networking\n• Support of SMEs\n",
+     set()),
+    ("da", "Klyngeorganisationen har seks hovedaktiviteter:\n\n"
+           "• Behovsafdækning med involvering af 120 virksomheder\n"
+           "• Gennemførelse af 6 workshops i Odense og Aarhus\n"
+           "• Matchning af 30 virksomheder med healthtech organisationer\n"
+           "• Afholdelse af 4 møder med Welfare Tech\n"
+           "• Kompetenceudvikling for medarbejdere\n", {"Welfare Tech"}),
+    ("nb", "Klyngen tilbyr medlemmene:\n\n• Kompetanseheving for 40 bedrifter\n"
+           "• Nettverksmøter hver måned\n• Rådgivning om eksport\n"
+           "• Samarbeid med Ocean Tech Cluster i Bergen\n", {"Ocean Tech Cluster"}),
+    ("sv", "Klustret erbjuder sina medlemmar:\n\n• Kompetensutveckling för 40 företag\n"
+           "• Nätverksträffar varje månad\n• Rådgivning om export\n", set()),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", ACTIVITY_LISTS)
+def test_context_list_of_activities_is_no_cluster_list(lang, text, expected):
+    assert {c.name for c in clusters_of(text, lang)} == expected
+
+
 ENUMERATIONS = [
     ("sv", "Det finns i dag 14 regionala innovationsmiljöer inom Vinnväxt, bland andra Robotdalen "
            "i Västerås, Framtidens Bioraffinaderi i Örnsköldsvik och Smart Textiles i Borås.\n",

@@ -187,11 +187,17 @@ def attach_aliases(doc: Doc, cands: list[Cand]) -> list[Cand]:
 
 
 def list_candidates(doc: Doc, cands: list[Cand]) -> None:
-    """Names that lead list items in a cluster context."""
+    """Names that lead list items in a cluster context, in lists whose items are mostly
+    names: a list of activities or services under a text about clusters ("• Support of
+    SMEs", "• Behovsafdækning med involvering af 120 virksomheder") leads with
+    capitalised common nouns, and most of its lines are no name at all."""
     text = doc.text
+    named: set[tuple[int, int]] = set()  # items led by a name (a shape's or the item's)
+    added: list[Cand] = []
     for s, e in doc.items:
         lead = next((c for c in cands if c.start == s), None)
         if lead is not None:
+            named.add((s, e))
             if lead.alias_of is None:
                 lead.item_lead = (s, e)
             continue
@@ -213,7 +219,9 @@ def list_candidates(doc: Doc, cands: list[Cand]) -> None:
         cand = Cand(nm, s, s + len(nm), "list-item", name_prefix_status(doc, nm))
         cand.aliases.extend(aliases)
         cand.item_lead = (s, e)
-        cands.append(cand)
+        added.append(cand)
+        named.add((s, e))
+    cands.extend(c for c in added if doc.mostly_names(c.item_lead, named))
     cands.sort(key=lambda c: c.start)
 
 

@@ -180,8 +180,12 @@ def _line_runs(doc: Doc) -> list[list[Unit]]:
 
 
 def list_line_candidates(doc: Doc, cands: list[Cand]) -> None:
-    """Each line of a list about clusters is a cluster with its own place."""
+    """Each line of a list about clusters is a cluster with its own place, in a list whose
+    items mostly read as names (``Doc.mostly_names``: not "• Support of SMEs" among
+    "• Advice", "• Access to finance")."""
     taken = [(c.start, c.end) for c in cands]
+    named: set[tuple[int, int]] = set()
+    added: list[Cand] = []
     lines: list[tuple[int, int]] = []
     for s, e in doc.items:
         if doc.list_size.get((s, e), 1) >= 2 and _about_clusters(doc, s, s):
@@ -204,6 +208,7 @@ def list_line_candidates(doc: Doc, cands: list[Cand]) -> None:
         if any(ent.get("label") == "PER" and ent["start"] == start for ent in doc.entities) \
                 and not (loc and _is_place(doc, doc.text[loc[1]:loc[2]], loc[1:])):
             continue
+        named.add((s, e))
         existing = next((c for c in cands if c.start == start), None)
         if existing is not None:
             # a shape found the name already: the line gives its place and item
@@ -220,8 +225,9 @@ def list_line_candidates(doc: Doc, cands: list[Cand]) -> None:
         cand.loc = loc
         if (s, e) in doc.list_size:
             cand.item_lead = (s, e)
-        cands.append(cand)
+        added.append(cand)
         taken.append((cand.start, cand.end))
+    cands.extend(c for c in added if c.item_lead is None or doc.mostly_names(c.item_lead, named))
     cands.sort(key=lambda c: c.start)
 
 

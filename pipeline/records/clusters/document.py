@@ -89,8 +89,9 @@ class Doc:
     # ---- structure
     def _items(self) -> list[tuple[int, int]]:
         """The sections stage's list items, in text order. Sets ``list_size`` (the number
-        of items in the item's list)."""
+        of items in the item's list) and ``list_of`` (the items of the item's list)."""
         self.list_size: dict[tuple[int, int], int] = {}
+        self.list_of: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
         for items in self.document.list_items:
             # Units are whitespace-trimmed, so items are too (the sections stage strips
             # spaces and tabs after a bullet; other white space would stay in the item).
@@ -98,6 +99,7 @@ class Doc:
             trimmed = [(s, e) for s, e in trimmed if s < e]
             for it in trimmed:
                 self.list_size[it] = len(trimmed)
+                self.list_of[it] = tuple(trimmed)
         return sorted(self.list_size)
 
     def _units(self, sentences: Sequence[tuple[int, int]]) -> list[Unit]:
@@ -141,6 +143,12 @@ class Doc:
                 us = [u for u in self.units if u.section == i]
                 return us[0] if us else None
         return self.units[0] if self.units else None
+
+    def mostly_names(self, item: tuple[int, int], named: set[tuple[int, int]]) -> bool:
+        """Whether enough of the items of ``item``'s list lead with a name (``named``)
+        for its leads to be clusters (``list_name_share`` of the shared rules)."""
+        items = self.list_of[item]
+        return sum(it in named for it in items) >= self.shared.list_name_share * len(items)
 
     def unit_at(self, pos: int) -> Optional[Unit]:
         i = bisect_right(self._unit_starts, pos) - 1
