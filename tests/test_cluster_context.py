@@ -539,3 +539,31 @@ def test_context_release_about_two_clusters_gives_neither_a_count_said_of_neithe
     found = by_name(clusters_of(text, lang))
     assert set(found) == {"Cluster for Applied AI", "H2Cluster"}
     assert [c.members for c in found.values()] == [None, None]
+
+
+# ---- a cluster noun compound of a name's word is that cluster (candidates.group_candidates)
+
+@pytest.mark.parametrize("lang,text,name,alias", [
+    ("nb", "NCE Heidner Biocluster fikk NCE-status i går. Styreleder i Heidnerklyngen er "
+           "Olav Eik-Nes.\n", "NCE Heidner Biocluster", "Heidnerklyngen"),
+    ("nn", "NCE Heidner Biocluster fekk NCE-status i går. Styreleiar i Heidnerklynga er "
+           "Olav Eik-Nes.\n", "NCE Heidner Biocluster", "Heidnerklynga"),
+    ("da", "CLEAN Miljø dækker hele miljøteknologien. Miljøklyngen retter sig mod "
+           "virksomheder inden for vand.\n", "CLEAN Miljø", "Miljøklyngen"),
+])
+def test_context_noun_compound_of_a_names_word_is_an_alias(lang, text, name, alias):
+    found = clusters_of(text, lang)
+    assert len(found) == 1 and alias in [found[0].name, *found[0].aliases]
+    assert name in [found[0].name, *found[0].aliases]
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    # a stem no other cluster's name holds: a cluster of its own
+    ("nb", "Solenergiklyngen og Ocean Tech Cluster signerte avtalen.\n",
+     {"Solenergiklyngen", "Ocean Tech Cluster"}),
+    # a stem two clusters' names hold: which one is not said
+    ("nb", "Ocean Tech Cluster og Ocean Hyway Cluster møttes. Oceanklyngen var vert.\n",
+     {"Ocean Tech Cluster", "Ocean Hyway Cluster", "Oceanklyngen"}),
+])
+def test_context_noun_compound_without_one_owner_stays_apart(lang, text, expected):
+    assert {c.name for c in clusters_of(text, lang)} == expected

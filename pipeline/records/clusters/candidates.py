@@ -403,7 +403,34 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
                 acc.names.append(n)
             for k in keys(n):
                 index.setdefault(k, acc)
+    _merge_noun_compounds(doc, groups)
     return groups
+
+
+def _merge_noun_compounds(doc: Doc, groups: list[ClusterAcc]) -> None:
+    """A cluster known only by a noun compound ("Heidnerklyngen") whose stem is a word of
+    exactly one other cluster's names ("NCE Heidner Biocluster") is that cluster."""
+    shared = doc.shared
+
+    def words(g: ClusterAcc) -> set[str]:
+        out = set()
+        for n in g.names:
+            for w in strip_status_prefix(shared, n).replace("-", " ").split():
+                w = w.casefold()
+                if len(w) >= 3 and w not in shared.generic_name_words:
+                    out.add(w)
+        return out
+
+    for g in list(groups):
+        m = shared.compound_name_stem.match(g.names[0]) if len(g.names) == 1 else None
+        if m is None or not all(c.source.startswith("compound") for c in g.cands):
+            continue
+        stem = m.group("stem").casefold()
+        targets = [h for h in groups if h is not g and stem in words(h)]
+        if len(targets) == 1:
+            targets[0].names.append(g.names[0])
+            targets[0].cands.extend(g.cands)
+            groups.remove(g)
 
 
 def find_mentions(doc: Doc, groups: list[ClusterAcc]) -> None:

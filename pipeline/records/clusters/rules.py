@@ -77,6 +77,7 @@ class SharedClusterRules(RuleModel):
     known_name_min_acronym: int = Field(ge=1)  # shorter all-capital gazetteer names are not recognised alone
     known_name_guards: _Guards  # where a gazetteer name may start and end
     release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
+    compound_name_stem: re.Pattern  # "Heidnerklyngen" -> "Heidner": an alias of "Heidner Biocluster"
     list_name_share: float = Field(gt=0, le=1)  # a list's items that must be names for its leads to be clusters
 
     @model_validator(mode="after")
