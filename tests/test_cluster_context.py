@@ -567,3 +567,34 @@ def test_context_noun_compound_of_a_names_word_is_an_alias(lang, text, name, ali
 ])
 def test_context_noun_compound_without_one_owner_stays_apart(lang, text, expected):
     assert {c.name for c in clusters_of(text, lang)} == expected
+
+
+# ---- a list line's country places a cluster ("a foreign partner cluster placed only by
+# country takes the country", corpus/README.md); the home country, too broad to place a
+# cluster in running text, yields to a town said right after a mention
+
+COUNTRY_LINES = [
+    ("en", "These clusters are members of the alliance:\n\n• Forum Oceano (Portugal)\n"
+           "• GCE Subsea (Norway)\n• NCE Eyde (Norway)\n\n"
+           "Kari Nordmann of GCE Subsea in Bergen welcomed the news.\n",
+     {"Forum Oceano": "Portugal", "GCE Subsea": "Bergen", "NCE Eyde": "Norway"}),
+    ("nb", "Disse klyngene er med i alliansen:\n\n• Forum Oceano (Portugal)\n"
+           "• GCE Subsea (Norge)\n• NCE Eyde (Norge)\n\n"
+           "Kari Nordmann i GCE Subsea i Bergen er fornøyd.\n",
+     {"Forum Oceano": "Portugal", "GCE Subsea": "Bergen", "NCE Eyde": "Norge"}),
+    ("sv", "Dessa kluster ingår i alliansen:\n\n• Forum Oceano (Portugal)\n"
+           "• Mobile Heights (Sverige)\n• Paper Province (Sverige)\n\n"
+           "Anna Svensson på Mobile Heights i Lund välkomnar beslutet.\n",
+     {"Forum Oceano": "Portugal", "Mobile Heights": "Lund", "Paper Province": "Sverige"}),
+    ("da", "Disse klynger er med i alliancen:\n\n• Forum Oceano (Portugal)\n"
+           "• Odense Robotics (Danmark)\n• Welfare Tech (Danmark)\n\n"
+           "Anna Hansen fra Odense Robotics i Odense glæder sig.\n",
+     {"Forum Oceano": "Portugal", "Odense Robotics": "Odense", "Welfare Tech": "Danmark"}),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", COUNTRY_LINES)
+def test_context_list_line_country_yields_to_a_town_after_a_mention(lang, text, expected):
+    entities = [ent(text, p, "GPE", text.count(p) - 1) for p in set(expected.values())]
+    found = {c.name: c.location for c in clusters_of(text, lang, entities)}
+    assert {k: found.get(k, "missing") for k in expected} == expected

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from klynge.lexicon import known_cluster_id, lookup, name_key, scan_known_clusters
-from klynge.records.clusters.document import Doc, Taken, overlaps
+from klynge.lexicon import known_cluster_id, lookup, name_key, place_name, scan_known_clusters
+from klynge.records.clusters.document import Doc, Taken, overlaps, trim
 from klynge.records.clusters.rules import SharedClusterRules
 
 
@@ -153,6 +153,16 @@ def pattern_candidates(doc: Doc) -> list[Cand]:
     return sorted(kept, key=lambda c: c.start)
 
 
+def names_a_place(doc: Doc, text: str, start: int) -> bool:
+    """A bracket's text that is a place ("GCE Subsea (Norway)", "Visit Lofoten
+    (Svolvær)"): the cluster's place, never its alias; two clusters placed in one country
+    are not one cluster."""
+    s, e = trim(doc.text, start, start + len(text))
+    word = doc.text[s:e]
+    return bool(place_name(word)) or doc.is_place((s, e), word) or \
+        word.casefold() in {p.casefold() for p in doc.rules.broad_places}
+
+
 def attach_aliases(doc: Doc, cands: list[Cand]) -> list[Cand]:
     """"A – B" (B a cluster name or "tidligere B") and "A (B)" make B an alias of A."""
     text = doc.text
@@ -163,7 +173,8 @@ def attach_aliases(doc: Doc, cands: list[Cand]) -> list[Cand]:
         m = doc.shared.alias_paren.match(text, c.end)
         if m and m.group("alias")[:1].isupper():
             alias = m.group("alias").strip()
-            if not is_bad_name(doc, alias) and doc.shared.status_of(alias) is None:
+            if not is_bad_name(doc, alias) and doc.shared.status_of(alias) is None \
+                    and not names_a_place(doc, m.group("alias"), m.start("alias")):
                 c.aliases.append(alias)
                 inner = next((o for o in cands if o.start == m.start("alias")), None)
                 if inner is not None and inner is not c:
@@ -287,7 +298,7 @@ def _item_lead_name(doc: Doc, s: int, e: int) -> Optional[tuple[str, list[str], 
         if not (pm or doc.rules.cluster_word.search(rest) or doc.rules.count.search(rest)):
             return None
     pm = pm or doc.shared.alias_paren.match(text, end)
-    if pm and pm.group("alias")[:1].isupper():
+    if pm and pm.group("alias")[:1].isupper() and not names_a_place(doc, pm.group("alias"), pm.start("alias")):
         aliases.append(pm.group("alias").strip())
         end = pm.end()
     return name, aliases, end

@@ -67,9 +67,11 @@ def place_after_name(doc: Doc, end: int, limit: Optional[int] = None
 
 def _place_like(doc: Doc, text: str, span: tuple[int, int]) -> bool:
     """A place after a list name: known, an entity, or at most three capitalised words
-    ("Västra Götaland", "Jämtland-Härjedalen")."""
+    ("Västra Götaland", "Jämtland-Härjedalen"). A country counts ("• GCE Subsea
+    (Norway)"): the line places the cluster by it, and the corpus records a cluster
+    placed only by its country at the country."""
     words = text.split()
-    if not words or len(words) > 3 or text.casefold() in {p.casefold() for p in doc.rules.broad_places}:
+    if not words or len(words) > 3:
         return False
     return _is_place(doc, text, span) or all(w[:1].isupper() for w in words)
 

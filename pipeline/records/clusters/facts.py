@@ -80,14 +80,18 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
 
     if known_only:
         segments = [seg for seg in segments if not any(overlaps(seg, m) for m in name_spans)]
-    for c in g.cands:
-        if c.loc:
-            return place_name(c.loc[0]) or c.loc[0], c.loc[1]
+    # a country a list line gives ("• GCE Subsea (Norway)") yields to a town said right
+    # after a mention ("The Maritime Alliance in San Diego")
+    given = next((c.loc for c in g.cands if c.loc), None)
+    if given is not None and given[0].casefold() not in broad:
+        return place_name(given[0]) or given[0], given[1]
     for s, e in g.mentions:
         m = rules.location_after_name.match(text, e)
         if m and ok(m.group("loc"), m.span("loc")) and (
                 place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
             return place_name(m.group("loc")) or m.group("loc"), m.start("loc")
+    if given is not None:
+        return given[0], given[1]
     for rule in rules.locations:
         if rule.defining_only:
             continue
