@@ -598,3 +598,27 @@ def test_context_list_line_country_yields_to_a_town_after_a_mention(lang, text, 
     entities = [ent(text, p, "GPE", text.count(p) - 1) for p in set(expected.values())]
     found = {c.name: c.location for c in clusters_of(text, lang, entities)}
     assert {k: found.get(k, "missing") for k in expected} == expected
+
+
+@pytest.mark.parametrize("lang,text,name,lone_status", [
+    ("nb", "Ocean Hyway Cluster åpner testsenter\n\nOcean Hyway Cluster åpnet i går et "
+           "testsenter i Florø.\n\n{other}Senteret skal teste nye løsninger for "
+           "skipsfarten. Det er åpent for alle bedrifter.\n\n"
+           "Klyngene fikk Arena-status i 2014.\n", "Ocean Hyway Cluster", "Arena"),
+    ("en", "Ocean Hyway Cluster opens test centre\n\nOcean Hyway Cluster opened a test "
+           "centre in Florø yesterday.\n\n{other}The centre will test new solutions "
+           "for shipping. It is open to every company.\n\n"
+           "The clusters were granted Arena status in 2014.\n", "Ocean Hyway Cluster", "Arena"),
+])
+def test_context_status_said_of_no_named_cluster_goes_only_to_a_lone_cluster(
+        lang, text, name, lone_status):
+    # members and place said anywhere go to the release's subject; a status said of no
+    # named cluster goes to it only when no other cluster is named ("the clusters" may
+    # be all of the programme's)
+    other = {"nb": "Også Ocean Tech Cluster i Bergen var til stede.\n\n",
+             "en": "Ocean Tech Cluster in Bergen also attended.\n\n"}[lang]
+    alone = by_name(clusters_of(text.format(other=""), lang))
+    assert alone[name].status == lone_status
+    with_other = by_name(clusters_of(text.format(other=other), lang))
+    assert set(with_other) == {name, "Ocean Tech Cluster"}
+    assert with_other[name].status is None

@@ -142,7 +142,7 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
 
     subject = release_subject(doc, groups)
     for g in groups:
-        collect_facts(doc, g, owner, subject=g is subject)
+        collect_facts(doc, g, owner, subject=g is subject, lone=len(groups) == 1)
     # organisations linked by "IFE partner i to av klyngene"
     link_partners(doc, groups)
 

@@ -386,13 +386,16 @@ def link_partners(doc: Doc, groups: list[ClusterAcc]) -> None:
 
 
 def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterAcc],
-                  subject: bool = False) -> None:
+                  subject: bool = False, lone: bool = False) -> None:
     """Status signals, counts, location, sectors, organisations and people of one cluster,
     read from the text that belongs to it (``owner``: every cluster mention's cluster).
 
     ``subject``: the release is about this cluster (``release_subject``), so what the
     text says of "the cluster" anywhere is said of it, except in the units that name
-    another cluster: those are the other's."""
+    another cluster: those are the other's. Its status is read from anywhere only when it
+    is the release's ``lone`` cluster: where others are named, a status sentence that
+    names none of them speaks as often of the clusters in general or of the programme
+    as of the subject."""
     text = doc.text
     others = [span for span, o in owner.items() if o is not g]
 
@@ -409,7 +412,7 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             g.evidence.add((u.start, u.end))
             for pos, status, event in unit_signals(doc, u):
                 g.signals.append((pos, status, event, (u.start, u.end)))
-    if subject and not g.prefix_status and not any(sig[1] for sig in g.signals):
+    if lone and not g.prefix_status and not any(sig[1] for sig in g.signals):
         # a release about one cluster reports its status anywhere: "klyngeprosjektet, som
         # fikk Arenastatus i 2014", "In 2007, we became a Norwegian Centre of Expertise"
         for u in own_units(doc.units):
