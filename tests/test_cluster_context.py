@@ -622,3 +622,17 @@ def test_context_status_said_of_no_named_cluster_goes_only_to_a_lone_cluster(
     with_other = by_name(clusters_of(text.format(other=other), lang))
     assert set(with_other) == {name, "Ocean Tech Cluster"}
     assert with_other[name].status is None
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "OCC hosted the second European Cancer Cluster Partnering Conference in Oslo.\n",
+     set()),
+    ("nb", "Oslo Cancer Cluster arrangerte Nordic Life Science Cluster Partnering Day i Oslo.\n",
+     {"Oslo Cancer Cluster"}),
+    ("da", "Odense Robotics holdt Danish Robot Cluster Innovation Summit i Odense.\n",
+     {"Odense Robotics"}),
+    # one such word right after the name: the cluster's own body, the cluster is named
+    ("en", "Kari Nordmann leads the Oslo Cancer Cluster Incubator.\n", {"Oslo Cancer Cluster"}),
+])
+def test_context_shape_heading_an_events_name_is_no_cluster(lang, text, expected):
+    assert {c.name for c in clusters_of(text, lang)} == expected

@@ -89,7 +89,22 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
         if m and m.group("tail").casefold() not in stop:
             tails.append((c, m))
     whole: set[str] = set()
+    embedded = set()
     for c, m in tails:
+        # "European Cancer Cluster Partnering Conference": the shape heads the proper name
+        # of an event or a body of its own (a run of capitalised words that ends in a
+        # not_name_tails word), not a cluster's name; one such word right after it
+        # ("Oslo Cancer Cluster Incubator") is a body of the cluster's, which is named
+        run = [m]
+        while len(run) < 3:
+            nxt = doc.shared.name_tail.match(text, run[-1].end())
+            if nxt is None:
+                break
+            run.append(nxt)
+        if len(run) > 1 and any(r.group("tail").casefold() in doc.shared.not_name_tails
+                                for r in run[1:]):
+            embedded.add(id(c))
+            continue
         tail, span = m.group("tail"), m.span("tail")
         if tail.casefold() in doc.shared.not_name_tails:
             continue  # "Oslo Cancer Cluster Incubator": another body of the cluster's
@@ -107,6 +122,7 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
         if c.name not in whole and text[c.start:m.end("tail")] in whole:
             c.end = m.end("tail")
             c.name = text[c.start:c.end]
+    cands[:] = [c for c in cands if id(c) not in embedded]
 
 
 def _genitive(doc: Doc, word: str) -> bool:
