@@ -94,15 +94,16 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
         # "European Cancer Cluster Partnering Conference": the shape heads the proper name
         # of an event or a body of its own (a run of capitalised words that ends in a
         # not_name_tails word), not a cluster's name; one such word right after it
-        # ("Oslo Cancer Cluster Incubator") is a body of the cluster's, which is named
+        # ("Oslo Cancer Cluster Incubator") is a body of the cluster's, which is named, and
+        # so is the event after a genitive ("Food & Bio Cluster Denmarks Summit")
         run = [m]
         while len(run) < 3:
             nxt = doc.shared.name_tail.match(text, run[-1].end())
             if nxt is None:
                 break
             run.append(nxt)
-        if len(run) > 1 and any(r.group("tail").casefold() in doc.shared.not_name_tails
-                                for r in run[1:]):
+        if len(run) > 1 and not _genitive(doc, m.group("tail")) and any(
+                r.group("tail").casefold() in doc.shared.not_name_tails for r in run[1:]):
             embedded.add(id(c))
             continue
         tail, span = m.group("tail"), m.span("tail")
