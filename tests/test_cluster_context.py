@@ -636,3 +636,37 @@ def test_context_status_said_of_no_named_cluster_goes_only_to_a_lone_cluster(
 ])
 def test_context_shape_heading_an_events_name_is_no_cluster(lang, text, expected):
     assert {c.name for c in clusters_of(text, lang)} == expected
+
+
+# ---- names right after a plural cluster noun ("klustren A tillsammans med B i X och C i Y")
+
+PLURAL_NOUN_ENUMERATIONS = [
+    ("sv", "Projektet drivs av klustren The Paper Province tillsammans med Tretorget i Norge "
+           "och Bioenergy Centre i Finland.\n",
+     {"The Paper Province": None, "Tretorget": "Norge", "Bioenergy Centre": "Finland"}),
+    ("nb", "Prosjektet drives av klyngene Tretorget sammen med Bioenergy Centre i Finland.\n",
+     {"Tretorget": None, "Bioenergy Centre": "Finland"}),
+    ("nn", "Prosjektet vert drive av klyngene Tretorget saman med Bioenergy Centre i Finland.\n",
+     {"Tretorget": None, "Bioenergy Centre": "Finland"}),
+    ("da", "Projektet drives af klyngerne Tretorget sammen med Bioenergy Centre i Finland.\n",
+     {"Tretorget": None, "Bioenergy Centre": "Finland"}),
+    ("en", "The project is run by the clusters Tretorget together with Bioenergy Centre in "
+           "Finland.\n", {"Tretorget": None, "Bioenergy Centre": "Finland"}),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", PLURAL_NOUN_ENUMERATIONS)
+def test_context_names_after_a_plural_cluster_noun_are_clusters(lang, text, expected):
+    entities = [ent(text, p, "GPE") for p in expected.values() if p]
+    found = {c.name: c.location for c in clusters_of(text, lang, entities)}
+    assert {k: found.get(k, "missing") for k in expected} == expected
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nb", "Dette er klyngene Innovasjon Norge støtter i år.\n"),
+    ("nn", "Dette er klyngene Innovasjon Norge støttar i år.\n"),
+    ("en", "These are the clusters Innovation Norway supports this year.\n"),
+])
+def test_context_known_body_after_a_plural_cluster_noun_is_no_cluster(lang, text):
+    # the clusters' funder in a relative clause, a body the organisation gazetteer knows
+    assert clusters_of(text, lang) == []

@@ -271,6 +271,11 @@ def intro_candidates(doc: Doc, cands: list[Cand]) -> None:
                 if is_bad_name(doc, name):
                     break
                 known = next((c for c in cands + added if overlaps((c.start, c.end), span)), None)
+                if known is None and lookup(name):
+                    # a body the organisation gazetteer knows is no cluster unless a shape
+                    # says so: "klyngene Innovasjon Norge støtter" names the clusters'
+                    # funder in a relative clause
+                    break
                 end = m.end()
                 loc = place_after_name(doc, end, u.end)
                 if loc is not None:
