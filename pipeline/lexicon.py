@@ -481,6 +481,16 @@ def scan_known_clusters(text: str, min_acronym: int, before: str, after: str) ->
     return [m.span("name") for m in scanner.finditer(text)]
 
 
+@lru_cache(maxsize=None)
+def _cluster_countries() -> dict[str, str]:
+    return {c.id: c.country for c in cluster_gazetteer().clusters}
+
+
+def known_cluster_country(cid: str | None) -> str | None:
+    """The country ("NO", "DK", "SE") of the gazetteer cluster ``cid``, or None."""
+    return _cluster_countries().get(cid) if cid else None
+
+
 def known_cluster_id(*names: str | None) -> str | None:
     """The gazetteer id of the cluster a record names (its name, then its aliases, compared
     by :func:`name_key`), or None when the gazetteer does not know it."""

@@ -670,3 +670,25 @@ def test_context_names_after_a_plural_cluster_noun_are_clusters(lang, text, expe
 def test_context_known_body_after_a_plural_cluster_noun_is_no_cluster(lang, text):
     # the clusters' funder in a relative clause, a body the organisation gazetteer knows
     assert clusters_of(text, lang) == []
+
+
+# ---- Danish and Swedish clusters hold no programme level (rules/<lang>/clusters.yaml
+# status_levels; the gazetteer's country)
+
+@pytest.mark.parametrize("lang,text,name,status", [
+    # "Arena" in a Danish or Swedish name is a word of the name
+    ("sv", "Klustret Arena Hälsa i Umeå har 40 medlemmar.\n", "Arena Hälsa", None),
+    ("da", "Klyngen Arena Sundhed i Odense har 40 medlemmer.\n", "Arena Sundhed", None),
+    # the same shape in a Norwegian text is the programme's level
+    ("nb", "Klyngen Arena Helse i Tromsø har 40 medlemmer.\n", "Arena Helse", "Arena"),
+    ("nn", "Klynga Arena Helse i Tromsø har 40 medlemer.\n", "Arena Helse", "Arena"),
+    # a cluster the gazetteer places in Norway keeps its level in a Swedish text, one it
+    # places in Denmark has none in an English one
+    ("sv", "Klustret NCE Maritime CleanTech har 120 medlemmar.\n", "NCE Maritime CleanTech", "NCE"),
+    ("en", "Odense Robotics was granted Arena status in 2020.\n", "Odense Robotics", None),
+])
+def test_context_danish_and_swedish_clusters_hold_no_level(lang, text, name, status):
+    found = by_name(clusters_of(text, lang))
+    assert found[name].status == status
+    if status is None:
+        assert found[name].event is None or found[name].event.status is None

@@ -55,7 +55,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from klynge.document import AnnotatedDocument
-from klynge.lexicon import EVENTS_WITHOUT_STATUS, known_cluster_id
+from klynge.lexicon import EVENTS_WITHOUT_STATUS, known_cluster_country, known_cluster_id
 from klynge.records.clusters.candidates import (
     ClusterAcc, attach_aliases, enumeration_candidates, find_mentions, group_candidates,
     list_candidates, pattern_candidates,
@@ -65,7 +65,7 @@ from klynge.records.clusters.context import (
 )
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import (
-    collect_facts, decide_status, link_partners, unit_signals,
+    STATUS_EVENTS, collect_facts, decide_status, link_partners, unit_signals,
 )
 from klynge.records.clusters.programme import programme_facts
 from klynge.records.clusters.rules import (
@@ -150,10 +150,18 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     clusters = []
     for g in groups:
         status, event, evunit = decide_status(doc, g, title_signal, own)
-        if evunit:
+        cid = known_cluster_id(*g.names)
+        country = known_cluster_country(cid)
+        if country in ("DK", "SE") or (country is None and not doc.rules.status_levels):
+            # Danish and Swedish programmes have no levels: "Arena Hälsa" holds none, and
+            # an event keeps its type without one
+            status = None
+            if event is not None:
+                event = None if event["type"] in STATUS_EVENTS else dict(event, status=None)
+        if evunit and (event is not None or status is not None):
             g.evidence.add(evunit)
         clusters.append({
-            "name": g.names[0], "aliases": list(g.names[1:]), "id": known_cluster_id(*g.names),
+            "name": g.names[0], "aliases": list(g.names[1:]), "id": cid,
             "status": status, "event": event,
             "members": g.members, "partners": g.partners,
             "members_breakdown": g.members_breakdown, "location": g.location,

@@ -188,6 +188,7 @@ class LangClusterRules(RuleModel):
     locations: list[_Location]
     broad_places: list[str]
     regions: list[str]
+    status_levels: bool  # a cluster named in this language may hold a programme level
     status_patterns: list[_StatusPattern]
     partner_links: list[_IdPattern]
     member_lists: list[_IdPattern]
