@@ -26,7 +26,9 @@ How clusters are found (all patterns are data, in ``pipeline/rules/{shared,<lang
 Facts (members, partners, location, sectors, linked organisations) come from the text
 that belongs to one cluster: the whole list item it leads; else the sentence naming it
 (cut at the next cluster named in the same sentence) and the following sentences that
-refer back ("Klyngen har ...", "Den har ..."). Status signals ("får Arena-status",
+refer back ("Klyngen har ...", "Den har ..."). The cluster a release is about (its
+subject: ``release_subject``) also takes members and place said anywhere outside the units
+naming other clusters; the lone cluster of a release also its status. Status signals ("får Arena-status",
 "oppgradert til NCE") apply to every cluster named in the sentence; an application, a loss
 or a downgrade ("søker Arena-status", "mister NCE-statusen og blir Arena Pro") owns the
 status words inside it, so they give no status (a downgrade gives its new one); a status in the
