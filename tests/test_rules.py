@@ -152,3 +152,47 @@ def test_rules_fast_yaml_loader_is_libyaml_where_pyyaml_has_it():
 
     from klynge.rules import YAML_LOADER
     assert YAML_LOADER is (yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader)
+
+
+# ----------------------------------------------------------------- leading_class, guarded
+
+import re  # noqa: E402
+
+from klynge.rules import guarded, leading_class  # noqa: E402
+
+
+@pytest.mark.parametrize("source,flags,expected", [
+    (r"(?<!\w)(?:mai|juni)\b", 0, "[jm]"),
+    (r"(?:x?\d+|[a-c]y)", 0, r"[\da-cx]"),          # an optional step: what follows it too
+    (r"(?>ab|c)", 0, "[ac]"),                        # an atomic group
+    (r"a*b", 0, "[ab]"),
+    (r"a*", 0, None),                                # the empty string: any position
+    (r"(?:a|)b", 0, "[ab]"),
+    (r".x", 0, None),                                # any character
+    (r"[^a]x", 0, None),                             # a negated class
+    (r"(?i:a)b", 0, None),                           # local flags: the class would differ
+    (r"(?P<a>x)(?P=a)|y", 0, "[xy]"),
+    (r"(?P<a>x)?(?P=a)", 0, None),                   # a group reference first
+])
+def test_rules_leading_class(source, flags, expected):
+    assert leading_class(source, flags) == expected
+
+
+# Case folding is sre's own on both sides: the class is read with the pattern's flags, so
+# "ſ" (long s) and "K" (Kelvin sign) pass the guard exactly where they match the pattern.
+@pytest.mark.parametrize("source,flags,text", [
+    (r"(?<![\w.])(?:sek|kr)\s?\d+", re.IGNORECASE, "ſEK 5, KR 7, Kr 9, K\u212a 3, xsek 1"),
+    (r"(?:mandag|tirsdag)|\d+\.", 0, "Mandag 5. mandag 6. tirsdag7."),
+    (r"\d{4}(?!\d)|(?<!\w)i dag", 0, "i dag 20211 og 2020, sidag"),
+    (r"[A-ZÆØÅ]\w+(?= AS)", 0, "Ærlig AS og Øst AS, østlig AS"),
+])
+def test_rules_guarded_finds_what_the_pattern_finds(source, flags, text):
+    guard = guarded(source, flags)
+    assert guard != source  # the guard is there, and changes no match
+    plain = [(m.span(), m.groups()) for m in re.finditer(source, text, flags)]
+    assert plain
+    assert [(m.span(), m.groups()) for m in re.finditer(guard, text, flags)] == plain
+
+
+def test_rules_guarded_leaves_a_pattern_without_a_leading_class_alone():
+    assert guarded(r"a*|b") == r"a*|b"
