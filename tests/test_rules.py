@@ -196,3 +196,55 @@ def test_rules_guarded_finds_what_the_pattern_finds(source, flags, text):
 
 def test_rules_guarded_leaves_a_pattern_without_a_leading_class_alone():
     assert guarded(r"a*|b") == r"a*|b"
+
+
+# ----------------------------------------------------------------------------- dispatched
+
+from klynge.rules import DISPATCH_MIN, dispatched  # noqa: E402
+
+
+def _items(words, insensitive=()):
+    """(first, rest, whole, folded) of each word, the ones in ``insensitive`` case-folded."""
+    out = []
+    for w in words:
+        if w in insensitive:
+            out.append((w[0], f"(?i:{re.escape(w[1:])})", f"(?i:{re.escape(w)})", True))
+        else:
+            out.append((w[0], re.escape(w[1:]), re.escape(w), False))
+    return out
+
+
+# Words whose order matters (a shorter one before a longer one wins where both match),
+# case-folded ones, one-letter ones, and text with the case-folding corners of sre: "ſ"
+# (long s) matches a case-folded "s", "K" (Kelvin sign) a case-folded "k".
+_WORDS = ["Norges Bank Investment Management", "Norges Bank", "NORCE", "Nordic", "nok",
+          "Statkraft", "Siva", "SINTEF", "sintef energi", "kunnskapsparken", "Kongsberg",
+          "K", "s", "Equinor", "eq", "Øst", "øst", "Ålesund", "ålesund kommune", "Innovasjon",
+          "innovasjon norge", "Abc"]
+_TEXT = ("Norges Bank Investment Management og Norges Bank, NORCE, norce, Nordic, NOK, "
+         "ſintef energi, SINTEF Energi, \u212aongsberg, kongsberg, K, s, ſ, Equinor, EQ, Øst, "
+         "øst, ÅLESUND KOMMUNE, Ålesund, Innovasjon Norge, innovasjon norge, abc, Abc.")
+
+
+@pytest.mark.parametrize("insensitive", [
+    (),
+    ("nok", "sintef energi", "kunnskapsparken", "innovasjon norge", "s", "ålesund kommune"),
+    tuple(_WORDS),
+])
+def test_rules_dispatched_finds_what_the_alternation_finds(insensitive):
+    items = _items(_WORDS, insensitive)
+    assert len(items) >= DISPATCH_MIN
+    plain = "|".join(w for _, _, w, _ in items)
+    fast = dispatched(items)
+    assert fast != plain
+    for wrap in ("(?<!\\w)(?P<name>{})(?!\\w)", "(?P<name>{})", "(?P<name>{})s?\\b"):
+        want = [(m.span(), m.group()) for m in re.finditer(wrap.format(plain), _TEXT)]
+        assert want
+        assert [(m.span(), m.group()) for m in re.finditer(wrap.format(fast), _TEXT)] == want
+
+
+def test_rules_dispatched_keeps_a_short_or_spaced_list_plain():
+    short = _items(_WORDS[:DISPATCH_MIN - 1])
+    assert dispatched(short) == "|".join(w for _, _, w, _ in short)
+    spaced = _items(_WORDS) + [(" ", re.escape("x"), re.escape(" x"), False)]
+    assert dispatched(spaced) == "|".join(w for _, _, w, _ in spaced)
