@@ -428,7 +428,8 @@ def test_combine_guard_changes_no_match(family, lang):
     module = _families()[family]
     guarded = module._lang(registry().rules_language(lang)).pattern
     assert guarded.pattern.startswith("(?=[")
-    plain = re.compile(guarded.pattern[guarded.pattern.index("])(?:") + 5:-1], guarded.flags)
+    plain = re.compile(guarded.pattern[guarded.pattern.index("])(?:(?P<r0>") + 5:-1],
+                       guarded.flags)
     assert klynge_guarded(plain.pattern, plain.flags) == guarded.pattern  # the whole source
     texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "texts").glob("*.txt"))]
     found = 0

@@ -169,7 +169,7 @@ def char_class(chars) -> str:
     return "[" + "".join(re.escape(c) for c in chars) + "]"
 
 
-# sre's tree (Python >= 3.11 names its parser re._parser): what leading_class reads.
+# sre's tree (Python >= 3.11 names its parser re._parser): what prefix_guard reads.
 from re import _constants as _sre, _parser as _sre_parse  # noqa: E402
 
 _CLASS_CATEGORIES = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
@@ -177,10 +177,17 @@ _CLASS_CATEGORIES = {_sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
                      _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W"}
 _ZERO_WIDTH = (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT)
 _REPEATS = (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT)
+# The guard reads a match's first two characters: the second one ("ja" of "januar", not
+# every "j") is what turns most of the positions that begin a word away.
+_GUARD_CHARS = 2
+
+# A path: the class items (regex class sources: "a", "a-z", "\d") of each of the first
+# characters of a match, up to _GUARD_CHARS of them.
+_Path = tuple[frozenset[str], ...]
 
 
 class _AnyChar(Exception):
-    """The first character cannot be told (or told simply): any one may start a match."""
+    """A character cannot be told (or told simply): any one may come there."""
 
 
 def _class_item(op, av) -> str:
@@ -193,67 +200,93 @@ def _class_item(op, av) -> str:
     raise _AnyChar
 
 
-def _first_items(seq, out: set[str]) -> bool:
-    """Add to ``out`` the class items of every character that can be the first one a
-    match of ``seq`` consumes; True when ``seq`` can match the empty string."""
+def _extend(seq, paths: set[_Path]) -> tuple[set[_Path], set[_Path]]:
+    """The paths of ``paths`` followed by a match of ``seq``: (those that reached
+    _GUARD_CHARS characters, those still shorter when ``seq`` ends). A superset: every
+    lookaround is read as true."""
+    done: set[_Path] = set()
+    part = set(paths)
     for op, av in seq:
-        if op in _ZERO_WIDTH:  # lookarounds and anchors consume nothing (a superset)
+        if not part:
+            break
+        if op in _ZERO_WIDTH:  # consumes nothing
             continue
-        if op is _sre.LITERAL:
-            out.add(_class_item(op, av))
-            return False
-        if op is _sre.IN:
-            out.update(_class_item(o, a) for o, a in av)  # NEGATE: _AnyChar
-            return False
-        if op is _sre.SUBPATTERN:
+        if op is _sre.LITERAL or op is _sre.IN:
+            item = frozenset([_class_item(op, av)] if op is _sre.LITERAL
+                             else (_class_item(o, a) for o, a in av))  # NEGATE: _AnyChar
+            grown = {p + (item,) for p in part}
+            done |= {p for p in grown if len(p) >= _GUARD_CHARS}
+            part = {p for p in grown if len(p) < _GUARD_CHARS}
+        elif op is _sre.SUBPATTERN:
             _group, add_flags, del_flags, sub = av
             if add_flags or del_flags:  # "(?i:...)": the class would be read otherwise
                 raise _AnyChar
-            if not _first_items(sub, out):
-                return False
+            d, part = _extend(sub, part)
+            done |= d
         elif op is _sre.ATOMIC_GROUP:
-            if not _first_items(av, out):
-                return False
+            d, part = _extend(av, part)
+            done |= d
         elif op is _sre.BRANCH:
-            nullable = False
+            after: set[_Path] = set()
             for alternative in av[1]:
-                nullable |= _first_items(alternative, out)
-            if not nullable:
-                return False
+                d, p = _extend(alternative, part)
+                done |= d
+                after |= p
+            part = after
         elif op in _REPEATS:
             low, high, sub = av
-            if high == 0:
-                continue
-            if not _first_items(sub, out) and low > 0:
-                return False
+            # A repeat that can match nothing stands for each count from 0; else after
+            # _GUARD_CHARS rounds every path is complete.
+            nullable = () in _extend(sub, {()})[1]
+            rounds = min(high, _GUARD_CHARS + 1 if nullable else _GUARD_CHARS)
+            after = set(part) if low == 0 or nullable else set()
+            cur = part
+            for n in range(1, rounds + 1):
+                d, cur = _extend(sub, cur)
+                done |= d
+                if n >= low or nullable:
+                    after |= cur
+            part = after
         else:  # ANY, NOT_LITERAL, a group reference, a conditional: no simple answer
             raise _AnyChar
-    return True
+    return done, part
 
 
-def leading_class(source: str, flags: int = 0) -> str | None:
-    """A character class (regex source) holding every character that a match of
-    ``source`` (compiled with ``flags``) can begin with, or None when that cannot be
-    told simply (the pattern may match the empty string, or begin with any character).
+def prefix_guard(source: str, flags: int = 0) -> str | None:
+    """A lookahead (regex source) that every match of ``source`` (compiled with
+    ``flags``) passes at its start, made of the classes its first two characters can be
+    in ("(?=[\\d]|[j][au]|[m][aeå]|...)"), or None when that cannot be told simply (the
+    pattern may match the empty string, or begin with any character).
 
-    Read with the same flags it is the set the pattern's own first step tests (case
-    folding included): ``(?=class)`` in front of the pattern changes no match, and lets
-    sre reject a position with one test instead of trying every alternative of a long
+    Read with the same flags as the pattern (sre's case folding on both sides), it
+    changes no match, and sre turns away most positions of a text at a few tests of
+    the lookahead's leading literals instead of trying every alternative of a long
     alternation there."""
-    out: set[str] = set()
     try:
-        if _first_items(_sre_parse.parse(source, flags), out):
-            return None
+        done, part = _extend(_sre_parse.parse(source, flags), {()})
     except _AnyChar:
         return None
-    return "[" + "".join(sorted(out)) + "]"
+    if () in part:
+        return None
+    seconds: dict[frozenset[str], set[str] | None] = {}
+    for path in done | part:
+        first = path[0]
+        if len(path) == 1:  # a match may end there, or go on with anything
+            seconds[first] = None
+        elif seconds.get(first, set()) is not None:
+            seconds.setdefault(first, set()).update(path[1])
+    branches = []
+    for first, then in sorted(seconds.items(), key=lambda kv: sorted(kv[0])):
+        lead = "[" + "".join(sorted(first)) + "]"
+        branches.append(lead if then is None else lead + "[" + "".join(sorted(then)) + "]")
+    return "(?=" + "|".join(branches) + ")"
 
 
 def guarded(source: str, flags: int = 0) -> str:
-    """``source`` behind a lookahead of its :func:`leading_class`, when it has one: the
-    same matches, found faster where most positions cannot begin one."""
-    lead = leading_class(source, flags)
-    return source if lead is None else f"(?={lead})(?:{source})"
+    """``source`` behind its :func:`prefix_guard`, when it has one: the same matches,
+    found faster where most positions cannot begin one."""
+    guard = prefix_guard(source, flags)
+    return source if guard is None else f"{guard}(?:{source})"
 
 
 # --------------------------------------------------------------------------- placeholders
