@@ -162,7 +162,11 @@ from klynge.rules import guarded, prefix_guard  # noqa: E402
 
 
 @pytest.mark.parametrize("source,flags,expected", [
-    (r"(?<!\w)(?:mai|juni)\b", 0, "(?=[j][u]|[m][a])"),          # lookarounds read as true
+    (r"(?<!\w)(?:mai|juni)\b", 0, r"(?<![\w])(?=[j][u]|[m][a])"),  # a lookbehind first
+    (r"(?=\w)\b(?:mai|juni)(?<=i)", 0, "(?=[j][u]|[m][a])"),    # other lookarounds: true
+    (r"(?<![\w@])ab|(?<![\w.])cd", 0, r"(?<![\w])(?=[a][b]|[c][d])"),  # what they share
+    (r"(?<![\w@])ab|cd", 0, "(?=[a][b]|[c][d])"),               # one branch without
+    (r"(?<![@])ab|(?<![.])cd", 0, "(?=[a][b]|[c][d])"),          # nothing shared
     (r"(?:x?\d+|[a-c]y)", 0, r"(?=[\d]|[a-c][y]|[x][\d])"),  # a match may end after one
     (r"(?>ab|c)", 0, "(?=[a][b]|[c])"),                       # an atomic group
     (r"a*b", 0, "(?=[a][ab]|[b])"),
@@ -186,6 +190,8 @@ def test_rules_prefix_guard(source, flags, expected):
     (r"\d{4}(?!\d)|(?<!\w)i dag", 0, "i dag 20211 og 2020, sidag"),
     (r"[A-ZÆØÅ]\w+(?= AS)", 0, "Ærlig AS og Øst AS, østlig AS"),
     (r"(?:(?:ca\.|om)\s+)*\d+(?:\s*(?:mill|mrd)\.?)?", 0, "ca. 5 mill. og om  om 7mrd, 8"),
+    (r"(?<![\w.+-])[\w.+-]*\w@\w+\.no|(?<![\w@])www\.\w+\.no", 0,
+     "a.b@c.no, x@y.no, www.z.no, awww.q.no, @www.r.no, -e@f.no"),
 ])
 def test_rules_guarded_finds_what_the_pattern_finds(source, flags, text):
     guard = guarded(source, flags)

@@ -252,22 +252,57 @@ def _extend(seq, paths: set[_Path]) -> tuple[set[_Path], set[_Path]]:
     return done, part
 
 
+def _leading_lookbehinds(seq) -> set[str] | None:
+    """The class items of a one-character negative lookbehind that a match of ``seq``
+    must pass at its start ("(?<![\\w@])" -> {"\\w", "@"}), joined over the branches
+    of a leading alternation as the items common to all; None when there is none."""
+    for op, av in seq:
+        if op is _sre.SUBPATTERN and not (av[1] or av[2]):
+            return _leading_lookbehinds(av[3])
+        if op is _sre.BRANCH:
+            common: set[str] | None = None
+            for alternative in av[1]:
+                own = _leading_lookbehinds(alternative)
+                if own is None:
+                    return None
+                common = own if common is None else common & own
+            return common or None
+        if op is _sre.ASSERT_NOT and av[0] == -1 and len(av[1]) == 1:
+            inner_op, inner = av[1][0]
+            try:
+                if inner_op is _sre.IN:
+                    return {_class_item(o, a) for o, a in inner}
+                if inner_op is _sre.LITERAL:
+                    return {_class_item(inner_op, inner)}
+            except _AnyChar:
+                pass
+        if op not in _ZERO_WIDTH:
+            return None
+    return None
+
+
 def prefix_guard(source: str, flags: int = 0) -> str | None:
     """A lookahead (regex source) that every match of ``source`` (compiled with
     ``flags``) passes at its start, made of the classes its first two characters can be
-    in ("(?=[\\d]|[j][au]|[m][aeå]|...)"), or None when that cannot be told simply (the
-    pattern may match the empty string, or begin with any character).
+    in ("(?=[\\d]|[j][au]|[m][aeå]|...)"), behind the one-character lookbehind all its
+    alternatives begin with, if they share one; or None when that cannot be told simply
+    (the pattern may match the empty string, or begin with any character).
 
     Read with the same flags as the pattern (sre's case folding on both sides), it
     changes no match, and sre turns away most positions of a text at a few tests of
     the lookahead's leading literals instead of trying every alternative of a long
     alternation there."""
+    tree = _sre_parse.parse(source, flags)
     try:
-        done, part = _extend(_sre_parse.parse(source, flags), {()})
+        done, part = _extend(tree, {()})
     except _AnyChar:
         return None
     if () in part:
         return None
+    # A character every alternative must not follow ("(?<![\w@])", "(?<![\w.+-])": what
+    # their classes share) turns away the positions inside words at one test.
+    behind = _leading_lookbehinds(tree)
+    before = "" if behind is None else "(?<![" + "".join(sorted(behind)) + "])"
     seconds: dict[frozenset[str], set[str] | None] = {}
     for path in done | part:
         first = path[0]
@@ -279,7 +314,7 @@ def prefix_guard(source: str, flags: int = 0) -> str | None:
     for first, then in sorted(seconds.items(), key=lambda kv: sorted(kv[0])):
         lead = "[" + "".join(sorted(first)) + "]"
         branches.append(lead if then is None else lead + "[" + "".join(sorted(then)) + "]")
-    return "(?=" + "|".join(branches) + ")"
+    return before + "(?=" + "|".join(branches) + ")"
 
 
 def guarded(source: str, flags: int = 0) -> str:
