@@ -201,7 +201,7 @@ def test_rules_guarded_finds_what_the_pattern_finds(source, flags, text):
     assert [(m.span(), m.groups()) for m in re.finditer(guard, text, flags)] == plain
 
 
-def test_rules_guarded_leaves_a_pattern_without_a_leading_class_alone():
+def test_rules_guarded_leaves_a_pattern_without_a_guard_alone():
     assert guarded(r"a*|b") == r"a*|b"
 
 
