@@ -29,7 +29,8 @@ from typing import Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from klynge.rules import (
-    RuleModel, alternation, lang_rule_chain, literal_alternation, load_lang_rules, load_rules,
+    RuleModel, alternation, dispatched, lang_rule_chain, literal_alternation, load_lang_rules,
+    load_rules,
 )
 
 Span = tuple[int, int]
@@ -195,21 +196,25 @@ def _index() -> _Index:
     gaz = gazetteer()
     by_name: dict[str, str] = {}
     by_exact: dict[str, str] = {}
-    alts: list[tuple[int, str]] = []
+    alts: list[tuple[int, tuple[str, str, str, bool]]] = []
     for body in gaz.bodies:
         for name in body.names:
             if _case_sensitive(name, body):
                 by_exact[name] = body.id
-                alts.append((len(name), re.escape(name)))
+                alts.append((len(name), (name[0], re.escape(name[1:]), re.escape(name), False)))
             else:
                 by_name[name.casefold()] = body.id
-                alts.append((len(name), f"(?i:{re.escape(name)})"))
+                alts.append((len(name), (name[0], f"(?i:{re.escape(name[1:])})",
+                                         f"(?i:{re.escape(name)})", True)))
     # Longest first: the regex takes the first alternative that matches, and
     # "Norges Bank Investment Management" must win over "Norges Bank".
     alts.sort(key=lambda a: -a[0])
     p = gaz.patterns
+    # Dispatched on the first character: sre would otherwise try every name, case-folded,
+    # at every word start.
     scanner = re.compile(
-        f"{p.left_guard}(?P<name>{'|'.join(a for _, a in alts)})(?P<gen>{names().genitive}){p.right_guard}"
+        f"{p.left_guard}(?P<name>{dispatched(a for _, a in alts)})(?P<gen>{names().genitive})"
+        f"{p.right_guard}"
     )
     legal = re.compile(r"\s+(?:" + "|".join(re.escape(s) for s in names().legal_suffixes) + r")$")
     return _Index(by_name, by_exact, scanner, legal)

@@ -409,3 +409,32 @@ def test_amounts_list_items_use_the_sections_bullets(bullet):
     text = f"Pengene fordeles slik:\n{bullet} 40 millioner til forskning\n{bullet} 25 millioner til klynger"
     assert [(a.text, a.currency) for a in find_amounts(text, "nb")] == [
         ("40 millioner", "NOK"), ("25 millioner", "NOK")]
+
+
+# Every finder family's guarded alternation (klynge.normalisers._patterns.combine) finds
+# exactly what the plain one does, on every bundled text, in every language.
+def _families():
+    from klynge.normalisers import amounts, contacts, dates
+    return {"dates": dates, "amounts": amounts, "contacts": contacts}
+
+
+@pytest.mark.parametrize("family", ["dates", "amounts", "contacts"])
+@pytest.mark.parametrize("lang", ["nb", "nn", "en", "da", "sv", "xx"])
+def test_combine_guard_changes_no_match(family, lang):
+    import re
+
+    from klynge.rules import guarded as klynge_guarded, registry
+    from tests.conftest import CORPUS
+    module = _families()[family]
+    guarded = module._lang(registry().rules_language(lang)).pattern
+    assert guarded.pattern.startswith(("(?=[", "(?<!["))
+    plain = re.compile(guarded.pattern[guarded.pattern.index("])(?:(?P<r0>") + 5:-1],
+                       guarded.flags)
+    assert klynge_guarded(plain.pattern, plain.flags) == guarded.pattern  # the whole source
+    texts = [p.read_text(encoding="utf-8") for p in sorted((CORPUS / "texts").glob("*.txt"))]
+    found = 0
+    for text in texts:
+        want = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in guarded.finditer(text)] == want
+        found += len(want)
+    assert found

@@ -383,3 +383,48 @@ def test_decision_input_language(given, code, flags) -> None:
     assert (got.code, got.flags, asked) == (code, flags, [rule])
     if code == "de":  # sections of an unsupported language are never read as ours
         assert got.section_codes == ("de",)
+
+
+# langdetect's answer through LangDetectVeto._detect_langs (its sampling loop on numpy
+# arrays) is langdetect's own, to the last bit: every paragraph of the bundled texts, and
+# texts in languages outside ours, in scripts it has few n-grams for, and without any.
+_OWN_WORDS = [
+    "Die Bundesregierung fördert den Ausbau der Windenergie in Norddeutschland mit neuen Mitteln.",
+    "Le gouvernement français soutient les pôles de compétitivité dans toutes les régions.",
+    "Suomen hallitus tukee klustereita ja alueellista innovaatiotoimintaa vuonna 2021.",
+    "QmFzZTY0IGVuY29kZWQgc3RyaW5nIGZvciB0ZXN0aW5nIHB1cnBvc2Vz aGVsbG8gd29ybGQ=",
+    "Москва и Санкт-Петербург развивают инновационные кластеры.",
+    "12345 67890 !!! ??? ...",
+    "",
+]
+
+
+def _paragraphs():
+    from tests.conftest import CORPUS
+    out = []
+    for path in sorted((CORPUS / "texts").glob("*.txt"))[:12]:
+        out += [p for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    return out
+
+
+def test_langdetect_fast_loop_gives_langdetect_own_answer():
+    pytest.importorskip("langdetect")
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    from klynge.language_members import LangDetectVeto, _replicated_version
+    assert _replicated_version()  # else the library is asked as it is, and this proves nothing
+    veto = LangDetectVeto()
+    veto.warm()
+
+    def answer(fn, text):
+        DetectorFactory.seed = 0
+        try:
+            return [(p.lang, p.prob) for p in fn(text)]
+        except LangDetectException as exc:
+            return exc.code
+
+    texts = _paragraphs() + _OWN_WORDS
+    assert len(texts) > 100
+    for text in texts:
+        assert answer(veto._detect_langs, text) == answer(detect_langs, text), text[:60]
