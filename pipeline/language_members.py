@@ -8,28 +8,12 @@ from __future__ import annotations
 
 import math
 import threading
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from klynge.rules import registry
 from klynge.runner.guards import paused
-
-
-# The langdetect whose sampling loop LangDetectVeto._detect_langs replicates (pyproject
-# pins it); and the n-gram arrays it keeps at most (about 0.5 kB each).
-_LANGDETECT_VERSION = "1.0.9"
-_WORD_ARRAYS = 20_000
-
-
-@lru_cache(maxsize=None)
-def _replicated_version() -> bool:
-    from importlib.metadata import PackageNotFoundError, version
-    try:
-        return version("langdetect") == _LANGDETECT_VERSION
-    except PackageNotFoundError:
-        return False
 
 
 class LangDetectVeto:
@@ -40,7 +24,6 @@ class LangDetectVeto:
         self._loaded = False
         # Our languages under every code langdetect may use for them ("no": Norwegian).
         self._ours = registry().known_codes
-        self._arrays: dict[str, np.ndarray] = {}
 
     def warm(self) -> None:
         """Import langdetect and load its profiles now, not when a first text asks."""
@@ -64,63 +47,6 @@ class LangDetectVeto:
         factory.load_profile(detector_factory.PROFILES_DIRECTORY)
         detector_factory._factory = factory
 
-    def _detect_langs(self, text: str) -> list:
-        """``langdetect.detect_langs(text)``, the same list to the last bit, at about
-        half its cost: its sampling loop with each update of the 55 languages'
-        probabilities as one numpy operation on the same float64 values in the same
-        order, where langdetect 1.0.9 loops over them in Python (the loop was most of
-        the language stage's langdetect time). Another langdetect version is asked as
-        it is."""
-        from langdetect import detect_langs, detector_factory
-        from langdetect.lang_detect_exception import ErrorCode, LangDetectException
-
-        if not _replicated_version():
-            return detect_langs(text)
-        det = detector_factory._factory.create()
-        det.append(text)
-        # Detector._detect_block, step by step.
-        det.cleaning_text()
-        ngrams = det._extract_ngrams()
-        if not ngrams:
-            raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
-        n_trial, rnd = det.n_trial, det.random
-        langprob = [0.0] * len(det.langlist)
-        rnd.seed(det.seed)
-        for _ in range(n_trial):
-            prob = np.array(det._init_probability(), dtype=np.float64)
-            alpha = det.alpha + rnd.gauss(0.0, 1.0) * det.ALPHA_WIDTH
-            weight = alpha / det.BASE_FREQ
-            i = 0
-            while True:
-                word_probs = self._word_probs(det.word_lang_prob_map, rnd.choice(ngrams))
-                if word_probs is not None:
-                    prob *= weight + word_probs  # prob[i] *= weight + map[i], each i
-                if i % 5 == 0:
-                    # _normalize_prob: Python's own sum, in order, as langdetect's.
-                    total = sum(prob.tolist())
-                    if total == 0.0:
-                        raise ZeroDivisionError("float division by zero")
-                    prob /= total
-                    top = max(0.0, *prob.tolist())
-                    if top > det.CONV_THRESHOLD or i >= det.ITERATION_LIMIT:
-                        break
-                i += 1
-            langprob = [lp + p / n_trial for lp, p in zip(langprob, prob.tolist())]
-        return det._sort_probability(langprob)
-
-    def _word_probs(self, table: dict, word: str) -> np.ndarray | None:
-        """langdetect's per-language probabilities of ``word`` as an array, converted
-        once (a bounded cache: a text reads a few hundred of its 87,598 n-grams)."""
-        found = self._arrays.get(word)
-        if found is None:
-            raw = table.get(word)
-            if raw is None:
-                return None
-            if len(self._arrays) >= _WORD_ARRAYS:
-                self._arrays.clear()
-            found = self._arrays[word] = np.array(raw, dtype=np.float64)
-        return found
-
     def foreign_probability(self, text: str) -> tuple[str, float, float]:
         """(likeliest code outside ours, its probability, total probability outside ours),
         or ("", 0.0, 0.0)."""
@@ -129,7 +55,7 @@ class LangDetectVeto:
             # with the budget's clock stopped: no document's time, nothing left half-done.
             self.warm()
         try:
-            from langdetect import DetectorFactory
+            from langdetect import DetectorFactory, detect_langs
             from langdetect.lang_detect_exception import LangDetectException
         except ImportError:  # optional at run time: without it no veto
             return "", 0.0, 0.0
@@ -140,7 +66,7 @@ class LangDetectVeto:
             DetectorFactory.seed = 0
             self._load_profiles()
             try:
-                probs = self._detect_langs(text)
+                probs = detect_langs(text)
             except LangDetectException:
                 return "", 0.0, 0.0
         ours = sum(p.prob for p in probs if p.lang in self._ours)
