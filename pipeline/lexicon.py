@@ -15,7 +15,9 @@ that uses it, so no stage imports another stage for its words.
   schema both name;
 * the bullets that mark a list item (``rules/shared/sections.yaml``, their one home);
 * the Norwegian places (``rules/shared/places.yaml``: municipalities, counties, regions,
-  towns) that locate a cluster, with :func:`place_name` for the forms they take in text;
+  towns) and the Danish and Swedish ones (``rules/shared/places_dk_se.yaml``: towns,
+  ISO 3166-2 subdivisions, provinces) that locate a cluster, with :func:`place_name` for
+  the forms they take in text;
 * the Nordic cluster gazetteer (``rules/shared/clusters_gazetteer.yaml``): stable cluster
   ids, with :func:`known_cluster_id` for the id of a cluster record's names.
 """
@@ -315,9 +317,100 @@ def places() -> Places:
     return load_rules("shared", "places.yaml", Places)
 
 
+def _unique(what: str, values: list[str]) -> None:
+    seen: set[str] = set()
+    for v in values:
+        if not v.strip() or v != " ".join(v.split()):
+            raise ValueError(f"{what} {v!r}: empty or not single-spaced")
+        if v.casefold() in seen:
+            raise ValueError(f"{what} {v!r} is listed twice")
+        seen.add(v.casefold())
+
+
+class Town(RuleModel):
+    """A town of GeoNames' cities over 15,000 people: its id, the name the records write
+    (the local form: "Göteborg", "København") and other forms texts use ("Gothenburg")."""
+
+    geonameid: int
+    name: str
+    other: list[str] = []
+
+
+class Subdivision(RuleModel):
+    """An ISO 3166-2 subdivision: the name the records write ("Skåne", "Kronoberg") and
+    the official forms texts also use ("Skåne län", "Kronobergs län")."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
+    name: str
+    forms: list[str] = []
+
+
+class CountryPlaces(RuleModel):
+    """One country's places. ``towns`` and ``subdivisions`` are generated (``python -m
+    klynge.maintain.places``); ``local_names``, ``exclude`` and ``regions`` are
+    hand-written and the generator keeps them."""
+
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    # GeoNames id -> the local name to write where GeoNames' name is English ("Gothenburg")
+    local_names: dict[int, str] = {}
+    # GeoNames ids left out, with their names: common words ("Greve" is a count), parts of
+    # a town ("Indre By")
+    exclude: dict[int, str] = {}
+    # hand-written regions without a subdivision of their own (Swedish provinces, "Fyn")
+    regions: list[str]
+    subdivisions: list[Subdivision]
+    towns: list[Town]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CountryPlaces":
+        ids = [t.geonameid for t in self.towns]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"{self.country}: a town's GeoNames id is listed twice")
+        by_id = {t.geonameid: t for t in self.towns}
+        for gid, name in self.local_names.items():
+            if gid not in by_id or by_id[gid].name != name:
+                raise ValueError(f"{self.country}: local name {name!r} ({gid}) is no listed "
+                                 "town of that name: regenerate the file")
+        for gid in self.exclude:
+            if gid in by_id:
+                raise ValueError(f"{self.country}: excluded town {gid} is listed: "
+                                 "regenerate the file")
+        for s in self.subdivisions:
+            if not s.code.startswith(self.country + "-"):
+                raise ValueError(f"subdivision {s.code} is not in {self.country}")
+        _unique("subdivision", [s.code for s in self.subdivisions])
+        # a province may share its county's name ("Skåne", "Värmland"): both are listed
+        _unique("region", self.regions)
+        _unique("subdivision name", [s.name for s in self.subdivisions])
+        for t in self.towns:
+            _unique(f"town {t.geonameid} name", [t.name, *t.other])
+        for s in self.subdivisions:
+            _unique(f"subdivision {s.code} form", [s.name, *s.forms])
+        return self
+
+
+class NordicPlaces(RuleModel):
+    """``rules/shared/places_dk_se.yaml``: Danish and Swedish places."""
+
+    source: str
+    countries: list[CountryPlaces]
+
+    @field_validator("countries")
+    @classmethod
+    def _countries_unique(cls, v: list[CountryPlaces]) -> list[CountryPlaces]:
+        _unique("country", [c.country for c in v])
+        return v
+
+
+@lru_cache(maxsize=None)
+def nordic_places() -> NordicPlaces:
+    return load_rules("shared", "places_dk_se.yaml", NordicPlaces)
+
+
 @lru_cache(maxsize=None)
 def _place_index() -> dict[str, str]:
-    """Every known place form (casefolded) -> the name to write."""
+    """Every known place form (casefolded) -> the name to write. A Norwegian place comes
+    first: a name Norway and Sweden share ("Lund") is written as Norway's."""
     p = places()
     index: dict[str, str] = {}
     for m in p.municipalities:
@@ -325,13 +418,24 @@ def _place_index() -> dict[str, str]:
             index.setdefault(n.casefold(), m.name)
     for n in (*p.counties, *p.regions, *p.towns):
         index.setdefault(n.casefold(), n)
+    for c in nordic_places().countries:
+        for t in c.towns:
+            for n in (t.name, *t.other):
+                index.setdefault(n.casefold(), t.name)
+        for s in c.subdivisions:
+            for n in (s.name, *s.forms):
+                index.setdefault(n.casefold(), s.name)
+        for n in c.regions:
+            index.setdefault(n.casefold(), n)
     return index
 
 
 @lru_cache(maxsize=None)
 def _municipality_names() -> frozenset[str]:
     p = places()
-    return frozenset(n.casefold() for n in (*(m.name for m in p.municipalities), *p.towns))
+    towns = (t.name for c in nordic_places().countries for t in c.towns)
+    return frozenset(n.casefold() for n in (*(m.name for m in p.municipalities), *p.towns,
+                                            *towns))
 
 
 def is_municipality(name: str) -> bool:
@@ -341,7 +445,8 @@ def is_municipality(name: str) -> bool:
 
 def place_name(surface: str) -> str | None:
     """The place a surface form names, as the records write it ("Bergens" -> "Bergen",
-    "Stavanger-regionen" -> "Stavanger"), or None when it is no known Norwegian place."""
+    "Stavanger-regionen" -> "Stavanger", "Kronobergs län" -> "Kronoberg"), or None when it
+    is no known Norwegian, Danish or Swedish place."""
     index = _place_index()
     s = " ".join(surface.split())
     for cand in (s, s[:-1] if s.endswith("s") else None):

@@ -118,3 +118,75 @@ def test_lexicon_literal_mentions_are_the_regex_s_matches(text, literal, after):
     expected = [m.span() for m in re.finditer(NAME_START.pattern + re.escape(literal) + after, text)]
     assert list(literal_mentions(text, literal, zero_width(after))) == expected
     assert expected  # each example has a mention
+
+
+# ---- Danish and Swedish places (rules/shared/places_dk_se.yaml)
+
+@pytest.mark.parametrize("surface,place", [
+    # towns in their local form, also from GeoNames' English name
+    ("Västerås", "Västerås"), ("Örnsköldsvik", "Örnsköldsvik"), ("Borås", "Borås"),
+    ("Sønderborg", "Sønderborg"), ("København", "København"), ("Copenhagen", "København"),
+    ("Göteborg", "Göteborg"), ("Gothenburg", "Göteborg"), ("Århus", "Aarhus"),
+    ("Göteborgsregionen", "Göteborg"), ("Växjös", "Växjö"),
+    # counties as the gold writes them: without "län" and its genitive -s
+    ("Kronobergs län", "Kronoberg"), ("Västra Götalands län", "Västra Götaland"),
+    ("Skåne län", "Skåne"), ("Västra Götaland", "Västra Götaland"), ("Hovedstaden", "Hovedstaden"),
+    # provinces and regions by hand
+    ("Värmland", "Värmland"), ("Småland", "Småland"), ("Ångermanland", "Ångermanland"),
+    ("Fyn", "Fyn"), ("Sønderjylland", "Sønderjylland"),
+    # left out: a common word, the inner city
+    ("Greve", None), ("Indre By", None),
+])
+def test_lexicon_place_name_danish_and_swedish(surface, place):
+    from klynge.lexicon import place_name
+    assert place_name(surface) == place
+
+
+def test_lexicon_danish_and_swedish_places_sizes():
+    from klynge.lexicon import nordic_places
+    by = {c.country: c for c in nordic_places().countries}
+    assert len([s for s in by["SE"].subdivisions]) == 21
+    assert len(by["DK"].subdivisions) == 5
+    provinces = ["Skåne", "Blekinge", "Halland", "Småland", "Öland", "Gotland", "Västergötland",
+                 "Bohuslän", "Dalsland", "Östergötland", "Närke", "Södermanland", "Uppland",
+                 "Västmanland", "Värmland", "Dalarna", "Gästrikland", "Hälsingland",
+                 "Härjedalen", "Jämtland", "Medelpad", "Ångermanland", "Västerbotten",
+                 "Norrbotten", "Lappland"]
+    assert set(provinces) <= set(by["SE"].regions) and len(set(provinces)) == 25
+
+
+def test_lexicon_a_norwegian_place_comes_first_and_only_towns_are_municipalities():
+    from klynge.lexicon import is_municipality, place_name
+    # "Lund" is a Rogaland municipality and a Swedish town: one name either way
+    assert place_name("Lund") == "Lund" and is_municipality("Lund")
+    assert is_municipality("Västerås") and is_municipality("Sønderborg")
+    assert not is_municipality("Kronoberg") and not is_municipality("Värmland")
+
+
+def _nordic(**country):
+    base = {"country": "SE", "regions": ["Värmland"],
+            "subdivisions": [{"code": "SE-S", "name": "Värmland", "forms": ["Värmlands län"]}],
+            "towns": [{"geonameid": 2701680, "name": "Karlstad"}]}
+    base.update(country)
+    return {"source": "test", "countries": [base]}
+
+
+@pytest.mark.parametrize("country", [
+    {"towns": [{"geonameid": 1, "name": "Karlstad"}, {"geonameid": 1, "name": "Kil"}]},
+    {"local_names": {2711537: "Göteborg"}},                 # no such town listed
+    {"local_names": {2701680: "Carlstad"}},                 # the town is written otherwise
+    {"exclude": {2701680: "Karlstad"}},                     # excluded but listed
+    {"subdivisions": [{"code": "DK-84", "name": "Hovedstaden"}]},   # another country's
+    {"subdivisions": [{"code": "SE S", "name": "Värmland"}]},       # no ISO 3166-2 code
+    {"regions": ["Värmland", "värmland"]},
+    {"regions": [" Skåne"]},
+    {"country": "Sverige"},
+    {"towns": [{"geonameid": 2701680, "name": "Karlstad", "population": 61492}]},
+])
+def test_lexicon_danish_and_swedish_places_refuse_bad_entries(country):
+    from pydantic import ValidationError
+    from klynge.lexicon import NordicPlaces
+    from klynge.rules import validate_rule_data
+    validate_rule_data("shared", _nordic(), NordicPlaces)  # the base is valid
+    with pytest.raises(ValidationError):
+        validate_rule_data("shared", _nordic(**country), NordicPlaces)

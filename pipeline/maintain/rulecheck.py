@@ -51,6 +51,7 @@ def _models() -> dict[tuple[str, str], type[BaseModel]]:
         ("shared", "clusters_gazetteer.yaml"): lexicon.ClusterGazetteer,
         ("shared", "generic_nouns.yaml"): lexicon.GenericNouns,
         ("shared", "places.yaml"): lexicon.Places,
+        ("shared", "places_dk_se.yaml"): lexicon.NordicPlaces,
         ("shared", "names.yaml"): lexicon.NameRules,
         ("shared", "formats.yaml"): formats.FormatRules,
         ("*", "roles.yaml"): roles.Roles,

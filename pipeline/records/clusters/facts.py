@@ -444,10 +444,12 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
                 g.evidence.add((u.start, u.end))
                 break
     loc = location_of(doc, g, segments)
-    if loc is None and subject:
+    if loc is None and subject and doc.rules.subject_place_fallback:
         # A release about one cluster places it anywhere: "klynga som har hovudkontor på
         # Stord", "Hamars bioklynge fikk NCE-status", "the Subsea cluster in Bergen".
-        # Only units that speak of a cluster, and only places the gazetteer knows.
+        # Only units that speak of a cluster, and only places the gazetteer knows. Not in
+        # Danish and Swedish, whose gold places a cluster only where the text places it
+        # (<lang>/clusters.yaml: subject_place_fallback).
         about = [(u.start, u.end) for u in own_units([doc.title] + doc.units)
                  if doc.rules.cluster_word.search(text, u.start, u.end)]
         loc = location_of(doc, g, about, known_only=True) or dominant_place(doc, g, others)

@@ -189,6 +189,9 @@ class LangClusterRules(RuleModel):
     broad_places: list[str]
     regions: list[str]
     status_levels: bool  # a cluster named in this language may hold a programme level
+    # a release's one cluster is placed anywhere in it (a known place in a sentence about
+    # clusters, the dominant place) when nothing places it where it is named
+    subject_place_fallback: bool
     status_patterns: list[_StatusPattern]
     partner_links: list[_IdPattern]
     member_lists: list[_IdPattern]
