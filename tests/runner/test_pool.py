@@ -51,15 +51,17 @@ def test_pool_preload_module_loads_the_default_processor():
     import subprocess
     import sys
     # Every language warmed and every pipeline loaded: a process of its own loads a
-    # language when its first document comes, a forked worker finds them all.
+    # language when its first document comes, a forked worker finds them all; and all of
+    # it frozen out of the collector's sight (a collection would copy the shared pages).
     code = ("import klynge.runner.preload, klynge.runner.process as p; "
             "from klynge.options import DEFAULTS as d; from klynge.rules import registry; "
             "s = p._LOADED.get((d.merge_policy, d.lexicon_policy)); r = registry(); "
             "print('detector' in p._LOADED, s is not None, sorted(s._loaded) == s.names(), "
-            "p._WARMED.get(s) == {*r.codes, r.rules_language('de')})")
+            "p._WARMED.get(s) == {*r.codes, r.rules_language('de')}, "
+            "__import__('gc').get_freeze_count() > 0)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=300)
-    assert out.stdout.split() == ["True"] * 4 and out.stderr == ""
+    assert out.stdout.split() == ["True"] * 5 and out.stderr == ""
 
 
 def _run_worker(monkeypatch, capfd, *, load=None, batch=None):
