@@ -262,6 +262,7 @@ def targets(quick: bool) -> dict:
                w2_over_w1=summary["w2_over_w1"],
                dask_over_w1=round(res["klynge run --engine dask (2 workers)"]["docs_per_s"] / w1, 3),
                rss_large_over_small=summary.get("rss_large_over_small"),
+               cpu_over_w1=summary["cpu_over_w1"],
                identical_output=summary["identical_output_w1_w2_dask"])
     sizes = ["100000", "1000000"] if quick else ["100000", "1000000", "5000000"]
     rows = []
@@ -274,8 +275,18 @@ def targets(quick: bool) -> dict:
     out["largest_chars"] = rows[-1]["chars"]
     print(f"\n| target | measured | goal |\n|---|---:|---|")
     print(f"| --workers 1 / bare spaCy (docs/s, {ndocs} docs) | {out['w1_over_bare']} | >= 0.80 |")
-    print(f"| --workers 2 / --workers 1 | {out['w2_over_w1']} | >= 1.8 |")
-    print(f"| Dask (2 workers) / --workers 1 | {out['dask_over_w1']} | >= 1.6 |")
+    # The issue's ratios are at 5,000 documents: on fewer, the pool's fixed start-up
+    # weighs more (its fork server loads every language before the first batch, which
+    # starts about 1.5-2 s later than one process's; README, "Batches at scale").
+    print(f"| --workers 2 / --workers 1 ({ndocs} docs; the goal is at 5000) | "
+          f"{out['w2_over_w1']} | >= 1.8 |")
+    print(f"| Dask (2 workers) / --workers 1 ({ndocs} docs; the goal is at 5000) | "
+          f"{out['dask_over_w1']} | >= 1.6 |")
+    # Not a goal: the work of each run in CPU seconds of all its processes, over
+    # --workers 1's; on a shared machine the wall ratios above follow the other jobs too.
+    cpu = out["cpu_over_w1"]
+    print(f"| CPU of all processes / --workers 1's: --workers 2, Dask | "
+          f"{cpu['klynge run --workers 2']}, {cpu['klynge run --engine dask (2 workers)']} | |")
     print(f"| time per character, {out['largest_chars']:,} / 100,000 chars | "
           f"{out['time_per_char_largest_over_100k']} | <= 1.2 |")
     print(f"| peak RSS, {large} / {small} documents | {out['rss_large_over_small']} | <= 1.1 |")

@@ -71,6 +71,15 @@ def _quiet_stderr() -> None:
         pass
 
 
+# Once the input is read to its end, the batches still waiting for a worker are cut into
+# pieces of this many documents (issue #26): the workers then finish within a piece of
+# each other, not a whole batch (on 1,000 documents the last whole batch left the other
+# worker idle about 0.6 s). Four documents a batch cost as little CPU as sixteen (144 documents: 4.20-4.23
+# CPU s in batches of 4, 4.05-4.28 in batches of 16, 4.68-4.84 one at a time); records do
+# not depend on the batching.
+TAIL_PIECE_DOCS = 4
+
+
 @dataclass
 class _Task:
     seq: int                # the batch's place in the output
@@ -86,6 +95,21 @@ class _Worker:
     task: _Task | None = None
     deadline: float | None = None
     killed_for_time: bool = False
+
+
+def split_tail(queue: collections.deque[_Task], submitted: int) -> int:
+    """Cut the whole batches at the end of ``queue`` (the last ones submitted, none given
+    to a worker yet) into pieces of :data:`TAIL_PIECE_DOCS` documents, numbered on from
+    the first of them in the same order; returns the new count of submitted batches."""
+    tail: list[_Task] = []
+    while queue and queue[-1].part is None and queue[-1].seq == submitted - 1 - len(tail):
+        tail.append(queue.pop())
+    seq = submitted - len(tail)
+    for task in reversed(tail):
+        for i in range(0, len(task.docs), TAIL_PIECE_DOCS):
+            queue.append(_Task(seq, None, task.docs[i:i + TAIL_PIECE_DOCS]))
+            seq += 1
+    return seq
 
 
 class LocalPool:
@@ -182,6 +206,7 @@ class LocalPool:
                     batch = next(batches, None)
                     if batch is None:
                         exhausted = True
+                        submitted = split_tail(queue, submitted)
                         break
                     queue.append(_Task(submitted, None, batch))
                     submitted += 1

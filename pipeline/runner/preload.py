@@ -12,6 +12,7 @@ A failure here is no failure of the run: the workers then load the models themse
 """
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 
@@ -23,6 +24,11 @@ def _load() -> None:
     try:
         from klynge.runner.process import Processor
         Processor.load().warm()
+        # Out of the collector's sight: a collection in a worker would otherwise write to
+        # every loaded object's header, copying the pages the workers share. Measured
+        # (1,000 documents, 2 workers): 42-65 MB private memory a worker, 70-93 without;
+        # CPU the same.
+        gc.freeze()
     except Exception:  # noqa: BLE001 - each worker loads again and says what failed
         return
 

@@ -40,6 +40,14 @@ def test_batch_two_workers_identical_to_one(expected, tmp_path):
     assert out.read_bytes() == expected
 
 
+def test_batch_two_workers_with_the_tail_cut_into_pieces_identical_to_one(expected, tmp_path):
+    # issue #26: batches of 8 (more than a tail piece's 4): the last batches still waiting
+    # when the input ends are cut into pieces, and the output is the same.
+    out = tmp_path / "w2-tail.jsonl"
+    run_batch(RunOptions(inputs=TEXTS, output=str(out), workers=2, quiet=True, batch_size=8))
+    assert out.read_bytes() == expected
+
+
 @pytest.mark.slow
 def test_batch_dask_local_cluster_identical_to_local(expected, tmp_path):
     pytest.importorskip("dask.distributed")

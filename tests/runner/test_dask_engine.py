@@ -79,3 +79,22 @@ def test_dask_engine_stalled_worker_is_a_timeout_and_the_run_completes(tmp_path,
     codes = [r["error"]["code"] for r in records if r["status"] == "error"]
     assert stopped and codes and set(codes) <= {"timeout", "worker_died"}
     assert summary.read == N_DOCS and summary.failed is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("variable, expected", [
+    # Unset for klynge's local cluster: Dask's default of 65536 made every batch about a
+    # tenth slower (issue #26).
+    ("MALLOC_TRIM_THRESHOLD_", None),
+    # Dask's other defaults stand (one thread per numerical library in each worker).
+    ("OMP_NUM_THREADS", "1"),
+])
+def test_dask_engine_local_cluster_worker_environment(monkeypatch, variable, expected):
+    pytest.importorskip("dask.distributed")
+    monkeypatch.delenv(variable, raising=False)
+    engine = DaskEngine(RunOptions(), 1)
+    try:
+        seen = engine.client.run(os.environ.get, variable)
+    finally:
+        engine.close()
+    assert list(seen.values()) == [expected]
