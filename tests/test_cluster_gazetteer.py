@@ -272,6 +272,10 @@ def test_gazetteer_names_are_bounded_by_the_rule_files_guards(lang, text, found)
     ({"before": "[^\\w-]", "after": "(?![\\w-])"}, "before guard"),   # consumes a character
     ({"before": "(?<![\\w-])", "after": "\\b"}, "after guard"),       # no lookahead
     ({"before": "(?<![\\w-])"}, "after"),                             # missing
+    # a lookaround at each end, a character between: begins and ends like one lookaround
+    ({"before": "(?<![\\w-])x(?=y)", "after": "(?![\\w-])"}, "before guard"),
+    ({"before": "(?<![\\w-])", "after": "(?!a)b(?=c)"}, "after guard"),
+    ({"before": "(?![\\w-])", "after": "(?![\\w-])"}, "before guard"),  # a lookahead before
 ])
 def test_cluster_rules_refuse_a_guard_that_is_not_zero_width(guards, message):
     from klynge.records.clusters.rules import SharedClusterRules
