@@ -100,9 +100,10 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
                 loc, span = hop(m.group("loc"), m.span("loc"))
                 if not ok(loc, span):
                     continue
-                if rule.id.startswith("based") and loc.endswith("s"):
+                if rule.id.startswith("based") and loc.endswith("s") and place_name(loc) is None:
                     # genitive "Bergens-baserte", "Göteborgsbaserade": the place is the
-                    # stem where the NER tagged the stem or the text names it elsewhere
+                    # stem where the NER tagged the stem or the text names it elsewhere; a
+                    # known place that ends in s ("Ås-baserte", "Borås-baserade") keeps it
                     stem = (span[0], span[1] - 1)
                     if (doc.is_place(stem, loc[:-1]) and not doc.is_place(span, loc)) or \
                             re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
