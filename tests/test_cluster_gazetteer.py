@@ -307,3 +307,16 @@ def test_cluster_gazetteer_name_never_runs_across_a_line_break():
     # and "Robotics" starting the next were one cluster name.
     text = "Møde i Odense\nRobotics er et tema. Odense Robotics og Odense\u00a0Robotics."
     assert _scan(text, 5) == ["Odense Robotics", "Odense\u00a0Robotics"]
+
+
+@pytest.mark.parametrize("countries", [["XX"], ["dk"], "DK"])
+def test_cluster_rules_refuse_a_level_free_country_the_gazetteer_cannot_name(countries):
+    from klynge.records.clusters.rules import SharedClusterRules
+    data = {**_read("shared", "clusters.yaml"), "countries_without_levels": countries}
+    with pytest.raises(ValidationError, match="countries_without_levels"):
+        validate_rule_data("shared", data, SharedClusterRules)
+
+
+def test_cluster_rules_danish_and_swedish_programmes_hold_no_level():
+    from klynge.records.clusters.rules import shared_rules
+    assert shared_rules().countries_without_levels == {"DK", "SE"}

@@ -81,6 +81,8 @@ class SharedClusterRules(RuleModel):
     release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
     compound_name_stem: re.Pattern  # "Heidnerklyngen" -> "Heidner": an alias of "Heidner Biocluster"
     list_name_share: float = Field(gt=0, le=1)  # a list's items that must be names for its leads to be clusters
+    # the gazetteer's countries whose cluster programmes have no levels
+    countries_without_levels: frozenset[Literal["NO", "DK", "SE"]]
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
