@@ -431,6 +431,26 @@ def _place_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
+def _place_countries() -> dict[str, str]:
+    """The name a place is written as (casefolded) -> its country, Norway first (as in
+    :func:`_place_index`)."""
+    p = places()
+    out: dict[str, str] = {}
+    for n in (*(m.name for m in p.municipalities), *p.counties, *p.regions, *p.towns):
+        out.setdefault(n.casefold(), "NO")
+    for c in nordic_places().countries:
+        for n in (*(t.name for t in c.towns), *(s.name for s in c.subdivisions), *c.regions):
+            out.setdefault(n.casefold(), c.country)
+    return out
+
+
+def place_country(name: str) -> str | None:
+    """The country ("NO", "DK", "SE") of a place written as :func:`place_name` writes it
+    ("Bergen", "Göteborg"), or None for no known place."""
+    return _place_countries().get(name.casefold())
+
+
+@lru_cache(maxsize=None)
 def _municipality_names() -> frozenset[str]:
     p = places()
     towns = (t.name for c in nordic_places().countries for t in c.towns)

@@ -272,6 +272,10 @@ def test_gazetteer_names_are_bounded_by_the_rule_files_guards(lang, text, found)
     ({"before": "[^\\w-]", "after": "(?![\\w-])"}, "before guard"),   # consumes a character
     ({"before": "(?<![\\w-])", "after": "\\b"}, "after guard"),       # no lookahead
     ({"before": "(?<![\\w-])"}, "after"),                             # missing
+    # a lookaround at each end, a character between: begins and ends like one lookaround
+    ({"before": "(?<![\\w-])x(?=y)", "after": "(?![\\w-])"}, "before guard"),
+    ({"before": "(?<![\\w-])", "after": "(?!a)b(?=c)"}, "after guard"),
+    ({"before": "(?![\\w-])", "after": "(?![\\w-])"}, "before guard"),  # a lookahead before
 ])
 def test_cluster_rules_refuse_a_guard_that_is_not_zero_width(guards, message):
     from klynge.records.clusters.rules import SharedClusterRules
@@ -303,3 +307,16 @@ def test_cluster_gazetteer_name_never_runs_across_a_line_break():
     # and "Robotics" starting the next were one cluster name.
     text = "Møde i Odense\nRobotics er et tema. Odense Robotics og Odense\u00a0Robotics."
     assert _scan(text, 5) == ["Odense Robotics", "Odense\u00a0Robotics"]
+
+
+@pytest.mark.parametrize("countries", [["XX"], ["dk"], "DK"])
+def test_cluster_rules_refuse_a_level_free_country_the_gazetteer_cannot_name(countries):
+    from klynge.records.clusters.rules import SharedClusterRules
+    data = {**_read("shared", "clusters.yaml"), "countries_without_levels": countries}
+    with pytest.raises(ValidationError, match="countries_without_levels"):
+        validate_rule_data("shared", data, SharedClusterRules)
+
+
+def test_cluster_rules_danish_and_swedish_programmes_hold_no_level():
+    from klynge.records.clusters.rules import shared_rules
+    assert shared_rules().countries_without_levels == {"DK", "SE"}

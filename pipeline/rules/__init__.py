@@ -324,6 +324,17 @@ def guarded(source: str, flags: int = 0) -> str:
     return source if guard is None else f"{guard}(?:{source})"
 
 
+def lookaround_direction(source: str) -> int | None:
+    """-1 when ``source`` is exactly one lookbehind ("(?<![\\w-])"), 1 when it is exactly
+    one lookahead ("(?![\\w-])"), else None ("(?<!a)b(?=c)" consumes "b"), read from sre's
+    parse tree."""
+    tree = _sre_parse.parse(source)
+    if len(tree) != 1:
+        return None
+    op, av = tree[0]
+    return av[0] if op in (_sre.ASSERT, _sre.ASSERT_NOT) else None
+
+
 # --------------------------------------------------------------------------- placeholders
 
 # The one placeholder syntax of every rule file: ``{NAME}``, upper case. A regex never

@@ -154,7 +154,8 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
         status, event, evunit = decide_status(doc, g, title_signal, own)
         cid = known_cluster_id(*g.names)
         country = known_cluster_country(cid)
-        if country in ("DK", "SE") or (country is None and not doc.rules.status_levels):
+        if country in doc.shared.countries_without_levels or (
+                country is None and not doc.rules.status_levels):
             # Danish and Swedish programmes have no levels: "Arena Hälsa" holds none, and
             # an event keeps its type without one
             status = None

@@ -6,7 +6,10 @@ import re
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from klynge.lexicon import EVENTS_WITHOUT_STATUS, is_municipality, name_key, names, place_name
+from klynge.lexicon import (
+    EVENTS_WITHOUT_STATUS, is_municipality, known_cluster_country, known_cluster_id, name_key,
+    names, place_country, place_name,
+)
 from klynge.records.clusters.candidates import (
     ClusterAcc, clean_name, name_prefix_status, strip_status_prefix,
 )
@@ -56,7 +59,10 @@ def member_counts(doc: Doc, span: tuple[int, int], membership_only: bool = False
 
 
 def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
-                known_only: bool = False) -> Optional[tuple[str, int]]:
+                known_only: bool = False, country: str | None = None
+                ) -> Optional[tuple[str, int]]:
+    """Where ``segments`` place the cluster. ``known_only``: only places the lexicon
+    knows, and with ``country`` only that country's."""
     text = doc.text
     rules = doc.rules
     name_spans = list(g.mentions)
@@ -100,15 +106,16 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
                 loc, span = hop(m.group("loc"), m.span("loc"))
                 if not ok(loc, span):
                     continue
-                if rule.id.startswith("based") and loc.endswith("s"):
+                if rule.id.startswith("based") and loc.endswith("s") and place_name(loc) is None:
                     # genitive "Bergens-baserte", "Göteborgsbaserade": the place is the
-                    # stem where the NER tagged the stem or the text names it elsewhere
+                    # stem where the NER tagged the stem or the text names it elsewhere; a
+                    # known place that ends in s ("Ås-baserte", "Borås-baserade") keeps it
                     stem = (span[0], span[1] - 1)
                     if (doc.is_place(stem, loc[:-1]) and not doc.is_place(span, loc)) or \
                             re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
                         loc, span = loc[:-1], stem
                 known = place_name(loc)
-                if known_only and not known:
+                if known_only and (not known or (country and place_country(known) != country)):
                     continue
                 if rule.needs_entity and not (known or doc.is_place(span, loc)):
                     continue
@@ -118,13 +125,14 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
     return None
 
 
-def dominant_place(doc: Doc, g: ClusterAcc,
-                   others: Sequence[tuple[int, int]] = ()) -> Optional[tuple[str, int]]:
+def dominant_place(doc: Doc, g: ClusterAcc, others: Sequence[tuple[int, int]] = (),
+                   country: str | None = None) -> Optional[tuple[str, int]]:
     """The Norwegian place a release keeps coming back to ("KI-miljøet i Halden", "I
     Halden har vi ...", "Halden kommune"): named at least twice and more often than any
     other. Broad places (Norge, Europa) and counties do not count: they place nothing; nor
     does a place inside the cluster's own name ("Oslo Cancer Cluster") or another's
-    (``others``: "NCE Oslo Medtech" named in passing)."""
+    (``others``: "NCE Oslo Medtech" named in passing). With ``country``, only that
+    country's places count."""
     counts: dict[str, list[int]] = {}
     broad = {p.casefold() for p in doc.rules.broad_places}
     for e in doc.entities:
@@ -135,7 +143,8 @@ def dominant_place(doc: Doc, g: ClusterAcc,
             if any(ms <= pos < me for ms, me in (*g.mentions, *others)):
                 continue
             name = place_name(m.group(0))
-            if name and name.casefold() not in broad and is_municipality(name):
+            if name and name.casefold() not in broad and is_municipality(name) and (
+                    country is None or place_country(name) == country):
                 counts.setdefault(name, []).append(e["start"] + m.start())
     ranked = sorted(counts.items(), key=lambda kv: -len(kv[1]))
     if not ranked or len(ranked[0][1]) < 2 or (len(ranked) > 1 and len(ranked[1][1]) == len(ranked[0][1])):
@@ -450,9 +459,13 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
         # Only units that speak of a cluster, and only places the gazetteer knows. Not in
         # Danish and Swedish, whose gold places a cluster only where the text places it
         # (<lang>/clusters.yaml: subject_place_fallback).
+        # A cluster the gazetteer places in a country is placed there only: "NCE Media
+        # reiser til Stockholm" is a trip, not where it is.
         about = [(u.start, u.end) for u in own_units([doc.title] + doc.units)
                  if doc.rules.cluster_word.search(text, u.start, u.end)]
-        loc = location_of(doc, g, about, known_only=True) or dominant_place(doc, g, others)
+        home = known_cluster_country(known_cluster_id(*g.names))
+        loc = location_of(doc, g, about, known_only=True, country=home) or \
+            dominant_place(doc, g, others, country=home)
     if loc is not None:
         g.location = loc[0]
         lu = doc.unit_at(loc[1])

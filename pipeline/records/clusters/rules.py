@@ -14,7 +14,9 @@ from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from klynge.lexicon import ClusterStatus, StatusEventType
 from klynge.normalisers.numbers import count_words
-from klynge.rules import RuleModel, expand_tree, load_lang_rules, load_rules, rule_folder
+from klynge.rules import (
+    RuleModel, expand_tree, load_lang_rules, load_rules, lookaround_direction, rule_folder,
+)
 
 StatusName = ClusterStatus
 EventType = StatusEventType
@@ -43,10 +45,10 @@ class _Guards(RuleModel):
 
     @model_validator(mode="after")
     def _zero_width(self) -> "_Guards":
-        # a guard that consumed text would cut it out of the name's span
-        for side, pat, shape in (("before", self.before, r"\(\?<[=!].*\)"),
-                                 ("after", self.after, r"\(\?[=!].*\)")):
-            if not re.fullmatch(shape, pat.pattern, re.DOTALL):
+        # a guard that consumed text would cut it out of the name's span; read from the
+        # parse tree, not the source's shape: "(?<!a)b(?=c)" begins with a lookbehind
+        for side, pat, direction in (("before", self.before, -1), ("after", self.after, 1)):
+            if lookaround_direction(pat.pattern) != direction:
                 raise ValueError(f"{side} guard {pat.pattern!r} is not a single "
                                  f"{'lookbehind' if side == 'before' else 'lookahead'}")
         return self
@@ -79,6 +81,8 @@ class SharedClusterRules(RuleModel):
     release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
     compound_name_stem: re.Pattern  # "Heidnerklyngen" -> "Heidner": an alias of "Heidner Biocluster"
     list_name_share: float = Field(gt=0, le=1)  # a list's items that must be names for its leads to be clusters
+    # the gazetteer's countries whose cluster programmes have no levels
+    countries_without_levels: frozenset[Literal["NO", "DK", "SE"]]
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
