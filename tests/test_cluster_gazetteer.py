@@ -320,3 +320,18 @@ def test_cluster_rules_refuse_a_level_free_country_the_gazetteer_cannot_name(cou
 def test_cluster_rules_danish_and_swedish_programmes_hold_no_level():
     from klynge.records.clusters.rules import shared_rules
     assert shared_rules().countries_without_levels == {"DK", "SE"}
+
+
+@pytest.mark.parametrize("field, pattern, group", [
+    # review finding: these were read by group name (m.group("stem")) with nothing
+    # checking on load, so a rule file without the group failed on its first match
+    ("compound_name_stem", "^(?P<root>[^\\W\\d_]{3,}?)klyngen$", "stem"),
+    ("name_tail", "[ \\t]+([A-Z]\\w+)", "tail"),
+    ("alias_paren", "\\s*\\(([^()\\n]{2,80})\\)", "alias"),
+    ("item_place", "\\s*(?P<name>[^,\\n]+)(?:,\\s*(?P<loc>[^,\\n]+))?$", "ploc"),
+])
+def test_cluster_rules_refuse_a_pattern_without_the_group_the_code_reads(field, pattern, group):
+    from klynge.records.clusters.rules import SharedClusterRules
+    data = {**_read("shared", "clusters.yaml"), field: pattern}
+    with pytest.raises(ValidationError, match=f"{field} needs the named group\\(s\\) {group}"):
+        validate_rule_data("shared", data, SharedClusterRules)

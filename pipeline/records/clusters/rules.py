@@ -84,6 +84,19 @@ class SharedClusterRules(RuleModel):
     # the gazetteer's countries whose cluster programmes have no levels
     countries_without_levels: frozenset[Literal["NO", "DK", "SE"]]
 
+    # The named groups the cluster code reads from each pattern (m.group("tail")): a rule
+    # file without one would fail on the first document that matches, not when it loads.
+    _GROUPS = {"alias_paren": ("alias",), "name_tail": ("tail",),
+               "item_place": ("name", "loc", "ploc"), "compound_name_stem": ("stem",)}
+
+    @model_validator(mode="after")
+    def _named_groups(self) -> "SharedClusterRules":
+        for name, groups in self._GROUPS.items():
+            missing = [g for g in groups if g not in getattr(self, name).groupindex]
+            if missing:
+                raise ValueError(f"{name} needs the named group(s) {', '.join(missing)}")
+        return self
+
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
         for name in ("generic_name_words", "not_name_tails"):
