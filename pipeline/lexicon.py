@@ -407,40 +407,40 @@ def nordic_places() -> NordicPlaces:
     return load_rules("shared", "places_dk_se.yaml", NordicPlaces)
 
 
-@lru_cache(maxsize=None)
-def _place_index() -> dict[str, str]:
-    """Every known place form (casefolded) -> the name to write. A Norwegian place comes
-    first: a name Norway and Sweden share ("Lund") is written as Norway's."""
+def _place_entries() -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(country, the name to write, the forms texts use) of every known place, Norway's
+    first: a name Norway and Sweden share ("Lund") is Norway's. The one walk through both
+    place files that :func:`_place_index` and :func:`_place_countries` read."""
     p = places()
-    index: dict[str, str] = {}
     for m in p.municipalities:
-        for n in (m.name, *m.other):
-            index.setdefault(n.casefold(), m.name)
+        yield "NO", m.name, (m.name, *m.other)
     for n in (*p.counties, *p.regions, *p.towns):
-        index.setdefault(n.casefold(), n)
+        yield "NO", n, (n,)
     for c in nordic_places().countries:
         for t in c.towns:
-            for n in (t.name, *t.other):
-                index.setdefault(n.casefold(), t.name)
-        for s in c.subdivisions:
-            for n in (s.name, *s.forms):
-                index.setdefault(n.casefold(), s.name)
+            yield c.country, t.name, (t.name, *t.other)
+        for sub in c.subdivisions:
+            yield c.country, sub.name, (sub.name, *sub.forms)
         for n in c.regions:
-            index.setdefault(n.casefold(), n)
+            yield c.country, n, (n,)
+
+
+@lru_cache(maxsize=None)
+def _place_index() -> dict[str, str]:
+    """Every known place form (casefolded) -> the name to write."""
+    index: dict[str, str] = {}
+    for _country, name, forms in _place_entries():
+        for n in forms:
+            index.setdefault(n.casefold(), name)
     return index
 
 
 @lru_cache(maxsize=None)
 def _place_countries() -> dict[str, str]:
-    """The name a place is written as (casefolded) -> its country, Norway first (as in
-    :func:`_place_index`)."""
-    p = places()
+    """The name a place is written as (casefolded) -> its country."""
     out: dict[str, str] = {}
-    for n in (*(m.name for m in p.municipalities), *p.counties, *p.regions, *p.towns):
-        out.setdefault(n.casefold(), "NO")
-    for c in nordic_places().countries:
-        for n in (*(t.name for t in c.towns), *(s.name for s in c.subdivisions), *c.regions):
-            out.setdefault(n.casefold(), c.country)
+    for country, name, _forms in _place_entries():
+        out.setdefault(name.casefold(), country)
     return out
 
 
