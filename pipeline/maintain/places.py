@@ -73,7 +73,7 @@ def _q(s: str) -> str:
 def county_name(official: str) -> str:
     """"Kronobergs län" -> "Kronoberg", "Skåne län" -> "Skåne", "Hovedstaden" as it is;
     pycountry's disambiguating "[SE-07]" is dropped."""
-    name = re.sub(r"\s*\[[^\]]*\]$", "", official).strip()
+    name = _official(official)
     if name.endswith(" län"):
         name = name[:-len(" län")]
         if name.endswith("s"):
@@ -82,6 +82,7 @@ def county_name(official: str) -> str:
 
 
 def _official(name: str) -> str:
+    """pycountry's name without its disambiguating "[SE-07]"."""
     return re.sub(r"\s*\[[^\]]*\]$", "", name).strip()
 
 
@@ -176,7 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--file", type=Path, default=RULE_FILE)
     args = ap.parse_args(argv)
     current = args.file.read_text(encoding="utf-8") if args.file.exists() else ""
-    new = generate(current)
+    try:
+        new = generate(current)
+    except ImportError as exc:  # a message, not a traceback
+        print(f"{exc.name or exc}: pip install 'klynge[places]'", file=sys.stderr)
+        return 2
     if args.check:
         if new != current:
             print(f"{args.file} is not what the generator writes", file=sys.stderr)
