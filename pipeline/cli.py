@@ -206,6 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="write the scores as the new baseline")
     ev.add_argument("--allow-lower", action="store_true",
                     help="with --update-baseline: allow lowering a pinned score")
+    ev.add_argument("--targets", metavar="TARGETS.yaml",
+                    help="the quality targets to check, each met or not and why "
+                         "(default: CORPUS/targets.yaml when there is one)")
 
     rules = sub.add_parser("rules", help="rule data files",
                            description="Work with the rule data files.")
@@ -476,11 +479,27 @@ def _cmd_evaluate(args) -> int:
         why = "--allow-lower needs --update-baseline"
     if not why and args.update_baseline and Path(args.update_baseline).exists():
         why = checks.json_object_file(args.update_baseline, "--update-baseline")[1]
+    if not why and args.targets:
+        why = checks.readable_file(args.targets, "--targets")
+    if not why:
+        why = _targets_problem(args.targets, args.corpus)
     why = why or _rule_file_problem(args.rules)
     if why:
         return _fail("evaluate", why)
     from klynge.maintain.evaluate import main_evaluate
     return main_evaluate(args, pipeline_options(args))
+
+
+def _targets_problem(given: str | None, corpus: str) -> str | None:
+    """Why the targets file (given, or the corpus's own) does not validate, or None."""
+    from klynge.maintain.targets import TargetsError, default_targets, load_targets
+    path = Path(given) if given else default_targets(Path(corpus))
+    try:
+        if path is not None:
+            load_targets(path)
+    except TargetsError as exc:
+        return str(exc)
+    return None
 
 
 def _cmd_rules(args) -> int:

@@ -277,6 +277,7 @@ def _argvs(path: str, tmp_path) -> list[list[str]]:
         ["evaluate", str(CORPUS), "--compare", path, "--out", out + "-eval"],
         ["evaluate", str(CORPUS), "--check-baseline", path, "--out", out + "-eval"],
         ["evaluate", str(CORPUS), "--html", path + "/r.html", "--out", out + "-eval"],
+        ["evaluate", str(CORPUS), "--targets", path, "--out", out + "-eval"],
         ["corpus", "build", path], ["corpus", "check", path],
         ["clusters", "merge", path], ["clusters", "merge", path, "--db", out + ".duckdb"],
         ["export", path, "-o", out + "-tables"], ["render", path, "-o", out + ".html"],

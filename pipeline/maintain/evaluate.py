@@ -11,7 +11,7 @@ import html
 import json
 import sys
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from spacy.scorer import PRFScore
 
@@ -19,6 +19,8 @@ from klynge.maintain.corpus import (GoldDocument, corpus_fingerprint, iter_gold,
                            with_texts)
 from klynge.ingest import iter_documents
 from klynge.lexicon import name_key
+from klynge.maintain.targets import (check_targets, default_targets,
+                                     format_targets, gap_ok, load_targets)
 from klynge.normalisers.numbers import decimal_str
 from klynge.options import PipelineOptions
 from klynge.runner.process import Processor
@@ -265,30 +267,28 @@ def score_clusters(scorer: _Scorer, doc: GoldDocument, clusters: list[dict]) -> 
         scorer.add(f"clusters.{attr}.language.{lang}", doc, pred, gold, errors=False)
 
 
-# The issue's bar for the distance between dev and test F of a cluster field: a larger gap
-# says the rules were fitted to dev rather than to the language.
-GAP_LIMIT = 0.10
-
-
-def cluster_gap(dev: dict, test: dict) -> list[dict]:
+def cluster_gap(dev: dict, test: dict, limits: Mapping[str, float] | None = None) -> list[dict]:
     """Each cluster field's F on dev and on test and their gap (dev - test); ``ok`` when
-    the gap is under :data:`GAP_LIMIT` (None where either F is n/a)."""
+    the gap is under the field's limit (the corpus targets' ``max_gap``; None where either
+    F is n/a or the field has no limit)."""
+    limits = limits or {}
     rows = []
     for field in CLUSTER_FIELDS:
         d = dev["prf"].get(field, {}).get("f")
         t = test["prf"].get(field, {}).get("f")
         gap = round(d - t, 4) if d is not None and t is not None else None
-        rows.append({"field": field, "dev": d, "test": t, "gap": gap,
-                     "ok": None if gap is None else abs(gap) < GAP_LIMIT})
+        limit = limits.get(field)
+        rows.append({"field": field, "dev": d, "test": t, "gap": gap, "limit": limit,
+                     "ok": gap_ok(gap, limit)})
     return rows
 
 
 def format_gap(rows: list[dict]) -> str:
-    lines = [f"{'dev-test gap':22} {'dev':>6} {'test':>6} {'gap':>6}  (limit {GAP_LIMIT})"]
+    lines = [f"{'dev-test gap':22} {'dev':>6} {'test':>6} {'gap':>6} {'limit':>6}"]
     for r in rows:
         verdict = "n/a" if r["ok"] is None else ("ok" if r["ok"] else "over")
         lines.append(f"{r['field']:22} {_fmt(r['dev'])} {_fmt(r['test'])} "
-                     f"{_fmt(r['gap'])}  {verdict}")
+                     f"{_fmt(r['gap'])} {_fmt(r.get('limit'))}  {verdict}")
     return "\n".join(lines)
 
 
@@ -547,6 +547,8 @@ def _non_overlapping(ents: list[dict]) -> list[dict]:
 def main_evaluate(args, options: PipelineOptions | None = None) -> int:
     corpus = Path(args.corpus)
     texts = [Path(t) for t in args.texts or ()]
+    targets_path = Path(args.targets) if getattr(args, "targets", None) else default_targets(corpus)
+    targets = load_targets(targets_path) if targets_path else None
     processor = Processor.load(options)
     scores, errors, pairs = evaluate(corpus, args.split, processor, texts_dirs=texts)
     if getattr(args, "gap", False):
@@ -554,7 +556,10 @@ def main_evaluate(args, options: PipelineOptions | None = None) -> int:
         other = evaluate(corpus, "dev" if args.split == "test" else "test", processor,
                          texts_dirs=texts)[0]
         dev, test = (other, scores) if args.split == "test" else (scores, other)
-        scores["cluster_gap"] = cluster_gap(dev, test)
+        scores["cluster_gap"] = cluster_gap(dev, test, targets.max_gap if targets else None)
+    if targets is not None and targets.split == args.split:
+        scores["targets"] = check_targets(targets, corpus, scores, pairs,
+                                          scores.get("cluster_gap"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "scores.json").write_text(json.dumps(scores, indent=1, ensure_ascii=False) + "\n",
@@ -565,6 +570,12 @@ def main_evaluate(args, options: PipelineOptions | None = None) -> int:
     print(format_summary(scores, errors))
     if "cluster_gap" in scores:
         print(format_gap(scores["cluster_gap"]))
+    if "targets" in scores:
+        print(format_targets(targets, targets_path, scores["targets"],
+                             "cluster_gap" in scores))
+    elif targets is not None:
+        print(f"targets ({targets_path}) are for split {targets.split}: not checked on "
+              f"{args.split}")
     print()
     print(format_table(scores))
     print(f"\nwrote {out / 'scores.json'} and {out / 'errors.jsonl'} ({len(errors)} errors)")

@@ -8,23 +8,13 @@ import subprocess
 import pytest
 
 from klynge.maintain.corpus import iter_gold
-from klynge.maintain.evaluate import (GAP_LIMIT, check_baseline, cluster_gap, compare,
-                                     describe_error, evaluate, flatten, format_gap,
+from klynge.maintain.evaluate import (check_baseline, cluster_gap, compare,
+                                     describe_error, flatten, format_gap,
                                      format_summary, format_table, render_html,
                                      update_baseline)
-from tests.conftest import CORPUS, HAS_EXTERNAL_TEXTS, EXTERNAL_TEXTS
+from tests.conftest import CORPUS, HAS_EXTERNAL_TEXTS
 
 BASELINE = CORPUS / "baseline.json"
-
-
-@pytest.fixture(scope="module")
-def dev_run(processor):
-    return evaluate(CORPUS, "dev", processor, texts_dirs=EXTERNAL_TEXTS if HAS_EXTERNAL_TEXTS else ())
-
-
-@pytest.fixture(scope="module")
-def test_run(processor):
-    return evaluate(CORPUS, "test", processor, texts_dirs=EXTERNAL_TEXTS if HAS_EXTERNAL_TEXTS else ())
 
 
 def test_evaluate_reports_every_required_table(dev_run):
@@ -133,10 +123,13 @@ def _scores(**f):
 def test_evaluate_cluster_gap_flags_a_field_over_the_limit():
     dev = _scores(clusters=0.90, clusters_status=0.98, clusters_location=0.50)
     test = _scores(clusters=0.60, clusters_status=0.95, clusters_location=None)
-    rows = {r["field"]: r for r in cluster_gap(dev, test)}
+    limits = {"clusters": 0.1, "clusters.status": 0.1, "clusters.location": 0.1}
+    rows = {r["field"]: r for r in cluster_gap(dev, test, limits)}
     assert rows["clusters"]["gap"] == 0.3 and rows["clusters"]["ok"] is False
-    assert rows["clusters.status"]["ok"] is True and abs(rows["clusters.status"]["gap"]) < GAP_LIMIT
+    assert rows["clusters.status"]["ok"] is True and rows["clusters.status"]["limit"] == 0.1
     assert rows["clusters.location"]["gap"] is None and rows["clusters.location"]["ok"] is None
+    # a field without a limit is shown, not judged
+    assert cluster_gap(dev, test)[0]["ok"] is None
     text = format_gap(list(rows.values()))
     assert "over" in text and "n/a" in text and " ok" in text
 
