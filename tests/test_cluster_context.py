@@ -575,6 +575,32 @@ def test_context_noun_compound_without_one_owner_stays_apart(lang, text, expecte
     assert {c.name for c in clusters_of(text, lang)} == expected
 
 
+# ---- a name with its status and the same name closed by a cluster noun are one cluster
+# (shared/clusters.yaml cluster_head, candidates.group_candidates)
+
+@pytest.mark.parametrize("lang,text,names", [
+    ("en", "NCE Eyde is an industrial cluster in Agder. The Eyde Cluster works with the "
+           "process industry.\n", {"NCE Eyde", "The Eyde Cluster"}),
+    ("en", "GCE Blue Maritime has 130 partners. The Blue Maritime Cluster is based in "
+           "Ålesund.\n", {"GCE Blue Maritime", "The Blue Maritime Cluster"}),
+    ("nb", "GCE Blue Maritime har 130 partnere. Blue Maritime Cluster holder til i "
+           "Ålesund.\n", {"GCE Blue Maritime", "Blue Maritime Cluster"}),
+])
+def test_context_status_name_and_cluster_noun_name_are_one_cluster(lang, text, names):
+    found = clusters_of(text, lang)
+    assert len(found) == 1, [c.name for c in found]
+    assert names <= {found[0].name, *found[0].aliases}
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    # what is left differs: two clusters
+    ("en", "GCE Ocean Technology and the Ocean Cluster signed the agreement.\n",
+     {"GCE Ocean Technology", "Ocean Cluster"}),
+])
+def test_context_cluster_noun_name_of_another_core_stays_apart(lang, text, expected):
+    assert {c.name for c in clusters_of(text, lang)} == expected
+
+
 # ---- a list line's country places a cluster ("a foreign partner cluster placed only by
 # country takes the country", corpus/README.md); the home country, too broad to place a
 # cluster in running text, yields to a town said right after a mention

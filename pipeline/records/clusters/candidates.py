@@ -385,7 +385,13 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
 
     def keys(name: str) -> set[str]:
         k = name_key(name)
-        out = {k, name_key(strip_status_prefix(shared, name))}
+        bare = strip_status_prefix(shared, name)
+        out = {k, name_key(bare)}
+        # "The Eyde Cluster" and "NCE Eyde" are one cluster: both leave "Eyde"
+        core = shared.cluster_head.sub("", bare)
+        if core != bare and any(w.casefold() not in shared.generic_name_words
+                                for w in core.replace("-", " ").split()):
+            out.add(name_key(core))
         # two names of one gazetteer cluster are one cluster ("CLEAN", "CLEAN Miljø")
         known = known_cluster_id(name)
         if known is not None:

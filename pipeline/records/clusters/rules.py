@@ -80,6 +80,7 @@ class SharedClusterRules(RuleModel):
     known_name_guards: _Guards  # where a gazetteer name may start and end
     release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
     compound_name_stem: re.Pattern  # "Heidnerklyngen" -> "Heidner": an alias of "Heidner Biocluster"
+    cluster_head: re.Pattern  # "The Eyde Cluster" -> "Eyde": the name that "NCE Eyde" also has
     list_name_share: float = Field(gt=0, le=1)  # a list's items that must be names for its leads to be clusters
     # the gazetteer's countries whose cluster programmes have no levels
     countries_without_levels: frozenset[Literal["NO", "DK", "SE"]]
