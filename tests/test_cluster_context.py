@@ -120,7 +120,33 @@ NOUN_BEFORE = [
     ("da", "Klyngeorganisationen CLEAN har valgt at dele sine aktiviteter op i to.\n", "CLEAN"),
     ("sv", "Nu får klustret Mobile Heights nya medlemmar.\n", "Mobile Heights"),
     ("sv", "I dag lanseras klusterinitiativet Fiber Optic Valley.\n", "Fiber Optic Valley"),
+    # the noun starting the sentence (rules/nb and nn noun-before were lower case only)
+    ("nb", "Klyngen Visit Lofoten har fått Arena-status.\n", "Visit Lofoten"),
+    ("nn", "Klynga Visit Fjordane har 70 medlemer.\n", "Visit Fjordane"),
+    # the cluster noun is a description before the name, not part of it (descriptor_head)
+    ("da", "Klyngeorganisationen Danish Life Science Cluster har over 300 medlemmer.\n",
+     "Danish Life Science Cluster"),
+    ("sv", "Klusterorganisationen Sahlgrenska Science Cluster har 90 medlemmar.\n",
+     "Sahlgrenska Science Cluster"),
 ]
+
+
+# ---- the name the text gives a cluster ("den nye klyngen heter X"): the named patterns
+
+NAMED = [
+    ("nb", "Den nye klyngen heter Norsk Havvind og holder til i Haugesund.\n", "Norsk Havvind"),
+    ("nn", "Den nye klynga heiter Fjordkraft Vest og held til i Førde.\n", "Fjordkraft Vest"),
+    ("en", "The new cluster is called Nordic Hydrogen Alliance and is based in Stavanger.\n",
+     "Nordic Hydrogen Alliance"),
+    ("da", "Den nye klynge hedder Dansk Vandklynge og har hjemme i Aarhus.\n", "Dansk Vandklynge"),
+    ("sv", "Det nya klustret heter Västsvensk Vätgas och har säte i Göteborg.\n",
+     "Västsvensk Vätgas"),
+]
+
+
+@pytest.mark.parametrize("lang,text,name", NAMED)
+def test_context_the_name_a_cluster_is_given(lang, text, name):
+    assert [c.name for c in clusters_of(text, lang)] == [name]
 
 
 @pytest.mark.parametrize("lang,text,name", NOUN_BEFORE)
