@@ -430,6 +430,47 @@ def test_context_back_reference_binds_to_the_last_cluster(lang, text, name, memb
     assert by_name(clusters_of(text, lang))[name].members == members
 
 
+# ---- a back-reference before any cluster is named names the body before it
+# (context.backref_subject_candidates, <lang>/clusters.yaml cluster_backref)
+
+SUBJECT_BACKREFS = [
+    ("nb", "Visit Lofoten fikk fem millioner kroner fra Innovasjon Norge i går. Klyngen har 60 "
+           "medlemmer.\n", "Visit Lofoten", 60, [("Lofoten", "GPE")]),
+    ("nn", "Visit Fjordane fekk fem millionar kroner frå Innovasjon Noreg. Klynga har 70 "
+           "medlemer.\n", "Visit Fjordane", 70, [("Innovasjon Noreg", "ORG")]),
+    ("en", "Arctic Circle Tourism received NOK 5 million from Innovation Norway. The cluster "
+           "has 60 members.\n", "Arctic Circle Tourism", 60, [("Arctic Circle", "ORG")]),
+    ("da", "Dansk Vandteknologi får 10 millioner kroner fra Erhvervsstyrelsen. Klyngen har 200 "
+           "medlemmer.\n", "Dansk Vandteknologi", 200, []),
+    ("sv", "Sensor Valley får 5 miljoner kronor från Vinnova. Klustret har 50 medlemsföretag.\n",
+     "Sensor Valley", 50, [("Vinnova", "ORG")]),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,members,ents", SUBJECT_BACKREFS)
+def test_context_back_reference_names_the_body_before_it(lang, text, name, members, ents):
+    found = clusters_of(text, lang, [ent(text, s, label) for s, label in ents])
+    assert [(c.name, c.members) for c in found] == [(name, members)]
+
+
+@pytest.mark.parametrize("lang,text,ents,expected", [
+    # a funder the organisation gazetteer knows is the subject as often as the cluster
+    ("nb", "Innovasjon Norge gir fem millioner kroner til reiselivet. Klyngen har 60 "
+           "medlemmer.\n", [], set()),
+    # a person, or a place, opening the sentence is no cluster
+    ("en", "Kari Nordmann leads the work. The cluster has 60 members.\n",
+     [("Kari Nordmann", "PER")], set()),
+    ("sv", "Göteborg satsar på vätgas. Klustret har 50 medlemsföretag.\n",
+     [("Göteborg", "GPE")], set()),
+    # once a cluster is named, the noun refers to it
+    ("nb", "Ocean Tech Cluster er en klynge i Bergen. Visit Bergen fikk også penger. Klyngen "
+           "har 60 medlemmer.\n", [], {"Ocean Tech Cluster"}),
+])
+def test_context_back_reference_names_no_funder_person_or_place(lang, text, ents, expected):
+    found = clusters_of(text, lang, [ent(text, s, label) for s, label in ents])
+    assert {c.name for c in found} == expected
+
+
 # ---- status as an event
 
 EVENTS = [

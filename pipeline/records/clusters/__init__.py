@@ -63,7 +63,7 @@ from klynge.records.clusters.candidates import (
     list_candidates, pattern_candidates,
 )
 from klynge.records.clusters.context import (
-    defining_places, extend_names, intro_candidates, list_line_candidates, place_after_name,
+    backref_subject_candidates, defining_places, extend_names, intro_candidates, list_line_candidates, place_after_name,
 )
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import (
@@ -120,6 +120,7 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     intro_candidates(doc, cands)
     enumeration_candidates(doc, cands)
     defining_places(doc, cands)
+    backref_subject_candidates(doc, cands)
     # a place right after a name ("Cluster for Applied AI i Halden")
     for c in cands:
         loc = c.loc or place_after_name(doc, c.end)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from klynge.lexicon import lookup, place_name
+from klynge.lexicon import known_cluster_id, lookup, place_name
 from klynge.records.clusters.candidates import (
     CONTEXT_BEFORE, Cand, clean_name, is_bad_name, looks_like_name_word, name_prefix_status,
 )
@@ -323,3 +323,44 @@ def defining_places(doc: Doc, cands: list[Cand]) -> None:
                 c.loc = (place_name(m.group("loc")) or m.group("loc"), *m.span("loc"))
                 break
 
+
+
+# Labels of a name the NER read as something no cluster is.
+_NOT_A_BODY = ("PER", "GPE", "LOC", "DATE", "MONEY", "EVT", "PROD")
+
+
+def backref_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
+    """A cluster the text names only by referring back to it: "Visit Lofoten fikk fem
+    millioner i går. Klyngen har 60 medlemmer." The sentence opening with a cluster noun
+    (``cluster_backref``) refers to the name that opens the sentence before it, when no
+    cluster has been named yet (after one, the noun refers to that one). The name must be
+    a body: not a person, place or date of the NER's, not a body the organisation
+    gazetteer knows (a funder such as "Innovasjon Norge" is the subject as often), and one
+    word alone must look like a name."""
+    text = doc.text
+    first = min((c.start for c in cands), default=len(text))
+    for prev, unit in zip(doc.units, doc.units[1:]):
+        if unit.start >= first:
+            return
+        if prev.section != unit.section or prev.item != unit.item:
+            continue
+        if not doc.rules.cluster_backref.match(text, unit.start, unit.end):
+            continue
+        m = doc.shared.name_re.match(text, prev.start, prev.end)
+        if m is None:
+            continue
+        name, start = clean_name(doc, m.group(0), m.start())
+        span = (start, start + len(name))
+        if not name or is_bad_name(doc, name) or lookup(name) and not known_cluster_id(name):
+            continue
+        # a place inside a name is common ("Visit Lofoten"); a name that is all place,
+        # person or date is none
+        if any(e.get("label") in _NOT_A_BODY and overlaps(span, (e["start"], e["end"]))
+               and (e["label"] == "PER" or e["start"] <= span[0] and e["end"] >= span[1])
+               for e in doc.entities):
+            continue
+        if " " not in name and not looks_like_name_word(doc, name, start):
+            continue
+        cands.append(Cand(name, span[0], span[1], "backref-subject"))
+        cands.sort(key=lambda c: c.start)
+        return

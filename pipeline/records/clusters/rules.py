@@ -199,6 +199,7 @@ class LangClusterRules(RuleModel):
     location_after_name: re.Pattern
     former_name: re.Pattern
     backref: re.Pattern
+    cluster_backref: re.Pattern  # a sentence opening with a cluster noun ("Klyngen har ..."): it names the cluster before it
     enumeration_intro: re.Pattern  # "bland andra", "such as", "Klustren är:" before a list of names
     count: re.Pattern
     count_joiner: re.Pattern
