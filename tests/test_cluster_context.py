@@ -516,6 +516,14 @@ EVENTS = [
      None, "ending"),
     ("en", "The Arena project Ocean Tech Cluster was ended in 2019.\n", "Ocean Tech Cluster",
      None, "ending"),
+    # ended, said in the active voice or of a Danish or Swedish programme's cluster
+    ("nb", "Klyngen Visit Lofoten avslutter Arena-perioden i år.\n", "Visit Lofoten", None,
+     "ending"),
+    ("nn", "Klynga Visit Fjordane avsluttar Arena-perioden i år.\n", "Visit Fjordane", None,
+     "ending"),
+    ("da", "Klyngen Welfare Tech afslutter sit klyngeprojekt i 2024.\n", "Welfare Tech", None,
+     "ending"),
+    ("sv", "Klustret Sensor Valley avslutas vid årsskiftet.\n", "Sensor Valley", None, "ending"),
 ]
 
 
