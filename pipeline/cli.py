@@ -482,24 +482,14 @@ def _cmd_evaluate(args) -> int:
     if not why and args.targets:
         why = checks.readable_file(args.targets, "--targets")
     if not why:
-        why = _targets_problem(args.targets, args.corpus)
+        from klynge.maintain.targets import default_targets, targets_problem
+        why = targets_problem(Path(args.targets) if args.targets
+                              else default_targets(Path(args.corpus)))
     why = why or _rule_file_problem(args.rules)
     if why:
         return _fail("evaluate", why)
     from klynge.maintain.evaluate import main_evaluate
     return main_evaluate(args, pipeline_options(args))
-
-
-def _targets_problem(given: str | None, corpus: str) -> str | None:
-    """Why the targets file (given, or the corpus's own) does not validate, or None."""
-    from klynge.maintain.targets import TargetsError, default_targets, load_targets
-    path = Path(given) if given else default_targets(Path(corpus))
-    try:
-        if path is not None:
-            load_targets(path)
-    except TargetsError as exc:
-        return str(exc)
-    return None
 
 
 def _cmd_rules(args) -> int:
@@ -617,7 +607,9 @@ def _cmd_corpus(args) -> int:
         counts = build_corpus(Path(args.corpus))
         print(json.dumps(counts))
         return EXIT_OK
+    from klynge.maintain.targets import check_targets_file
     errors = check_corpus(Path(args.corpus), [Path(t) for t in args.texts or ()])
+    errors += check_targets_file(Path(args.corpus))
     for err in errors:
         print(err, file=sys.stderr)
     print(f"klynge corpus check: {len(errors)} error(s)", file=sys.stderr)

@@ -31,9 +31,9 @@ from typing import Iterator, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from klynge.rules import (
-    RuleModel, alternation, dispatched, lang_rule_chain, literal_alternation, load_lang_rules,
-    load_rules,
+    RuleModel, alternation, lang_rule_chain, literal_alternation, load_lang_rules, load_rules,
 )
+from klynge.rules.guards import dispatched
 
 Span = tuple[int, int]
 

@@ -282,7 +282,7 @@ def check_document(doc: GoldDocument, raw: Path | None = None) -> list[str]:
 
 
 def check_corpus(corpus: Path, texts_dirs: TextDirs = ()) -> list[str]:
-    """Validate every gold file, the built splits and the targets; returns the errors. External texts
+    """Validate every gold file and the built splits; returns the errors. External texts
     (publishers' copyright) are checked only when one of ``texts_dirs`` holds them."""
     errs: list[str] = []
     texts = corpus / "texts"
@@ -310,12 +310,4 @@ def check_corpus(corpus: Path, texts_dirs: TextDirs = ()) -> list[str]:
     built = {d.meta.id for d in iter_gold(corpus)} if not errs else seen
     if built != seen:
         errs.append("train/dev/test.jsonl are stale: run 'klynge corpus build'")
-    # the targets module reads this one's gold documents: imported here, not at the top
-    from klynge.maintain.targets import TargetsError, default_targets, load_targets
-    targets = default_targets(corpus)
-    try:
-        if targets is not None:
-            load_targets(targets)
-    except TargetsError as exc:
-        errs.append(str(exc))
     return errs

@@ -361,6 +361,16 @@ def evaluate(corpus: Path, split: str = "dev", processor: Processor | None = Non
     return scores, scorer.errors, pairs
 
 
+def per_document(pairs: Sequence[tuple[GoldDocument, dict]]) -> dict[str, dict[str, tuple]]:
+    """(tp, fp, fn) of every metric, per document (what the targets' intervals resample)."""
+    out = {}
+    for gold, pred in pairs:
+        scorer = _Scorer()
+        score_document(scorer, gold, pred, [])
+        out[gold.meta.id] = {k: (s.tp, s.fp, s.fn) for k, s in scorer.scores.items()}
+    return out
+
+
 def flatten(scores: dict) -> dict[str, float]:
     """Headline numbers: each PRF's F (precision where recall is undefined) and accuracy."""
     flat = {}
@@ -558,7 +568,7 @@ def main_evaluate(args, options: PipelineOptions | None = None) -> int:
         dev, test = (other, scores) if args.split == "test" else (scores, other)
         scores["cluster_gap"] = cluster_gap(dev, test, targets.max_gap if targets else None)
     if targets is not None and targets.split == args.split:
-        scores["targets"] = check_targets(targets, corpus, scores, pairs,
+        scores["targets"] = check_targets(targets, corpus, scores, pairs, per_document(pairs),
                                           scores.get("cluster_gap"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -15,14 +15,15 @@ on the split the targets are for, prints each target met or not and, for one not
   dev-test gap in one line.
 
 Nothing here changes a score: the causes are read off the same (gold, predicted) pairs
-that were scored, with the scorer of :mod:`klynge.maintain.evaluate`.
+that were scored, and the per-document counts come from the scorer of
+:mod:`klynge.maintain.evaluate` (which imports this module, not the other way round).
 """
 from __future__ import annotations
 
 import collections
 import random
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Literal, Mapping, Sequence
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -91,19 +92,24 @@ def default_targets(corpus: Path) -> Path | None:
     return path if path.is_file() else None
 
 
+def targets_problem(path: Path | None) -> str | None:
+    """Why the targets file at ``path`` does not validate; None when it does (or is None)."""
+    try:
+        if path is not None:
+            load_targets(path)
+    except TargetsError as exc:
+        return str(exc)
+    return None
+
+
+def check_targets_file(corpus: Path) -> list[str]:
+    """The corpus's targets file's problems (``klynge corpus check``): empty when it is
+    valid or there is none."""
+    problem = targets_problem(default_targets(corpus))
+    return [problem] if problem else []
+
+
 # ---------------------------------------------------------------------- per document
-
-
-def per_document(pairs: Sequence[tuple[GoldDocument, dict]]) -> dict[str, dict[str, tuple]]:
-    """(tp, fp, fn) of every metric, per document, by the evaluation's own scorer."""
-    from klynge.maintain.evaluate import _Scorer, score_document
-
-    out = {}
-    for gold, pred in pairs:
-        scorer = _Scorer()
-        score_document(scorer, gold, pred, [])
-        out[gold.meta.id] = {k: (s.tp, s.fp, s.fn) for k, s in scorer.scores.items()}
-    return out
 
 
 def _f(tp: float, fp: float, fn: float) -> float | None:
@@ -260,9 +266,11 @@ def _diagnose(metric: str, field: str, lang: str | None, scores: dict, pairs, co
 
 def check_targets(targets: Targets, corpus: Path, scores: dict,
                   pairs: Sequence[tuple[GoldDocument, dict]],
+                  counts: Mapping[str, Mapping[str, tuple[int, int, int]]],
                   gap_rows: list[dict] | None = None) -> list[dict]:
-    """One row per target: its score, its bar, whether it is met and, if not, why."""
-    counts = per_document(pairs)
+    """One row per target: its score, its bar, whether it is met and, if not, why.
+    ``counts``: each document's (tp, fp, fn) per metric, by the evaluation's scorer
+    (:func:`klynge.maintain.evaluate.per_document`)."""
     seen = _publishers_elsewhere(corpus, scores["split"])
     langs = sorted({g.meta.lang for g, _ in pairs})
     rows = []

@@ -13,7 +13,8 @@ from typing import ClassVar
 
 from pydantic import field_validator, model_validator
 
-from klynge.rules import RuleModel, check_template, expand, guarded, placeholders, registry
+from klynge.rules import RuleModel, check_template, expand, placeholders, registry
+from klynge.rules.guards import guarded
 
 _GROUP_NAME = re.compile(r"\(\?P<([A-Za-z_]\w*)>")
 _GROUP_REF = re.compile(r"\(\?P=([A-Za-z_]\w*)\)")
@@ -75,7 +76,7 @@ def combine(rules: Sequence[PatternRule], lang: str, tokens: Mapping[str, str],
 
     Returns the pattern and the rules in alternative order (index i -> group ``r<i>``).
     It stands behind a lookahead of the first two characters a match can begin with
-    (klynge.rules.guarded): the same matches in a third to a half of the time, as sre
+    (klynge.rules.guards.guarded): the same matches in a third to a half of the time, as sre
     otherwise tries every rule at every position of the text.
     """
     used = [r for r in rules if r.langs is None or lang in r.langs]

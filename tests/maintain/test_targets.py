@@ -6,10 +6,11 @@ import sys
 
 import pytest
 
-from klynge.maintain.corpus import GoldDocument, check_corpus
-from klynge.maintain.evaluate import cluster_gap
+from klynge.maintain.corpus import GoldDocument
+from klynge.maintain.evaluate import cluster_gap, per_document
 from klynge.maintain.targets import (
-    Targets, TargetsError, bootstrap_interval, check_targets, cluster_causes, default_targets,
+    Targets, TargetsError, bootstrap_interval, check_targets, check_targets_file, cluster_causes,
+    default_targets,
     field_causes, format_targets, gap_ok, load_targets,
 )
 from tests.conftest import CORPUS
@@ -49,14 +50,15 @@ def test_targets_no_file_in_a_corpus_means_no_targets(tmp_path):
 
 
 def test_targets_corpus_check_validates_the_targets_file(tmp_path):
-    (tmp_path / "gold").mkdir()
-    for split in ("train", "dev", "test"):
-        (tmp_path / f"{split}.jsonl").write_text("", encoding="utf-8")
-    assert check_corpus(tmp_path) == []
+    assert check_targets_file(tmp_path) == []  # none: nothing to check
+    assert check_targets_file(CORPUS) == []
     (tmp_path / "targets.yaml").write_text("source: x\nsplit: test\nmax_gap: {clusters: 7}\n",
                                            encoding="utf-8")
-    assert check_corpus(tmp_path) == [f"{tmp_path / 'targets.yaml'}: max_gap: "
-                                      "Value error, clusters: 7.0 is not a score in (0, 1]"]
+    assert check_targets_file(tmp_path) == [f"{tmp_path / 'targets.yaml'}: max_gap: "
+                                            "Value error, clusters: 7.0 is not a score in (0, 1]"]
+    done = subprocess.run([sys.executable, "-m", "klynge", "corpus", "check", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "max_gap" in done.stderr and "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("gap, limit, ok", [(0.099, 0.10, True), (0.10, 0.10, False),
@@ -127,7 +129,7 @@ def test_targets_a_missed_bar_says_why_from_the_scored_pairs(dev_run):
     targets = Targets(source="test", split="dev", min_f={"clusters": 1.0, "clusters.status": 1.0},
                       min_f_each_language={"clusters": 1.0}, max_gap={"clusters": 0.1})
     gap = cluster_gap(scores, scores, targets.max_gap)
-    rows = check_targets(targets, CORPUS, scores, pairs, gap)
+    rows = check_targets(targets, CORPUS, scores, pairs, per_document(pairs), gap)
     by = {r["target"]: r for r in rows}
     assert by["gap clusters"]["met"] is True and by["gap clusters"]["score"] == 0.0
     missed = [r for r in rows if r["met"] is False]
@@ -145,13 +147,14 @@ def test_targets_a_missed_bar_says_why_from_the_scored_pairs(dev_run):
     text = format_targets(targets, CORPUS / "targets.yaml", rows, gap_scored=True)
     assert "NOT MET" in text and "publishers seen nowhere else" in text
     assert text == format_targets(targets, CORPUS / "targets.yaml",
-                                  check_targets(targets, CORPUS, scores, pairs, gap), True)
+                                  check_targets(targets, CORPUS, scores, pairs,
+                                                per_document(pairs), gap), True)
 
 
 def test_targets_a_gap_not_scored_says_how_to_score_it(dev_run):
     scores, _, pairs = dev_run
     targets = Targets(source="test", split="dev", max_gap={"clusters": 0.1})
-    rows = check_targets(targets, CORPUS, scores, pairs, None)
+    rows = check_targets(targets, CORPUS, scores, pairs, per_document(pairs), None)
     assert rows == [{"target": "gap clusters", "kind": "max_gap", "score": None, "bar": 0.1,
                      "met": None}]
     assert "run with --gap" in format_targets(targets, CORPUS, rows, gap_scored=False)

@@ -14,9 +14,8 @@ from pydantic import Field, PrivateAttr, ValidationInfo, model_validator
 
 from klynge.lexicon import ClusterStatus, StatusEventType
 from klynge.normalisers.numbers import count_words
-from klynge.rules import (
-    RuleModel, expand_tree, load_lang_rules, load_rules, lookaround_direction, rule_folder,
-)
+from klynge.rules import RuleModel, expand_tree, load_lang_rules, load_rules, rule_folder
+from klynge.rules.guards import lookaround_direction
 
 StatusName = ClusterStatus
 EventType = StatusEventType
