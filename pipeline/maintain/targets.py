@@ -188,36 +188,41 @@ def cluster_causes(gold: GoldDocument, pred: dict) -> tuple[list[str], list[str]
 
 
 def field_causes(gold: GoldDocument, pred: dict, attr: str) -> tuple[list[str], list[str]]:
-    """The kind of each missed and extra value of one cluster field (status, ...)."""
-    golds = [(_names(c), getattr(c, attr)) for c in gold.records.clusters]
-    missed, extra = [], []
-    found = set()
+    """The kind of each missed and extra value of one cluster field (status, ...), counted
+    as the evaluation counts them: a predicted cluster is the first gold cluster that
+    shares a name with it, and its value is right when it is that cluster's."""
+    golds = [(_names(c), _norm(getattr(c, attr))) for c in gold.records.clusters]
+    keyed = []  # (gold index or None, value) of every predicted cluster
     for c in pred["clusters"]:
-        names, value = _names(c), c.get(attr)
-        g = next(((i, v) for i, (gn, v) in enumerate(golds) if names & gn), None)
-        if g is not None:
-            found.add(g[0])
-        if value is None:
-            if g is not None and g[1] is not None:
-                missed.append("the cluster found without it")
-            continue
-        if g is None:
+        names = _names(c)
+        keyed.append((next((i for i, (g, _) in enumerate(golds) if names & g), None),
+                      _norm(c.get(attr))))
+    pred_items = collections.Counter((i, v) for i, v in keyed if v is not None)
+    gold_items = collections.Counter((i, v) for i, (_, v) in enumerate(golds) if v is not None)
+    missed = []
+    for i, _value in (gold_items - pred_items).elements():
+        values = [v for j, v in keyed if j == i]
+        if any(v is not None for v in values):
+            missed.append("a wrong value")
+        elif values:
+            missed.append("the cluster found without it")
+        else:
+            missed.append("its cluster missed")
+    extra = []
+    for i, _value in (pred_items - gold_items).elements():
+        if i is None:
             extra.append("said of a cluster the gold does not list")
-        elif g[1] is None:
+        elif golds[i][1] is None:
             extra.append("given where the gold has none")
-        elif _same(value, g[1]):
-            continue
+        elif (i, golds[i][1]) in pred_items:
+            extra.append("the same cluster twice")
         else:
             extra.append("a wrong value")
-            missed.append("a wrong value")
-    for i, (_, value) in enumerate(golds):
-        if value is not None and i not in found:
-            missed.append("its cluster missed")
     return missed, extra
 
 
-def _same(a, b) -> bool:
-    return " ".join(str(a).casefold().split()) == " ".join(str(b).casefold().split())
+def _norm(value) -> str | None:
+    return None if value is None else " ".join(str(value).casefold().split())
 
 
 def causes(pairs: Sequence[tuple[GoldDocument, dict]], field: str,
