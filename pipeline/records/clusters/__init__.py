@@ -128,6 +128,8 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
             c.loc = loc
     groups = group_candidates(doc, cands)
     find_mentions(doc, groups)
+    for g in groups:
+        g.id = known_cluster_id(*g.names)
     owner = {m: g for g in groups for m in g.mentions}
     programme = programme_facts(doc, bool(groups))
 
@@ -153,7 +155,7 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     clusters = []
     for g in groups:
         status, event, evunit = decide_status(doc, g, title_signal, own)
-        cid = known_cluster_id(*g.names)
+        cid = g.id
         country = known_cluster_country(cid)
         if country in doc.shared.countries_without_levels or (
                 country is None and not doc.rules.status_levels):

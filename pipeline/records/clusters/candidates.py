@@ -43,6 +43,7 @@ class ClusterAcc:
     sectors: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     people: list[dict] = field(default_factory=list)
+    id: Optional[str] = None  # the cluster gazetteer's id of its names, once they are all known
 
 
 def name_prefix_status(doc: "Doc", name: str) -> Optional[str]:
@@ -458,7 +459,7 @@ def find_mentions(doc: Doc, groups: list[ClusterAcc]) -> None:
             spans.append((c.start, c.end, g))
         for n in g.names:
             flags = re.IGNORECASE if " " in n else 0
-            pat = re.compile(r"(?<![\w-])" + re.escape(n).replace(r"\ ", r"\s+") + r"(?![\w])", flags)
+            pat = doc.shared.mention_re(n, flags)
             for m in pat.finditer(text):
                 spans.append((m.start(), m.end(), g))
     spans.sort(key=lambda t: (-(t[1] - t[0]), t[0]))

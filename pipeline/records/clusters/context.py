@@ -22,7 +22,6 @@ All the words are rule data (``shared/clusters.yaml``: ``name_tail``, ``item_pla
 """
 from __future__ import annotations
 
-import re
 from typing import Optional
 
 from klynge.lexicon import known_cluster_id, lookup, place_name
@@ -136,7 +135,7 @@ def _genitive(doc: Doc, word: str) -> bool:
         return False
     if place_name(stem):
         return True
-    return bool(re.search(r"(?<![\w-])" + re.escape(stem) + r"(?![\w-])", doc.text))
+    return bool(doc.shared.mention_re(stem).search(doc.text))
 
 
 def _parse_line(doc: Doc, s: int, e: int) -> Optional[tuple[str, int, Optional[tuple[str, int, int]]]]:

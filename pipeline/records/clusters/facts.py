@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from klynge.lexicon import (
-    EVENTS_WITHOUT_STATUS, is_municipality, known_cluster_country, known_cluster_id, name_key,
+    EVENTS_WITHOUT_STATUS, is_municipality, known_cluster_country, name_key,
     names, place_country, place_name,
 )
 from klynge.records.clusters.candidates import (
@@ -112,7 +112,7 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
                     # known place that ends in s ("Ås-baserte", "Borås-baserade") keeps it
                     stem = (span[0], span[1] - 1)
                     if (doc.is_place(stem, loc[:-1]) and not doc.is_place(span, loc)) or \
-                            re.search(r"(?<![\w-])" + re.escape(loc[:-1]) + r"(?![\w])", text):
+                            doc.shared.mention_re(loc[:-1]).search(text):
                         loc, span = loc[:-1], stem
                 known = place_name(loc)
                 if known_only and (not known or (country and place_country(known) != country)):
@@ -463,7 +463,7 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
         # reiser til Stockholm" is a trip, not where it is.
         about = [(u.start, u.end) for u in own_units([doc.title] + doc.units)
                  if doc.rules.cluster_word.search(text, u.start, u.end)]
-        home = known_cluster_country(known_cluster_id(*g.names))
+        home = known_cluster_country(g.id)
         loc = location_of(doc, g, about, known_only=True, country=home) or \
             dominant_place(doc, g, others, country=home)
     if loc is not None:

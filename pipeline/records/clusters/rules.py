@@ -77,6 +77,7 @@ class SharedClusterRules(RuleModel):
     not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
     known_name_min_acronym: int = Field(ge=1)  # shorter all-capital gazetteer names are not recognised alone
     known_name_guards: _Guards  # where a gazetteer name may start and end
+    mention_guards: _Guards  # where another mention of a name in the text may start and end
     release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
     compound_name_stem: re.Pattern  # "Heidnerklyngen" -> "Heidner": an alias of "Heidner Biocluster"
     cluster_head: re.Pattern  # "The Eyde Cluster" -> "Eyde": the name that "NCE Eyde" also has
@@ -111,6 +112,13 @@ class SharedClusterRules(RuleModel):
             data = {k: (v if k == "placeholders" else expand_tree(v, table))
                     for k, v in data.items()}
         return data
+
+    def mention_re(self, name: str, flags: int = 0) -> re.Pattern:
+        """Every other mention of ``name`` in a text (``mention_guards`` around it; any run
+        of spaces between its words)."""
+        g = self.mention_guards
+        return _compiled_flags(g.before.pattern + re.escape(name).replace(r"\ ", r"\s+")
+                               + g.after.pattern, flags)
 
     @property
     def name_re(self) -> re.Pattern:
@@ -251,6 +259,11 @@ class LangClusterRules(RuleModel):
 @lru_cache(maxsize=None)
 def _compiled(pattern: str) -> re.Pattern:
     return re.compile(pattern)
+
+
+@lru_cache(maxsize=4096)
+def _compiled_flags(pattern: str, flags: int) -> re.Pattern:
+    return re.compile(pattern, flags)
 
 
 def shared_rules() -> SharedClusterRules:
