@@ -164,6 +164,11 @@ WHOLE = [
     ("da", "Food & Bio Cluster Denmarks Summit samlede 600 deltagere. Food & Bio Cluster Denmark "
            "har 445 medlemmer.\n", "Food & Bio Cluster Denmark", ()),
     ("nn", "Klynga Energiklynga Vestland har 40 medlemer.\n", "Energiklynga Vestland", ()),
+    # the NER's span runs the shape on whatever its label ("Denmark" is no place alone)
+    ("da", "Han var formand i Food & Bio Cluster Denmark, indtil han trådte tilbage.\n",
+     "Food & Bio Cluster Denmark", [("Food & Bio Cluster Denmark", "EVT")]),
+    ("en", "She chairs Norwegian Offshore Wind Cluster Norway, the cluster says.\n",
+     "Norwegian Offshore Wind Cluster Norway", [("Norwegian Offshore Wind Cluster Norway", "PROD")]),
 ]
 
 

@@ -96,9 +96,7 @@ CASES = [
          "Copenhagen Healthtech Cluster", absent=("Erhvervshus Fyn",),
          xfail="every name of a coordination that 'er gået sammen for at skabe en samlet "
                "klyngeorganisation' is read as a cluster, the business hub among them"),
-    Case("names-whole", "foodbiocluster-aarsmoede-2024", 8, "Food & Bio Cluster Denmark",
-         xfail="'formand i Food & Bio Cluster Denmark,': the name is cut after its shape "
-               "('Food & Bio Cluster') when no other line of the release names it whole"),
+    Case("names-whole", "foodbiocluster-aarsmoede-2024", 8, "Food & Bio Cluster Denmark"),
     # ---- member and partner counts bind to the cluster they are said of
     Case("counts", "ife-2020-11-19-to-nye-arena-klynger", 18, "Cluster for Applied AI",
          ("members", "partners", "location")),

@@ -33,6 +33,8 @@ from klynge.records.clusters.document import Doc, Unit, overlaps
 # Shapes that end at their cluster word, so the name may run on ("Hydrogen Cluster Bergen").
 _OPEN_ENDED = frozenset({"cluster-suffix", "cluster-compound", "compound-klyngen",
                          "compound-klynga", "compound-klustret"})
+# Labels of the NER's spans whose edges may run a shape on into the rest of its name.
+_NAME_LABELS = ("ORG", "EVT", "PROD", "MISC")
 # Shapes whose match is a defining clause: the place it names is the cluster's.
 _DEFINING = frozenset({"predicate", "apposition"})
 # A line in a run of list lines is short: a name and a place, not a paragraph.
@@ -79,7 +81,9 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
     """Run an open-ended shape on into the rest of its name on the same line."""
     text = doc.text
     stop = {w.casefold() for w in doc.rules.leading_stopwords}
-    orgs = [e for e in doc.entities if e.get("label") == "ORG"]
+    # the NER's span of a name, whatever label it gave ("Food & Bio Cluster Denmark" read as
+    # an event): its edges are right more often than its label
+    orgs = [e for e in doc.entities if e.get("label") in _NAME_LABELS]
     tails = []
     for c in cands:
         if c.source not in _OPEN_ENDED:
