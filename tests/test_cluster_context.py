@@ -521,6 +521,13 @@ EVENTS = [
      None, "ending"),
     ("en", "The Arena project Ocean Tech Cluster was ended in 2019.\n", "Ocean Tech Cluster",
      None, "ending"),
+    # said in a sentence that refers back to the cluster
+    ("nb", "NCE Media er en klynge i Bergen. Prosjektet ble i juni oppgradert til et Norwegian "
+           "Centre of Expertise.\n", "NCE Media", "NCE", "upgrade"),
+    ("nn", "Ocean Tech Cluster er ei klynge i Bergen. Klynga vart oppgradert til Arena Pro i "
+           "2019.\n", "Ocean Tech Cluster", "Arena Pro", "upgrade"),
+    ("en", "Ocean Tech Cluster is a cluster in Bergen. The cluster was upgraded to NCE in "
+           "2019.\n", "Ocean Tech Cluster", "NCE", "upgrade"),
     # ended, said in the active voice or of a Danish or Swedish programme's cluster
     ("nb", "Klyngen Visit Lofoten avslutter Arena-perioden i år.\n", "Visit Lofoten", None,
      "ending"),

@@ -111,9 +111,7 @@ CASES = [
     Case("status-granted", "nortrade-oslo-cancer-cluster", 4, "Oslo Cancer Cluster",
          ("status",)),
     Case("status-upgrade", "mcb-stor-fremgang-medieklyngen-2015", 12, "NCE Media",
-         ("status",), event="upgrade",
-         xfail="'Prosjektet ble i juni oppgradert til et Norwegian Centre of Expertise': "
-               "the upgrade is said of 'Prosjektet', a back-reference no rule reads"),
+         ("status",), event="upgrade"),
     Case("status-application", "hydrogen-no-enige-om-hydrogenklynge-2019", 29, "",
          no_status=True),
     # ---- later mentions that refer back ("klynga", "the cluster")

@@ -415,10 +415,19 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
     g.prefix_status = next((c.status for c in g.cands if c.status and c.alias_of is None), None)
     if g.prefix_status is None:
         g.prefix_status = name_prefix_status(doc, g.names[0])
+    mentioned = set()
     for ms, me in g.mentions:
         u = doc.unit_at(ms)
         if u is not None:
+            mentioned.add((u.start, u.end))
             g.evidence.add((u.start, u.end))
+            for pos, status, event in unit_signals(doc, u):
+                g.signals.append((pos, status, event, (u.start, u.end)))
+    segments, units = scope(doc, g, owner)
+    # a sentence that refers back to it says its status too: "Prosjektet ble i juni
+    # oppgradert til et Norwegian Centre of Expertise" after "... NCE Media ..."
+    for u in units:
+        if (u.start, u.end) not in mentioned and doc.rules.backref.match(text, u.start, u.end):
             for pos, status, event in unit_signals(doc, u):
                 g.signals.append((pos, status, event, (u.start, u.end)))
     if lone and not g.prefix_status and not any(sig[1] for sig in g.signals):
@@ -430,7 +439,6 @@ def collect_facts(doc: Doc, g: ClusterAcc, owner: dict[tuple[int, int], ClusterA
             if sigs:
                 g.signals.extend((pos, st, ev, (u.start, u.end)) for pos, st, ev in sigs)
                 break
-    segments, units = scope(doc, g, owner)
     seg_unit = {seg: next((u for u in units if u.start <= seg[0] < u.end), None) for seg in segments}
     # counts: the first segment that gives any
     for seg in segments:
