@@ -68,8 +68,17 @@ CASES = [
          ("status", "aliases")),
     Case("predicate", "ife-2020-11-19-to-nye-arena-klynger", 17, "H2Cluster",
          ("partners", "aliases")),
+    # activities gathered in a cluster organisation "under the name" X, its short form after
+    Case("predicate", "cleancluster-clean-deles-i-to-2020", 2, "Energy Cluster Denmark",
+         ("aliases",)),
+    # the short form said to be an Arena cluster ("ei arenaklynge")
+    Case("predicate", "hubforocean-ny-satsing-2019-ohc", 2, "Ocean Hyway Cluster",
+         ("status", "aliases")),
     Case("apposition", "cleancluster-clean-deles-i-to-2020", 8,
          "Copenhagen Cleantech Cluster", ("location",)),
+    # a status in brackets after the name; the operator ("klyngeoperatør") is no cluster
+    Case("apposition", "kunnskapsbyen-vil-etablere-nasjonal-hydrogenklynge", 20,
+         "Solenergiklyngen", ("status",), absent=("Kunnskapsbyen",)),
     # ---- a place said of the cluster ("A i X", "X-based A", a list item's own place)
     Case("place-i", "cleancluster-clean-deles-i-to-2020", 8, "Lean Energy Cluster",
          ("location",)),
@@ -83,10 +92,33 @@ CASES = [
          "Framtidens Bioraffinaderi", ("location",)),
     Case("place-i", "mynewsdesk-paperprovince-tillvaxtverket-500000-2013", 12, "Tretorget",
          ("location",)),
+    Case("place-i", "gceocean-international-collaboration-2018", DOCUMENT,
+         "The Maritime Alliance", ("location",),
+         xfail="the country its list item gives in brackets wins over the town a later "
+               "line puts it in ('A in X', the gold's place)"),
+    # "the X-based cluster A", "i X-regionen"
+    Case("place-based", "2015-nye-naringsklynger-omstilling", 14, "GCE Subsea",
+         ("status", "location")),
+    Case("place-based", "effektivvelferd-nscc-stavanger", DOCUMENT,
+         "Norwegian Smart Care Cluster", ("location",)),
     Case("list-item", "tillvaxtverket-klusterprogram-s3-piloten", DOCUMENT, "Mobile Heights",
          ("location",)),
     Case("list-item", "tillvaxtverket-klusterprogram-s3-piloten", DOCUMENT, "Interior Cluster",
          ("location",)),
+    # a bullet "A (country)"
+    Case("list-item", "gceocean-international-collaboration-2018", DOCUMENT, "Oceans Advance",
+         ("location",)),
+    # ---- lists: each item of a list under a heading about clusters is a cluster, even one
+    # with a generic-looking name (heading-list); so is each item of an enumeration after
+    # "så som", "such as" or a colon (list-item)
+    Case("list-item", "kunnskapsbyen-vil-etablere-nasjonal-hydrogenklynge", 15,
+         "NCE Maritime CleanTech", ("status",)),
+    Case("heading-list", "tillvaxtverket-klusterprogram-s3-piloten", DOCUMENT, "Datacenter",
+         ("location",)),
+    Case("heading-list", "gceocean-international-collaboration-2018", DOCUMENT,
+         "UK Blue Growth Network", ("location",)),
+    Case("heading-list", "ife-2020-11-19-to-nye-arena-klynger", DOCUMENT, "H2Cluster",
+         ("partners",)),
     # ---- names taken whole, in a coordination of names
     Case("names-whole", "erhvervsstyrelsen-klyngeorganisation-bedre-sundhed-2019", 37,
          "Life Science Innovation North Denmark"),
@@ -97,11 +129,34 @@ CASES = [
          xfail="every name of a coordination that 'er gået sammen for at skabe en samlet "
                "klyngeorganisation' is read as a cluster, the business hub among them"),
     Case("names-whole", "foodbiocluster-aarsmoede-2024", 8, "Food & Bio Cluster Denmark"),
+    Case("names-whole", "shifter-helseklynger-slar-seg-sammen", 8, "The Life Science Cluster"),
+    # a name holding a town ("NCE Oslo Medtech") is not cut at it
+    Case("names-whole", "energirike-nce-mct-utmerking", 8, "NCE Oslo Medtech", ("status",)),
+    Case("names-whole", "mynewsdesk-paperprovince-tillvaxtverket-500000-2013", 12,
+         "Bioenergy Centre of JAMK University of Applied Sciences", ("location",)),
+    Case("names-whole", "gcesubsea-summer-gathering-2016", 9, "NCE Seafood Innovation",
+         ("status",)),
+    Case("names-whole", "gceocean-international-collaboration-2018", 6, "GCE Subsea",
+         absent=("The BluTech Cluster",),
+         xfail="the alliance's name is cut after its shape ('The BluTech Cluster', without "
+               "'Alliance') and read as a cluster"),
+    # ---- names after a plural cluster noun ("klyngerne", "Helseklyngene",
+    # "klusterorganisationerna")
+    Case("plural-cluster-noun", "cleancluster-clean-deles-i-to-2020", 10,
+         "Energy Cluster Denmark"),
+    Case("plural-cluster-noun", "shifter-helseklynger-slar-seg-sammen", 3,
+         "Norwegian Smart Care Cluster"),
+    Case("plural-cluster-noun", "lth-digital-innovationshubb-mobile-heights-2020", 12,
+         "IUC Syd"),
     # ---- member and partner counts bind to the cluster they are said of
     Case("counts", "ife-2020-11-19-to-nye-arena-klynger", 18, "Cluster for Applied AI",
          ("members", "partners", "location")),
     Case("counts", "hamarregionen-heidner-gronnest", 12, "Heidnerklyngen", ("members",)),
     Case("counts", "foodbiocluster-aarsmoede-2024", DOCUMENT, "Food & Bio Cluster Denmark",
+         ("members",)),
+    Case("counts", "mynewsdesk-paperprovince-tillvaxtverket-500000-2013", 18,
+         "The Paper Province", ("members",)),
+    Case("counts", "occ-dedicated-oncology-cluster", DOCUMENT, "Oslo Cancer Cluster",
          ("members",)),
     # ---- status as an event in time
     Case("status-granted", "ife-2020-11-19-to-nye-arena-klynger", 6, "H2Cluster", ("status",),
@@ -114,14 +169,37 @@ CASES = [
          ("status",), event="upgrade"),
     Case("status-application", "hydrogen-no-enige-om-hydrogenklynge-2019", 29, "",
          no_status=True),
+    Case("status-ended", "shifter-helseklynger-slar-seg-sammen", 5,
+         "Norwegian Smart Care Cluster", ("status",), event="ending",
+         xfail="the cluster's time in the programme said to run out ('går ut') is read as "
+               "no ending: no ending pattern has that verb"),
     # ---- later mentions that refer back ("klynga", "the cluster")
     Case("back-reference", "energirike-nce-mct-utmerking", DOCUMENT, "NCE Maritime CleanTech",
          ("status", "location")),
+    # where the cluster is said of "denne klyngen"
+    Case("back-reference", "hamarregionen-heidner-gronnest", DOCUMENT, "Heidnerklyngen",
+         ("location",)),
+    # the status said of "we"
+    Case("back-reference", "occ-dedicated-oncology-cluster", DOCUMENT, "Oslo Cancer Cluster",
+         ("status",)),
+    # the member count said of "Klusterorganisationen" in the sentence after the name
+    Case("back-reference", "mynewsdesk-paperprovince-tillvaxtverket-500000-2013", 18,
+         "The Paper Province", ("members",)),
+    # the member count in a quote whose only mention is "klyngens"
+    Case("back-reference", "foodbiocluster-aarsmoede-2024", DOCUMENT,
+         "Food & Bio Cluster Denmark", ("members",)),
     # ---- programme words never make a cluster
     Case("generic", "innovasjonnorge-budsjettkutt-stopp-nye-klynger", 5, "",
          absent=("Norwegian Innovation Clusters",)),
     Case("generic", "eurofound-norwegian-innovation-clusters", 22, "",
          absent=("Norwegian Innovation Clusters",)),
+    Case("generic", "vinnova-vinnvaxt-regionala-innovationsmiljoer-2017", 6, "",
+         absent=("Vinnväxt",)),
+    Case("generic", "cision-nfd-presseinvitasjon-gce-meisterliga-2014", 4, "",
+         absent=("Global Centres of Expertise",)),
+    # a project named by a cluster noun and generic words
+    Case("generic", "erhvervsstyrelsen-klyngeorganisation-bedre-sundhed-2019", 39, "",
+         absent=("Klyngeorganisation for bedre sundhed",)),
 ]
 
 
@@ -158,6 +236,39 @@ def test_cases_use_train_and_dev_releases_only():
 def test_every_language_has_cases():
     langs = {d.meta.id: d.meta.lang for d in iter_gold(CORPUS)}
     assert {langs[c.doc] for c in CASES} == {"nb", "nn", "en", "da", "sv"}
+
+
+# The languages each phenomenon has a case in: every language whose train and dev releases
+# have a real line that shows it. A pair missing here was searched for and not found (the
+# status events, for one, are Norwegian and English: Danish and Swedish programmes give no
+# status). A case in a new language, or one removed, must be noted here.
+COVERAGE = {
+    "noun-before": {"da", "nb", "sv"},
+    "noun-after": {"en"},
+    "predicate": {"da", "en", "nb", "nn", "sv"},
+    "apposition": {"da", "nb"},
+    "place-i": {"da", "en", "nb", "nn", "sv"},
+    "place-based": {"nb"},
+    "list-item": {"en", "nb", "sv"},
+    "heading-list": {"en", "nb", "sv"},
+    "names-whole": {"da", "en", "nb", "nn", "sv"},
+    "plural-cluster-noun": {"da", "nb", "sv"},
+    "counts": {"da", "en", "nb", "sv"},
+    "status-granted": {"en", "nb", "nn"},
+    "status-upgrade": {"nb"},
+    "status-application": {"nb"},
+    "status-ended": {"nb"},
+    "back-reference": {"da", "en", "nb", "nn", "sv"},
+    "generic": {"da", "en", "nb", "nn", "sv"},
+}
+
+
+def test_each_phenomenon_has_a_case_in_each_language_it_occurs_in():
+    langs = {d.meta.id: d.meta.lang for d in iter_gold(CORPUS)}
+    covered: dict[str, set[str]] = {}
+    for case in CASES:
+        covered.setdefault(case.phenomenon, set()).add(langs[case.doc])
+    assert covered == COVERAGE
 
 
 @pytest.mark.parametrize("case", list(_case_params()))
