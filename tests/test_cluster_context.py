@@ -184,6 +184,17 @@ def test_context_a_body_of_the_cluster_ends_its_name():
     assert [c.name for c in clusters_of(text, "nb", entities)] == ["Oslo Cancer Cluster"]
 
 
+@pytest.mark.parametrize("lang,text,ents,expected", [
+    ("en", "GCE Subsea became a member of The BlueTech Cluster Alliance this year.\n",
+     [("The BlueTech Cluster Alliance", "ORG")], ["GCE Subsea"]),
+    ("nb", "NCE Media er med i European Cluster Alliance fra i år.\n", [], ["NCE Media"]),
+    ("sv", "Mobile Heights är medlem i Nordic Cluster Alliance.\n", [], ["Mobile Heights"]),
+])
+def test_context_an_alliance_of_clusters_is_no_cluster(lang, text, ents, expected):
+    entities = [ent(text, s, label) for s, label in ents]
+    assert [c.name for c in clusters_of(text, lang, entities)] == expected
+
+
 GENERIC = [
     ("en", "GCE Subsea is the first Norwegian Cluster organisation to be recorded as a member.\n"),
     ("en", "The Arena Programme supports Regional Cluster initiatives, and NCE Clusters get more.\n"),

@@ -137,9 +137,7 @@ CASES = [
     Case("names-whole", "gcesubsea-summer-gathering-2016", 9, "NCE Seafood Innovation",
          ("status",)),
     Case("names-whole", "gceocean-international-collaboration-2018", 6, "GCE Subsea",
-         absent=("The BluTech Cluster",),
-         xfail="the alliance's name is cut after its shape ('The BluTech Cluster', without "
-               "'Alliance') and read as a cluster"),
+         absent=("The BluTech Cluster",)),
     # ---- names after a plural cluster noun ("klyngerne", "Helseklyngene",
     # "klusterorganisationerna")
     Case("plural-cluster-noun", "cleancluster-clean-deles-i-to-2020", 10,

@@ -110,6 +110,9 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
             embedded.add(id(c))
             continue
         tail, span = m.group("tail"), m.span("tail")
+        if tail.casefold() in doc.shared.cluster_body_tails:
+            embedded.add(id(c))  # "The BlueTech Cluster Alliance": a body of clusters
+            continue
         if tail.casefold() in doc.shared.not_name_tails:
             continue  # "Oslo Cancer Cluster Incubator": another body of the cluster's
         if _genitive(doc, tail):

@@ -75,6 +75,7 @@ class SharedClusterRules(RuleModel):
     item_place: re.Pattern  # a list line "A, X" / "A (X)" / "A"
     generic_name_words: frozenset[str]  # names made only of these are programme phrases
     not_name_tails: frozenset[str]  # a word after "X Cluster" that names another body
+    cluster_body_tails: frozenset[str]  # a word after "X Cluster" that names a body of clusters
     known_name_min_acronym: int = Field(ge=1)  # shorter all-capital gazetteer names are not recognised alone
     known_name_guards: _Guards  # where a gazetteer name may start and end
     mention_guards: _Guards  # where another mention of a name in the text may start and end
@@ -100,7 +101,7 @@ class SharedClusterRules(RuleModel):
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
-        for name in ("generic_name_words", "not_name_tails"):
+        for name in ("generic_name_words", "not_name_tails", "cluster_body_tails"):
             object.__setattr__(self, name, frozenset(w.casefold() for w in getattr(self, name)))
         return self
 
