@@ -184,6 +184,16 @@ def test_context_a_body_of_the_cluster_ends_its_name():
     assert [c.name for c in clusters_of(text, "nb", entities)] == ["Oslo Cancer Cluster"]
 
 
+@pytest.mark.parametrize("lang,text", [
+    ("nb", "Avtalen gjelder til 2024 for Ocean Tech Cluster.\n"),
+    ("en", "The agreement runs until 2024 for Ocean Tech Cluster.\n"),
+    ("sv", "Avtalet gäller till 2024 för Ocean Tech Cluster.\n"),
+])
+def test_context_a_name_starts_after_a_year_and_its_joiner(lang, text):
+    # regression: the year was cut and "for Ocean Tech Cluster" kept its joining word
+    assert [c.name for c in clusters_of(text, lang)] == ["Ocean Tech Cluster"]
+
+
 @pytest.mark.parametrize("lang,text,ents,expected", [
     ("en", "GCE Subsea became a member of The BlueTech Cluster Alliance this year.\n",
      [("The BlueTech Cluster Alliance", "ORG")], ["GCE Subsea"]),
@@ -539,6 +549,11 @@ EVENTS = [
            "2019.\n", "Ocean Tech Cluster", "Arena Pro", "upgrade"),
     ("en", "Ocean Tech Cluster is a cluster in Bergen. The cluster was upgraded to NCE in "
            "2019.\n", "Ocean Tech Cluster", "NCE", "upgrade"),
+    # its time in the programme runs out
+    ("nb", "Tiden i klyngeprogrammet går ut i 2024 for Ocean Tech Cluster.\n", "Ocean Tech Cluster",
+     None, "ending"),
+    ("nn", "Tida i klyngeprogrammet går ut i 2024 for Ocean Tech Cluster.\n", "Ocean Tech Cluster",
+     None, "ending"),
     # ended, said in the active voice or of a Danish or Swedish programme's cluster
     ("nb", "Klyngen Visit Lofoten avslutter Arena-perioden i år.\n", "Visit Lofoten", None,
      "ending"),

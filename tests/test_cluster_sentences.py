@@ -168,9 +168,7 @@ CASES = [
     Case("status-application", "hydrogen-no-enige-om-hydrogenklynge-2019", 29, "",
          no_status=True),
     Case("status-ended", "shifter-helseklynger-slar-seg-sammen", 5,
-         "Norwegian Smart Care Cluster", ("status",), event="ending",
-         xfail="the cluster's time in the programme said to run out ('går ut') is read as "
-               "no ending: no ending pattern has that verb"),
+         "Norwegian Smart Care Cluster", ("status",), event="ending"),
     # ---- later mentions that refer back ("klynga", "the cluster")
     Case("back-reference", "energirike-nce-mct-utmerking", DOCUMENT, "NCE Maritime CleanTech",
          ("status", "location")),

@@ -71,6 +71,9 @@ def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
         start += name.index(keep) if keep is lines[0] else len(name) - len(keep)
         name = keep.strip()
     stop = set(doc.rules.leading_stopwords)
+    # a word that joins a name's words never starts one: "2024 for Ocean Tech Cluster"
+    # leaves "for" once the year is cut
+    joiners = set(doc.rules.name_connectors)
     while True:
         first, _, rest = name.partition(" ")
         # "June 2007 Oslo Cancer Cluster", "2009 Oslo Cancer Cluster": a date before the name
@@ -83,7 +86,7 @@ def clean_name(doc: Doc, name: str, start: int) -> tuple[str, int]:
             name = rest.lstrip()
             continue
         # a function word, or a year ("2009 Oslo Cancer Cluster"), never starts a name
-        if rest and (first in stop or doc.shared.year.fullmatch(first)):
+        if rest and (first in stop or first in joiners or doc.shared.year.fullmatch(first)):
             start += len(first) + 1
             name = rest.lstrip()
             continue
