@@ -194,6 +194,16 @@ def test_context_a_name_starts_after_a_year_and_its_joiner(lang, text):
     assert [c.name for c in clusters_of(text, lang)] == ["Ocean Tech Cluster"]
 
 
+@pytest.mark.parametrize("lang,text", [
+    ("nb", "Arctic Cluster Teams tid i klyngeprogrammet går ut i 2024.\n"),
+    ("nn", "Arctic Cluster Teams tid i klyngeprogrammet går ut i 2024.\n"),
+    ("en", "Arctic Cluster Team's members met in Tromsø.\n"),
+])
+def test_context_a_known_name_around_a_shape_is_the_known_name(lang, text):
+    # the gazetteer's "Arctic Cluster Team" in the genitive, not the shape "Arctic Cluster"
+    assert [c.name for c in clusters_of(text, lang)] == ["Arctic Cluster Team"]
+
+
 @pytest.mark.parametrize("lang,text,ents,expected", [
     ("en", "GCE Subsea became a member of The BlueTech Cluster Alliance this year.\n",
      [("The BlueTech Cluster Alliance", "ORG")], ["GCE Subsea"]),

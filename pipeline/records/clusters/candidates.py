@@ -151,10 +151,25 @@ def pattern_candidates(doc: Doc) -> list[Cand]:
     for start, end in scan_known_clusters(doc.text, doc.shared.known_name_min_acronym,
                                           guards.before.pattern, guards.after.pattern):
         name = doc.text[start:end]
-        if not (taken.overlaps(start, end) or prog.overlaps(start, end) or doc.in_url((start, end))):
+        if prog.overlaps(start, end) or doc.in_url((start, end)):
+            continue
+        known = Cand(name, start, end, "gazetteer", name_prefix_status(doc, name))
+        inside = [c for c in kept if c.start < end and start < c.end]
+        if len(inside) == 1 and start <= inside[0].start and inside[0].end <= end \
+                and end - start > inside[0].end - inside[0].start \
+                and not _SEPARATOR.search(name):
+            # a known name around one shape is that name, the shape cut short of it:
+            # "Arctic Cluster Teams tid" is "Arctic Cluster Team"'s, not "Arctic Cluster"
+            kept[kept.index(inside[0])] = known
             taken.add(start, end)
-            kept.append(Cand(name, start, end, "gazetteer", name_prefix_status(doc, name)))
+        elif not taken.overlaps(start, end):
+            taken.add(start, end)
+            kept.append(known)
     return sorted(kept, key=lambda c: c.start)
+
+
+# What parts two names in a known name's span ("H2Cluster – The Norwegian Hydrogen Cluster").
+_SEPARATOR = re.compile(r"[–—()\n]|\s-\s")
 
 
 def names_a_place(doc: Doc, text: str, start: int) -> bool:
