@@ -17,6 +17,20 @@ def test_lexicon_gazetteer_size_and_lookup():
     assert lookup("Regjeringen") is None
 
 
+@pytest.mark.parametrize("names, body", [
+    (["Erhvervsstyrelsen", "Danish Business Authority"], "dk-erst"),
+    (["Erhvervshus Fyn"], "dk-eh-fyn"),
+    (["Syddansk Universitet", "SDU", "University of Southern Denmark"], "dk-sdu"),
+    (["Vinnova", "VINNOVA", "Sweden's Innovation Agency"], "se-vinnova"),
+    (["Tillväxtverket"], "se-tillvaxtverket"),
+    (["Region Skåne"], "se-region-skane"),
+])
+def test_lexicon_danish_and_swedish_bodies_are_known_by_every_name(names, body):
+    # a body the gazetteer knows is an organisation and never a cluster (the business hub
+    # in "... MTIC, Welfare Tech og Erhvervshus Fyn er gået sammen")
+    assert {lookup(n) for n in names} == {body}
+
+
 def test_lexicon_gazetteer_names_keep_norwegian_genitive():
     text = "FNs klimapanel og Equinor's plan."
     found = {text[s:e]: gid for s, e, gid in find_gazetteer_names(text)}
