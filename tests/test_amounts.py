@@ -423,7 +423,8 @@ def _families():
 def test_combine_guard_changes_no_match(family, lang):
     import re
 
-    from klynge.rules import guarded as klynge_guarded, registry
+    from klynge.rules import registry
+    from klynge.rules.guards import guarded as klynge_guarded
     from tests.conftest import CORPUS
     module = _families()[family]
     guarded = module._lang(registry().rules_language(lang)).pattern
