@@ -715,7 +715,27 @@ def test_context_status_name_and_cluster_noun_name_are_one_cluster(lang, text, n
     assert names <= {found[0].name, *found[0].aliases}
 
 
+@pytest.mark.parametrize("lang,text,name,acronym", [
+    ("en", "Oslo Cancer Cluster has 160 members. OCC is a non-profit cluster organisation.\n",
+     "Oslo Cancer Cluster", "OCC"),
+    ("nb", "Ocean Hyway Cluster har 60 medlemmer. OHC er en klynge for hydrogen.\n",
+     "Ocean Hyway Cluster", "OHC"),
+    ("nn", "Ocean Hyway Cluster har 60 medlemer. OHC er ei klynge for hydrogen.\n",
+     "Ocean Hyway Cluster", "OHC"),
+    ("da", "Copenhagen Healthtech Cluster har 100 medlemmer. CHC er en klynge for "
+           "sundhedsteknologi.\n", "Copenhagen Healthtech Cluster", "CHC"),
+    ("sv", "Sensor Valley Cluster har 50 medlemsföretag. SVC är ett kluster för sensorer.\n",
+     "Sensor Valley Cluster", "SVC"),
+])
+def test_context_an_acronym_of_a_clusters_name_is_that_cluster(lang, text, name, acronym):
+    found = clusters_of(text, lang)
+    assert [(c.name, c.aliases) for c in found] == [(name, [acronym])]
+
+
 @pytest.mark.parametrize("lang,text,expected", [
+    # the initials of two clusters' names: which one is not said
+    ("en", "Ocean Hyway Cluster and Ocean Hydrogen Cluster met. OHC is a cluster for "
+           "hydrogen.\n", {"Ocean Hyway Cluster", "Ocean Hydrogen Cluster", "OHC"}),
     # what is left differs: two clusters
     ("en", "GCE Ocean Technology and the Ocean Cluster signed the agreement.\n",
      {"GCE Ocean Technology", "Ocean Cluster"}),

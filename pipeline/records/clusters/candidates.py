@@ -440,7 +440,43 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
             for k in keys(n):
                 index.setdefault(k, acc)
     _merge_noun_compounds(doc, groups)
+    _merge_acronyms(doc, groups)
     return groups
+
+
+_ACRONYM = re.compile(r"[A-ZÆØÅÄÖ]{2,6}")
+
+
+def _initials(doc: Doc, name: str) -> set[str]:
+    """The acronyms a name may be written as: the first letters of its words, with and
+    without its joining words and its status prefix ("NCE Oslo Cancer Cluster" -> NOCC,
+    OCC; "Cluster for Applied AI" -> CAAI, CFAAI)."""
+    out = set()
+    joiners = {w.casefold() for w in doc.rules.name_connectors}
+    for form in {name, strip_status_prefix(doc.shared, name)}:
+        words = form.replace("-", " ").split()
+        for keep_joiners in (False, True):
+            letters = [w[0] for w in words if w[:1].isalpha()
+                       and (keep_joiners or w.casefold() not in joiners)]
+            if len(letters) >= 2:
+                out.add("".join(letters).upper())
+    return out
+
+
+def _merge_acronyms(doc: Doc, groups: list[ClusterAcc]) -> None:
+    """A cluster known only by an acronym ("OCC is a non-profit cluster organisation")
+    whose letters are the initials of exactly one other cluster's name ("Oslo Cancer
+    Cluster") is that cluster, written short."""
+    for g in list(groups):
+        if not all(_ACRONYM.fullmatch(n) for n in g.names):
+            continue
+        targets = [h for h in groups if h is not g
+                   and any(n in _initials(doc, m) for n in g.names for m in h.names)]
+        if len(targets) == 1:
+            h = targets[0]
+            h.names.extend(n for n in g.names if n not in h.names)
+            h.cands.extend(g.cands)
+            groups.remove(g)
 
 
 def _merge_noun_compounds(doc: Doc, groups: list[ClusterAcc]) -> None:
