@@ -489,6 +489,41 @@ def test_context_back_reference_names_the_body_before_it(lang, text, name, membe
     assert [(c.name, c.members) for c in found] == [(name, members)]
 
 
+# ---- a body with members, in a release about clusters, is a cluster
+# (context.member_subject_candidates, <lang>/clusters.yaml member_verb)
+
+MEMBER_SUBJECTS = [
+    ("nb", "Regjeringen satser på klynger. Visit Lofoten har 60 medlemsbedrifter.\n",
+     "Visit Lofoten", 60),
+    ("nn", "Regjeringa satsar på klynger. Visit Fjordane har 70 medlemer.\n", "Visit Fjordane", 70),
+    ("en", "The cluster programme grows. Arctic Circle Tourism has 60 members.\n",
+     "Arctic Circle Tourism", 60),
+    ("da", "Regeringen satser på klynger. Dansk Vandteknologi har 200 medlemmer.\n",
+     "Dansk Vandteknologi", 200),
+    ("sv", "Vinnova satsar på kluster. Sensor Valley har ett trettiotal medlemsföretag.\n",
+     "Sensor Valley", 30),
+]
+
+
+@pytest.mark.parametrize("lang,text,name,members", MEMBER_SUBJECTS)
+def test_context_a_body_with_members_is_a_cluster(lang, text, name, members):
+    # a stray person tag inside the name (the Swedish model's "Valley") does not stop it
+    ents = [ent(text, "Valley", "PER")] if "Valley" in text else []
+    assert [(c.name, c.members) for c in clusters_of(text, lang, ents)] == [(name, members)]
+
+
+@pytest.mark.parametrize("lang,text,ents", [
+    # a known association, a count of companies, a text not about clusters, a person
+    ("nb", "NHO er positiv til klyngene. NHO har 30 000 medlemsbedrifter.\n", []),
+    ("nb", "Regjeringen satser på klynger. Visit Lofoten har 60 bedrifter i regionen.\n", []),
+    ("en", "The fund grows. Arctic Circle Tourism has 60 members.\n", []),
+    ("en", "The cluster programme grows. Kari Nordmann has 60 members in her team.\n",
+     [("Kari Nordmann", "PER")]),
+])
+def test_context_members_of_no_cluster(lang, text, ents):
+    assert clusters_of(text, lang, [ent(text, s, label) for s, label in ents]) == []
+
+
 @pytest.mark.parametrize("lang,text,ents,expected", [
     # a funder the organisation gazetteer knows is the subject as often as the cluster
     ("nb", "Innovasjon Norge gir fem millioner kroner til reiselivet. Klyngen har 60 "

@@ -63,7 +63,7 @@ from klynge.records.clusters.candidates import (
     list_candidates, pattern_candidates,
 )
 from klynge.records.clusters.context import (
-    backref_subject_candidates, defining_places, extend_names, intro_candidates, list_line_candidates, place_after_name,
+    backref_subject_candidates, defining_places, member_subject_candidates, extend_names, intro_candidates, list_line_candidates, place_after_name,
 )
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import (
@@ -121,6 +121,7 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     enumeration_candidates(doc, cands)
     defining_places(doc, cands)
     backref_subject_candidates(doc, cands)
+    member_subject_candidates(doc, cands)
     # a place right after a name ("Cluster for Applied AI i Halden")
     for c in cands:
         loc = c.loc or place_after_name(doc, c.end)

@@ -335,6 +335,23 @@ def defining_places(doc: Doc, cands: list[Cand]) -> None:
 _NOT_A_BODY = ("PER", "GPE", "LOC", "DATE", "MONEY", "EVT", "PROD")
 
 
+def _unknown_body(doc: Doc, name: str, span: tuple[int, int]) -> bool:
+    """A name that opens a sentence names a body no gazetteer entry rules out: not a body
+    the organisation gazetteer knows (unless it is a known cluster), not a name the NER
+    read whole as a place, date or product, not a person's name (a person entity starting
+    it: a place or a stray person tag inside a name is common, "Visit Lofoten", "Sensor
+    Valley"), and one word alone must look like a name."""
+    if not name or is_bad_name(doc, name) or lookup(name) and not known_cluster_id(name):
+        return False
+    for e in doc.entities:
+        if e.get("label") not in _NOT_A_BODY or not overlaps(span, (e["start"], e["end"])):
+            continue
+        if e["start"] <= span[0] and e["end"] >= span[1] or \
+                e["label"] == "PER" and e["start"] == span[0]:
+            return False
+    return " " in name or looks_like_name_word(doc, name, span[0])
+
+
 def backref_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
     """A cluster the text names only by referring back to it: "Visit Lofoten fikk fem
     millioner i går. Klyngen har 60 medlemmer." The sentence opening with a cluster noun
@@ -357,16 +374,41 @@ def backref_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
             continue
         name, start = clean_name(doc, m.group(0), m.start())
         span = (start, start + len(name))
-        if not name or is_bad_name(doc, name) or lookup(name) and not known_cluster_id(name):
-            continue
-        # a place inside a name is common ("Visit Lofoten"); a name that is all place,
-        # person or date is none
-        if any(e.get("label") in _NOT_A_BODY and overlaps(span, (e["start"], e["end"]))
-               and (e["label"] == "PER" or e["start"] <= span[0] and e["end"] >= span[1])
-               for e in doc.entities):
-            continue
-        if " " not in name and not looks_like_name_word(doc, name, start):
+        if not _unknown_body(doc, name, span):
             continue
         cands.append(Cand(name, span[0], span[1], "backref-subject"))
         cands.sort(key=lambda c: c.start)
         return
+
+
+def member_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
+    """A body that has members, in a release about clusters, is a cluster: the name that
+    opens a sentence whose verb is "har"/"has" and whose object is a count of members or
+    partners ("Visit Lofoten har 60 medlemsbedrifter", "Sensor Valley har ett trettiotal
+    medlemsföretag"), not a count of companies in general. Not a body the organisation
+    gazetteer knows (an association: "NHO har 30 000 medlemsbedrifter"), a person, a place
+    or a date."""
+    text = doc.text
+    if not doc.rules.cluster_word.search(text):
+        return
+    taken = [(c.start, c.end) for c in cands]
+    added = False
+    for unit in doc.units:
+        m = doc.shared.name_re.match(text, unit.start, unit.end)
+        if m is None:
+            continue
+        name, start = clean_name(doc, m.group(0), m.start())
+        span = (start, start + len(name))
+        verb = doc.rules.member_verb.match(text, span[1], unit.end)
+        if verb is None:
+            continue
+        count = doc.rules.count.match(text, verb.end(), unit.end)
+        if count is None or not doc.shared.membership_word.search(count.group("noun")):
+            continue
+        if any(overlaps(span, t) for t in taken) or not _unknown_body(doc, name, span):
+            continue
+        cands.append(Cand(name, span[0], span[1], "member-subject"))
+        taken.append(span)
+        added = True
+    if added:
+        cands.sort(key=lambda c: c.start)

@@ -207,6 +207,7 @@ class LangClusterRules(RuleModel):
     location_after_name: re.Pattern
     former_name: re.Pattern
     backref: re.Pattern
+    member_verb: re.Pattern  # "har"/"has" between a name and its count of members (context.member_subject_candidates)
     cluster_backref: re.Pattern  # a sentence opening with a cluster noun ("Klyngen har ..."): it names the cluster before it
     enumeration_intro: re.Pattern  # "bland andra", "such as", "Klustren är:" before a list of names
     count: re.Pattern
