@@ -361,6 +361,28 @@ def test_context_place_after_a_name_even_when_tagged_an_organisation(lang, text,
     assert found[name].location == town
 
 
+@pytest.mark.parametrize("lang,text,name,place,entity", [
+    # regression: "i X Y" gave X alone; the place entity, or a place the lexicon knows,
+    # is taken whole
+    ("en", "Ocean Tech Cluster in San Diego has 40 members.\n", "Ocean Tech Cluster",
+     "San Diego", "San Diego"),
+    ("nb", "Ocean Tech Cluster i Sogn og Fjordane har 40 medlemmer.\n", "Ocean Tech Cluster",
+     "Sogn og Fjordane", "Sogn og Fjordane"),
+    ("nn", "Ocean Hyway Cluster i Sogn og Fjordane har 40 medlemer.\n", "Ocean Hyway Cluster",
+     "Sogn og Fjordane", None),
+    ("sv", "Klustret Lindholmen Science Park i Västra Götaland har 40 medlemmar.\n",
+     "Lindholmen Science Park", "Västra Götaland", None),
+    ("da", "Klyngen Welfare Tech i Region Syddanmark har 40 medlemmer.\n", "Welfare Tech",
+     "Region Syddanmark", "Region Syddanmark"),
+    # two places joined are not one
+    ("nb", "Ocean Tech Cluster i Bergen og Oslo har 40 medlemmer.\n", "Ocean Tech Cluster",
+     "Bergen", None),
+])
+def test_context_a_place_of_several_words_is_taken_whole(lang, text, name, place, entity):
+    ents = [ent(text, entity, "GPE")] if entity else []
+    assert by_name(clusters_of(text, lang, ents))[name].location == place
+
+
 PLACES = [
     ("nb", "Ocean Tech Cluster er en klynge med hjemme i Bergen.\n", "Ocean Tech Cluster", "Bergen"),
     ("nb", "Smart Care Cluster holder til i Stavanger-regionen.\n", "Smart Care Cluster", "Stavanger"),

@@ -56,7 +56,7 @@ def place_after_name(doc: Doc, end: int, limit: Optional[int] = None
     m = doc.rules.location_after_name.match(text, end, len(text) if limit is None else limit)
     if m is None:
         return None
-    loc, span = m.group("loc"), m.span("loc")
+    loc, span = doc.loc_of(m)
     if loc.casefold() in {p.casefold() for p in doc.rules.broad_places}:
         return None
     if not _is_place(doc, loc, span):
@@ -163,9 +163,10 @@ def _parse_line(doc: Doc, s: int, e: int) -> Optional[tuple[str, int, Optional[t
             return None  # "A, B": two names, not a name and its place
     else:
         la = doc.rules.location_after_name.search(text, s, e)
-        if la and _is_place(doc, la.group("loc"), la.span("loc")):
+        lt, lspan = doc.loc_of(la) if la else ("", (0, 0))
+        if la and _is_place(doc, lt, lspan):
             name, start = clean_name(doc, text[s:la.start()].strip(), s)
-            loc = (place_name(la.group("loc")) or la.group("loc"), *la.span("loc"))
+            loc = (place_name(lt) or lt, *lspan)
     # a name, not a sentence or a service ("Fostering innovation", "Advice"): capitalised
     # words and connectors ("Food & Bio", "Centre of"); one lower-case word only beside a
     # place ("Mjärdevi science park, Östergötland"); one word alone must look like a name
@@ -324,9 +325,12 @@ def defining_places(doc: Doc, cands: list[Cand]) -> None:
             continue
         for rule in doc.rules.locations:
             m = rule.pattern.search(text, c.end, unit.end)
-            if m and _is_place(doc, m.group("loc"), m.span("loc")) and \
-                    m.group("loc").casefold() not in {p.casefold() for p in doc.rules.broad_places}:
-                c.loc = (place_name(m.group("loc")) or m.group("loc"), *m.span("loc"))
+            if m is None:
+                continue
+            lt, lspan = doc.loc_of(m)
+            if _is_place(doc, lt, lspan) and \
+                    lt.casefold() not in {p.casefold() for p in doc.rules.broad_places}:
+                c.loc = (place_name(lt) or lt, *lspan)
                 break
 
 

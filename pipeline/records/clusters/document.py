@@ -3,11 +3,13 @@ units (sentences cut at section and list-item boundaries), the sections stage's 
 items, and lookups into the earlier builders' output."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from klynge.document import AnnotatedDocument
+from klynge.lexicon import place_name
 from klynge.records.clusters.rules import lang_rules, shared_rules
 
 
@@ -62,6 +64,10 @@ class Taken:
             self.starts.pop(hit)
             s, e = min(s, hs), max(e, he)
         self.add(s, e)
+
+
+# One more word of a place's name: "Götaland" of "Västra Götaland", "og Fjordane".
+_PLACE_WORD = re.compile(r"(?:[ \t]+(?:og|och|and)[ \t]+|[ \t]+)[A-ZÆØÅÄÖÜ][\w-]+")
 
 
 class Doc:
@@ -162,6 +168,29 @@ class Doc:
     def entities_in(self, span: tuple[int, int], labels: tuple[str, ...]) -> list[dict]:
         return [e for e in self.entities if e.get("label") in labels
                 and span[0] <= e["start"] and e["end"] <= span[1]]
+
+    def loc_of(self, m: re.Match, group: str = "loc") -> tuple[str, tuple[int, int]]:
+        """A pattern's place group, widened to the whole place where the pattern took only
+        its first word ("i San Diego", "i Sogn og Fjordane", "i Västra Götaland"): the
+        place entity that starts there, else the longest run of up to three capitalised
+        words (joined by spaces or "og"/"och"/"and") the lexicon knows as a place; never
+        over a line break."""
+        start, end = m.span(group)
+        best = end
+        for e in self.entities:
+            if e.get("label") in ("GPE", "LOC") and e["start"] == start and e["end"] > best \
+                    and "\n" not in self.text[start:e["end"]]:
+                best = e["end"]
+        if best == end:
+            stop = end
+            for _ in range(2):
+                nxt = _PLACE_WORD.match(self.text, stop)
+                if nxt is None:
+                    break
+                stop = nxt.end()
+                if place_name(self.text[start:stop]):
+                    best = stop
+        return self.text[start:best], (start, best)
 
     def is_place(self, span: tuple[int, int], text: str) -> bool:
         for e in self.entities:

@@ -79,9 +79,9 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
             if place_name(loc) or doc.is_place(span, loc):
                 break
             m = rules.location_after_name.match(text, span[1])
-            if not m or not place_name(m.group("loc")):
+            if not m or not place_name(doc.loc_of(m)[0]):
                 break
-            loc, span = m.group("loc"), m.span("loc")
+            loc, span = doc.loc_of(m)
         return loc, span
 
     if known_only:
@@ -93,9 +93,11 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
         return place_name(given[0]) or given[0], given[1]
     for s, e in g.mentions:
         m = rules.location_after_name.match(text, e)
-        if m and ok(m.group("loc"), m.span("loc")) and (
-                place_name(m.group("loc")) or doc.is_place(m.span("loc"), m.group("loc"))):
-            return place_name(m.group("loc")) or m.group("loc"), m.start("loc")
+        if m is None:
+            continue
+        lt, lspan = doc.loc_of(m)
+        if ok(lt, lspan) and (place_name(lt) or doc.is_place(lspan, lt)):
+            return place_name(lt) or lt, lspan[0]
     if given is not None:
         return given[0], given[1]
     for rule in rules.locations:
@@ -103,7 +105,7 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
             continue
         for s, e in segments:
             for m in rule.pattern.finditer(text, s, e):
-                loc, span = hop(m.group("loc"), m.span("loc"))
+                loc, span = hop(*doc.loc_of(m))
                 if not ok(loc, span):
                     continue
                 if rule.id.startswith("based") and loc.endswith("s") and place_name(loc) is None:
