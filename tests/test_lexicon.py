@@ -31,6 +31,18 @@ def test_lexicon_danish_and_swedish_bodies_are_known_by_every_name(names, body):
     assert {lookup(n) for n in names} == {body}
 
 
+@pytest.mark.parametrize("lang, text", [
+    # review regressions: names that are also common phrases match only as written
+    ("da", "Klyngen er vigtig for dansk industri og for dansk erhverv i hele landet.\n"),
+    ("da", "Projektet samler fem danske regioner.\n"),
+    ("sv", "Klustret är viktigt för svenskt näringsliv. Produkterna formas i Umeå.\n"),
+    ("sv", "Teknikföretagen i regionen växer. Det gör teknikföretagen i Umeå också.\n"),
+])
+def test_lexicon_common_phrases_are_no_bodies(lang, text):
+    found = [text[s:e] for s, e, _ in find_gazetteer_names(text)]
+    assert [f for f in found if f[:1].islower()] == []
+
+
 def test_lexicon_gazetteer_names_keep_norwegian_genitive():
     text = "FNs klimapanel og Equinor's plan."
     found = {text[s:e]: gid for s, e, gid in find_gazetteer_names(text)}

@@ -138,6 +138,12 @@ class GoldDocument(_Strict):
     records: GoldRecords
 
 
+def norm_value(s: str | None) -> str:
+    """How the evaluation compares people, roles, speakers and record values: case,
+    spaces and an en dash aside (names compare by ``klynge.lexicon.name_key``)."""
+    return " ".join((s or "").casefold().replace("\u2013", "-").split())
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -15,8 +15,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from spacy.scorer import PRFScore
 
-from klynge.maintain.corpus import (GoldDocument, corpus_fingerprint, iter_gold, text_path,
-                           with_texts)
+from klynge.maintain.corpus import (GoldDocument, corpus_fingerprint, iter_gold, norm_value,
+                           text_path, with_texts)
 from klynge.ingest import iter_documents
 from klynge.lexicon import name_key
 from klynge.maintain.targets import (check_targets, default_targets,
@@ -46,7 +46,7 @@ def _fmt(x: float | None) -> str:
 def _norm(s: str | None) -> str:
     # People, roles, speakers and values; organisation and cluster names compare by the
     # pipeline's own name key (klynge.lexicon.name_key).
-    return " ".join((s or "").casefold().replace("\u2013", "-").split())
+    return norm_value(s)
 
 
 # Metrics that are also reported per kind of publisher (government, agency, cluster, ...).

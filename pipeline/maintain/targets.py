@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Literal, Mapping, Sequence
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from klynge.lexicon import name_key
-from klynge.maintain.corpus import SPLITS, GoldDocument, iter_gold
+from klynge.maintain.corpus import SPLITS, GoldDocument, iter_gold, norm_value
 
 # Resampling: enough draws for a stable 95% interval on a few dozen documents, with a
 # fixed seed so that the same scores give the same report (byte-identical output).
@@ -41,7 +41,6 @@ MIN_PART = 5
 
 RECORD_FIELDS = ("clusters", "clusters.status", "clusters.members", "clusters.partners",
                  "clusters.location")
-_Bar = Field(gt=0, le=1)
 
 
 class TargetsError(ValueError):
@@ -159,13 +158,15 @@ def cluster_causes(gold: GoldDocument, pred: dict) -> tuple[list[str], list[str]
         entities[name_key(e["text"])].add(e["label"])
     gold_orgs = set().union(*(_names(o) for o in gold.records.organisations)) if \
         gold.records.organisations else set()
+    # as the scorer pairs them: a predicted cluster is the first gold cluster sharing a
+    # name with it, and a second one paired with the same gold cluster is an extra
     used = [False] * len(golds)
     extra = []
     for p in preds:
-        hit = next((i for i, g in enumerate(golds) if p & g and not used[i]), None)
-        if hit is not None:
+        hit = next((i for i, g in enumerate(golds) if p & g), None)
+        if hit is not None and not used[hit]:
             used[hit] = True
-        elif any(p & g for g in golds):
+        elif hit is not None:
             extra.append("the same cluster twice")
         elif any(_part_of(p, g) for g in golds):
             extra.append("a gold cluster's name cut short or run on")
@@ -222,7 +223,8 @@ def field_causes(gold: GoldDocument, pred: dict, attr: str) -> tuple[list[str], 
 
 
 def _norm(value) -> str | None:
-    return None if value is None else " ".join(str(value).casefold().split())
+    # the evaluation's own comparison (a field's value as text), None kept
+    return None if value is None else norm_value(str(value))
 
 
 def causes(pairs: Sequence[tuple[GoldDocument, dict]], field: str,

@@ -105,6 +105,21 @@ def test_targets_each_kind_of_cluster_error_is_named():
                              "the same cluster twice"]
 
 
+def test_targets_clusters_pair_as_the_scorer_pairs_them():
+    # review regression: the second prediction sharing a name with the first gold cluster
+    # is an extra (the scorer pairs it with that cluster), not the second gold cluster
+    from klynge.maintain.evaluate import _Scorer, score_clusters
+    gold = _gold([{"name": "NCE Eyde", "aliases": ["Eyde-klyngen"]},
+                  {"name": "Eyde Energipark", "aliases": ["Eyde"]}])
+    pred = _pred({"name": "NCE Eyde"}, {"name": "Eyde-klyngen", "aliases": ["Eyde"]})
+    scorer = _Scorer()
+    score_clusters(scorer, gold, pred["clusters"])
+    s = scorer.scores["clusters"]
+    missed, extra = cluster_causes(gold, pred)
+    assert (len(missed), len(extra)) == (s.fn, s.fp) == (1, 1)
+    assert extra == ["the same cluster twice"]
+
+
 def test_targets_each_kind_of_field_error_is_named():
     gold = _gold([{"name": "Arena Lindesnes", "location": "Mandal"},
                   {"name": "Agder Wood", "location": "Kristiansand"},
@@ -122,7 +137,10 @@ def test_targets_each_kind_of_field_error_is_named():
                   {"name": "Smart Water Cluster", "location": "Bergen"})
     assert field_causes(_gold([{"name": "Smart Water Cluster", "location": "Bergen"}]), twice,
                         "location") == ([], ["the same cluster twice"])
-    # the value compares as the evaluation compares it: case and spaces aside
+    # the value compares as the evaluation compares it: case, spaces and an en dash aside
+    assert field_causes(_gold([{"name": "A Cluster", "location": "Nord-Norge"}]),
+                        _pred({"name": "A Cluster", "location": "Nord\u2013Norge"}),
+                        "location") == ([], [])
     assert field_causes(_gold([{"name": "A Cluster", "location": "Bergen"}]),
                         _pred({"name": "A Cluster", "location": " bergen"}), "location") == ([], [])
 

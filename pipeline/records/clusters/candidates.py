@@ -157,7 +157,7 @@ def pattern_candidates(doc: Doc) -> list[Cand]:
         inside = [c for c in kept if c.start < end and start < c.end]
         if len(inside) == 1 and start <= inside[0].start and inside[0].end <= end \
                 and end - start > inside[0].end - inside[0].start \
-                and not _SEPARATOR.search(name):
+                and not doc.shared.alias_separator.search(name):
             # a known name around one shape is that name, the shape cut short of it:
             # "Arctic Cluster Teams tid" is "Arctic Cluster Team"'s, not "Arctic Cluster"
             kept[kept.index(inside[0])] = known
@@ -167,9 +167,6 @@ def pattern_candidates(doc: Doc) -> list[Cand]:
             kept.append(known)
     return sorted(kept, key=lambda c: c.start)
 
-
-# What parts two names in a known name's span ("H2Cluster – The Norwegian Hydrogen Cluster").
-_SEPARATOR = re.compile(r"[–—()\n]|\s-\s")
 
 
 def names_a_place(doc: Doc, text: str, start: int) -> bool:
@@ -408,8 +405,9 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
         out = {k, name_key(bare)}
         # "The Eyde Cluster" and "NCE Eyde" are one cluster: both leave "Eyde"
         core = shared.cluster_head.sub("", bare)
-        if core != bare and any(w.casefold() not in shared.generic_name_words
-                                for w in core.replace("-", " ").split()):
+        if core != bare and not place_name(core) and any(
+                w.casefold() not in shared.generic_name_words for w in core.replace("-", " ").split()):
+            # (a place alone is no name: "Vestland Klynge" is not "Arena Vestland")
             out.add(name_key(core))
         # two names of one gazetteer cluster are one cluster ("CLEAN", "CLEAN Miljø")
         known = known_cluster_id(name)
@@ -444,9 +442,6 @@ def group_candidates(doc: Doc, cands: list[Cand]) -> list[ClusterAcc]:
     return groups
 
 
-_ACRONYM = re.compile(r"[A-ZÆØÅÄÖ]{2,6}")
-
-
 def _initials(doc: Doc, name: str) -> set[str]:
     """The acronyms a name may be written as: the first letters of its words, with and
     without its joining words and its status prefix ("NCE Oslo Cancer Cluster" -> NOCC,
@@ -468,7 +463,7 @@ def _merge_acronyms(doc: Doc, groups: list[ClusterAcc]) -> None:
     whose letters are the initials of exactly one other cluster's name ("Oslo Cancer
     Cluster") is that cluster, written short."""
     for g in list(groups):
-        if not all(_ACRONYM.fullmatch(n) for n in g.names):
+        if not all(doc.shared.acronym.fullmatch(n) for n in g.names):
             continue
         targets = [h for h in groups if h is not g
                    and any(n in _initials(doc, m) for n in g.names for m in h.names)]

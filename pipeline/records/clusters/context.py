@@ -33,8 +33,6 @@ from klynge.records.clusters.document import Doc, Unit, overlaps
 # Shapes that end at their cluster word, so the name may run on ("Hydrogen Cluster Bergen").
 _OPEN_ENDED = frozenset({"cluster-suffix", "cluster-compound", "compound-klyngen",
                          "compound-klynga", "compound-klustret"})
-# Labels of the NER's spans whose edges may run a shape on into the rest of its name.
-_NAME_LABELS = ("ORG", "EVT", "PROD", "MISC")
 # Shapes whose match is a defining clause: the place it names is the cluster's.
 _DEFINING = frozenset({"predicate", "apposition"})
 # A line in a run of list lines is short: a name and a place, not a paragraph.
@@ -81,9 +79,10 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
     """Run an open-ended shape on into the rest of its name on the same line."""
     text = doc.text
     stop = {w.casefold() for w in doc.rules.leading_stopwords}
-    # the NER's span of a name, whatever label it gave ("Food & Bio Cluster Denmark" read as
-    # an event): its edges are right more often than its label
-    orgs = [e for e in doc.entities if e.get("label") in _NAME_LABELS]
+    orgs = [e for e in doc.entities if e.get("label") == "ORG"]
+    # a country word closes a name along the NER's span of any name label ("Food & Bio
+    # Cluster Denmark" read as an event); other words only along an organisation's
+    names = [e for e in doc.entities if e.get("label") in doc.shared.name_span_labels]
     tails = []
     for c in cands:
         if c.source not in _OPEN_ENDED:
@@ -119,7 +118,9 @@ def extend_names(doc: Doc, cands: list[Cand]) -> None:
             # "Food & Bio Cluster Denmarks Summit": the genitive of a place ends the name
             span = (span[0], span[1] - 1)
         elif not (any(e["start"] <= c.start and e["end"] >= span[1] for e in orgs)
-                  or _is_place(doc, tail, span)):
+                  or _is_place(doc, tail, span)
+                  or tail.casefold() in doc.shared.country_tails
+                  and any(e["start"] <= c.start and e["end"] >= span[1] for e in names)):
             continue
         c.end = span[1]
         c.name = text[c.start:c.end]
@@ -335,23 +336,34 @@ def defining_places(doc: Doc, cands: list[Cand]) -> None:
 
 
 
-# Labels of a name the NER read as something no cluster is.
-_NOT_A_BODY = ("PER", "GPE", "LOC", "DATE", "MONEY", "EVT", "PROD")
+def _too_many_members(doc: Doc, unit) -> bool:
+    """The sentence gives a body more members than a cluster has (``member_subject_max``):
+    "Norges Bondelag har 60 000 medlemmer" is an association's."""
+    for m in doc.rules.count.finditer(doc.text, unit.start, unit.end):
+        if doc.shared.membership_word.search(m.group("noun")):
+            number = doc.rules.number(m.group("num"))
+            if number is not None and number > doc.shared.member_subject_max:
+                return True
+    return False
 
 
 def _unknown_body(doc: Doc, name: str, span: tuple[int, int]) -> bool:
     """A name that opens a sentence names a body no gazetteer entry rules out: not a body
     the organisation gazetteer knows (unless it is a known cluster), not a name the NER
-    read whole as a place, date or product, not a person's name (a person entity starting
-    it: a place or a stray person tag inside a name is common, "Visit Lofoten", "Sensor
-    Valley"), and one word alone must look like a name."""
+    read whole as a place, date or product (``not_a_body_labels``), no person in it (a
+    person entity starting it, or one of two words or more anywhere in it: "Næringsminister
+    Jan Christian Vestre"; a place or a stray one-word person tag inside a name is common,
+    "Visit Lofoten", "Sensor Valley"), and one word alone must look like a name."""
     if not name or is_bad_name(doc, name) or lookup(name) and not known_cluster_id(name):
         return False
     for e in doc.entities:
-        if e.get("label") not in _NOT_A_BODY or not overlaps(span, (e["start"], e["end"])):
+        if e.get("label") not in doc.shared.not_a_body_labels or \
+                not overlaps(span, (e["start"], e["end"])):
             continue
-        if e["start"] <= span[0] and e["end"] >= span[1] or \
-                e["label"] == "PER" and e["start"] == span[0]:
+        if e["start"] <= span[0] and e["end"] >= span[1]:
+            return False
+        if e["label"] == "PER" and (e["start"] == span[0] or " " in e.get("text", "")
+                                    or " " in doc.text[e["start"]:e["end"]]):
             return False
     return " " in name or looks_like_name_word(doc, name, span[0])
 
@@ -378,7 +390,7 @@ def backref_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
             continue
         name, start = clean_name(doc, m.group(0), m.start())
         span = (start, start + len(name))
-        if not _unknown_body(doc, name, span):
+        if not _unknown_body(doc, name, span) or _too_many_members(doc, prev):
             continue
         cands.append(Cand(name, span[0], span[1], "backref-subject"))
         cands.sort(key=lambda c: c.start)
@@ -409,6 +421,9 @@ def member_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
         count = doc.rules.count.match(text, verb.end(), unit.end)
         if count is None or not doc.shared.membership_word.search(count.group("noun")):
             continue
+        number = doc.rules.number(count.group("num"))
+        if number is None or number > doc.shared.member_subject_max:
+            continue  # "Norges Bondelag har 60 000 medlemmer": an association
         if any(overlaps(span, t) for t in taken) or not _unknown_body(doc, name, span):
             continue
         cands.append(Cand(name, span[0], span[1], "member-subject"))

@@ -66,10 +66,6 @@ class Taken:
         self.add(s, e)
 
 
-# One more word of a place's name: "Götaland" of "Västra Götaland", "og Fjordane".
-_PLACE_WORD = re.compile(r"(?:[ \t]+(?:og|och|and)[ \t]+|[ \t]+)[A-ZÆØÅÄÖÜ][\w-]+")
-
-
 class Doc:
     """The cluster builder's view of one annotated document: its units and list items,
     the people and organisations the earlier builders found, and lookups into them."""
@@ -184,7 +180,7 @@ class Doc:
         if best == end:
             stop = end
             for _ in range(2):
-                nxt = _PLACE_WORD.match(self.text, stop)
+                nxt = self.shared.place_word.match(self.text, stop)
                 if nxt is None:
                     break
                 stop = nxt.end()

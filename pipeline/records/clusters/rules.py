@@ -82,6 +82,13 @@ class SharedClusterRules(RuleModel):
     release_subject: _ReleaseSubject  # when a release is about one of the clusters it names
     compound_name_stem: re.Pattern  # "Heidnerklyngen" -> "Heidner": an alias of "Heidner Biocluster"
     cluster_head: re.Pattern  # "The Eyde Cluster" -> "Eyde": the name that "NCE Eyde" also has
+    alias_separator: re.Pattern  # what parts a known name's span into a name and its alias
+    acronym: re.Pattern  # an acronym a cluster may be written as
+    place_word: re.Pattern  # one more word of a place's name ("Götaland" of "Västra Götaland")
+    name_span_labels: frozenset[str]  # the NER's labels of a span a country tail may close
+    country_tails: frozenset[str]  # country words that close a name along any NER name span
+    not_a_body_labels: frozenset[str]  # the NER's labels of what no cluster is
+    member_subject_max: int = Field(ge=1)  # more members: an association, not a cluster
     list_name_share: float = Field(gt=0, le=1)  # a list's items that must be names for its leads to be clusters
     # the gazetteer's countries whose cluster programmes have no levels
     countries_without_levels: frozenset[Literal["NO", "DK", "SE"]]
@@ -101,7 +108,7 @@ class SharedClusterRules(RuleModel):
 
     @model_validator(mode="after")
     def _casefold_generic(self) -> "SharedClusterRules":
-        for name in ("generic_name_words", "not_name_tails", "cluster_body_tails"):
+        for name in ("generic_name_words", "not_name_tails", "cluster_body_tails", "country_tails"):
             object.__setattr__(self, name, frozenset(w.casefold() for w in getattr(self, name)))
         return self
 
