@@ -822,6 +822,18 @@ def test_context_status_name_and_cluster_noun_name_are_one_cluster(lang, text, n
     assert names <= {found[0].name, *found[0].aliases}
 
 
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Arena Pro Ocean Hyway Cluster has 60 members. Ocean Hyway Cluster is based in Florø.\n"),
+    ("nb", "Arena Pro Ocean Hyway Cluster har 60 medlemmer. Ocean Hyway Cluster holder til i "
+           "Florø.\n"),
+])
+def test_context_an_arena_pro_prefix_is_a_status_prefix(lang, text):
+    # regression: "Arena Pro X" and "X" were two records ("Arena" alone was the prefix)
+    found = clusters_of(text, lang)
+    assert [(c.name, c.aliases, c.status) for c in found] == \
+        [("Arena Pro Ocean Hyway Cluster", ["Ocean Hyway Cluster"], "Arena Pro")]
+
+
 @pytest.mark.parametrize("lang,text,name,acronym", [
     ("en", "Oslo Cancer Cluster has 160 members. OCC is a non-profit cluster organisation.\n",
      "Oslo Cancer Cluster", "OCC"),
