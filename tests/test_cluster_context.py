@@ -535,6 +535,26 @@ def test_context_back_reference_names_the_body_before_it(lang, text, name, membe
     assert [(c.name, c.members) for c in found] == [(name, members)]
 
 
+@pytest.mark.parametrize("lang,text,name,members", [
+    # the founders are not the members (<lang>/clusters.yaml count_not_after)
+    ("en", "The cluster Ocean Tech Cluster was founded by 12 companies in 2015 and now has 45 "
+           "members.\n", "Ocean Tech Cluster", 45),
+    ("nb", "Klyngen Ocean Tech Cluster ble etablert av 12 bedrifter i 2015 og har nå 45 "
+           "medlemmer.\n", "Ocean Tech Cluster", 45),
+    ("nn", "Klynga Ocean Tech Cluster vart skipa av 12 bedrifter i 2015 og har no 45 medlemer.\n",
+     "Ocean Tech Cluster", 45),
+    ("da", "Klyngen Welfare Tech blev stiftet af 12 virksomheder og har i dag 45 medlemmer.\n",
+     "Welfare Tech", 45),
+    ("sv", "Klustret Sensor Valley grundades av 12 företag och har i dag 45 medlemsföretag.\n",
+     "Sensor Valley", 45),
+    # research bodies count with the companies (nb/nn member_nouns)
+    ("nb", "Klyngen Ocean Tech Cluster består av 45 bedrifter og fem FoU-miljøer.\n",
+     "Ocean Tech Cluster", 50),
+])
+def test_context_counts_of_members_not_founders(lang, text, name, members):
+    assert by_name(clusters_of(text, lang))[name].members == members
+
+
 # ---- a body with members, in a release about clusters, is a cluster
 # (context.member_subject_candidates, <lang>/clusters.yaml member_verb)
 

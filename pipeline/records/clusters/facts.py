@@ -27,7 +27,8 @@ def member_counts(doc: Doc, span: tuple[int, int], membership_only: bool = False
     rules = doc.rules
     text = doc.text
     matches = [m for m in rules.count.finditer(text, span[0], span[1])
-               if not membership_only or doc.shared.membership_word.search(m.group("noun"))]
+               if (not membership_only or doc.shared.membership_word.search(m.group("noun")))
+               and not rules.count_not_after.search(text, max(0, m.start() - 60), m.start())]
     groups: list[list[re.Match]] = []
     for m in matches:
         if groups and rules.count_joiner.match(text[groups[-1][-1].end():m.start()]):

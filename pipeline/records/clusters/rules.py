@@ -219,6 +219,7 @@ class LangClusterRules(RuleModel):
     enumeration_intro: re.Pattern  # "bland andra", "such as", "Klustren är:" before a list of names
     count: re.Pattern
     count_joiner: re.Pattern
+    count_not_after: re.Pattern  # "founded by" before a count: the founders, not the members
     member_nouns: dict[str, Literal["members", "partners"]]
     locations: list[_Location]
     broad_places: list[str]
