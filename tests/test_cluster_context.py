@@ -407,6 +407,26 @@ def test_context_a_place_of_several_words_is_taken_whole(lang, text, name, place
     assert by_name(clusters_of(text, lang, ents))[name].location == place
 
 
+@pytest.mark.parametrize("lang,text,name,place", [
+    ("nb", "Bergensklyngen Ocean Tech Cluster har 45 medlemmer.\n", "Ocean Tech Cluster", "Bergen"),
+    ("nn", "Førdeklynga Ocean Hyway Cluster har 60 medlemer.\n", "Ocean Hyway Cluster", "Førde"),
+    ("da", "Odenseklyngen Odense Robotics har 160 medlemmer.\n", "Odense Robotics", "Odense"),
+    ("sv", "Umeåklustret Sensor Valley har 50 medlemsföretag.\n", "Sensor Valley", "Umeå"),
+])
+def test_context_a_place_compound_before_a_name_places_it(lang, text, name, place):
+    # context.place_compound_descriptions: the compound is a description, not a cluster
+    found = clusters_of(text, lang)
+    assert [(c.name, c.location) for c in found] == [(name, place)]
+
+
+def test_context_a_place_compound_alone_or_of_a_name_word_stays():
+    assert [c.name for c in clusters_of("Hamarklyngen har 60 medlemmer.\n", "nb")] == \
+        ["Hamarklyngen"]
+    text = "Heidnerklyngen NCE Heidner Biocluster har 60 medlemmer.\n"
+    assert [(c.name, c.aliases) for c in clusters_of(text, "nb")] == \
+        [("NCE Heidner Biocluster", ["Heidnerklyngen"])]
+
+
 PLACES = [
     ("nb", "Ocean Tech Cluster er en klynge med hjemme i Bergen.\n", "Ocean Tech Cluster", "Bergen"),
     ("nb", "Smart Care Cluster holder til i Stavanger-regionen.\n", "Smart Care Cluster", "Stavanger"),

@@ -63,7 +63,8 @@ from klynge.records.clusters.candidates import (
     list_candidates, pattern_candidates,
 )
 from klynge.records.clusters.context import (
-    backref_subject_candidates, defining_places, member_subject_candidates, extend_names, intro_candidates, list_line_candidates, place_after_name,
+    backref_subject_candidates, defining_places, member_subject_candidates,
+    place_compound_descriptions, extend_names, intro_candidates, list_line_candidates, place_after_name,
 )
 from klynge.records.clusters.document import Doc
 from klynge.records.clusters.facts import (
@@ -113,6 +114,7 @@ def extract_clusters(document: AnnotatedDocument, people: Sequence[dict] = (),
     doc = Doc(document, people, organisations)
     text = doc.text
     cands = pattern_candidates(doc)
+    place_compound_descriptions(doc, cands)
     extend_names(doc, cands)
     cands = attach_aliases(doc, cands)
     list_line_candidates(doc, cands)

@@ -431,3 +431,38 @@ def member_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
         added = True
     if added:
         cands.sort(key=lambda c: c.start)
+
+
+def place_compound_descriptions(doc: Doc, cands: list[Cand]) -> None:
+    """A cluster noun compound of a place right before a name describes that name and
+    places it ("Umeåklustret Sensor Valley", "Bergensklyngen Ocean Tech Cluster"): not a
+    cluster of its own (``compound_name_stem``; a genitive -s of the place is dropped).
+    The name is the next candidate, or the name that follows on the line when it is a body
+    no gazetteer rules out."""
+    text = doc.text
+    drop, added = set(), []
+    by_start = {c.start: c for c in cands}
+    for c in cands:
+        if not c.source.startswith("compound"):
+            continue
+        m = doc.shared.compound_name_stem.match(c.name)
+        start = c.end
+        while start < len(text) and text[start] in " \t":
+            start += 1  # the name follows on the same line
+        if m is None or start == c.end:
+            continue
+        stem = m.group("stem")
+        place = place_name(stem) or (stem.endswith("s") and place_name(stem[:-1]))
+        if not place:
+            continue
+        nxt = by_start.get(start)
+        if nxt is None:
+            n = doc.shared.name_re.match(text, start)
+            if n is None or not _unknown_body(doc, n.group(0), n.span()):
+                continue
+            nxt = Cand(n.group(0), n.start(), n.end(), "described")
+            added.append(nxt)
+        drop.add(id(c))
+        if nxt.loc is None:
+            nxt.loc = (place, c.start, c.start + len(stem))
+    cands[:] = sorted([c for c in cands if id(c) not in drop] + added, key=lambda c: c.start)
