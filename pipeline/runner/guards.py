@@ -25,10 +25,6 @@ import time
 from typing import Callable, Iterator
 
 BUDGET_UNIT_CHARS = 100_000
-# A timeout raised where Python ignores exceptions (a finaliser, a weakref callback of the
-# garbage collector: "Exception ignored in ...") is lost, and the document would run on
-# without a budget: until the block ends, the timeout is raised again this often.
-RETRY_SECONDS = 0.05
 
 _state = threading.local()
 
@@ -131,9 +127,7 @@ def _alarm(seconds: float) -> Iterator[None]:
             if state["held"]:  # inside paused(): raised when it ends
                 state["due"] = True
                 return
-            # still armed: should this one be ignored, the next goes off (the block's end
-            # disarms it)
-            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+            state["armed"] = False
             raise DocumentTimeout(seconds)
 
     def stop() -> float:
@@ -182,9 +176,6 @@ def _async_exception(seconds: float) -> Iterator[None]:
                     return
                 state["fired"] = True
                 _set_async_exc(thread_id, _Timeout)
-                # again, should this one be raised where Python ignores it (the block's
-                # end cancels the timer)
-                arm(RETRY_SECONDS)
 
     running: dict[str, threading.Timer] = {}
     deadline = [0.0]
