@@ -468,10 +468,15 @@ def _merge_acronyms(doc: Doc, groups: list[ClusterAcc]) -> None:
         targets = [h for h in groups if h is not g
                    and any(n in _initials(doc, m) for n in g.names for m in h.names)]
         if len(targets) == 1:
-            h = targets[0]
-            h.names.extend(n for n in g.names if n not in h.names)
-            h.cands.extend(g.cands)
-            groups.remove(g)
+            _merge_into(targets[0], g, groups)
+
+
+def _merge_into(target: ClusterAcc, g: ClusterAcc, groups: list[ClusterAcc]) -> None:
+    """``g`` is ``target`` under other names: its names become aliases, its candidates
+    ``target``'s, and it leaves ``groups``."""
+    target.names.extend(n for n in g.names if n not in target.names)
+    target.cands.extend(g.cands)
+    groups.remove(g)
 
 
 def _merge_noun_compounds(doc: Doc, groups: list[ClusterAcc]) -> None:
@@ -495,9 +500,7 @@ def _merge_noun_compounds(doc: Doc, groups: list[ClusterAcc]) -> None:
         stem = m.group("stem").casefold()
         targets = [h for h in groups if h is not g and stem in words(h)]
         if len(targets) == 1:
-            targets[0].names.append(g.names[0])
-            targets[0].cands.extend(g.cands)
-            groups.remove(g)
+            _merge_into(targets[0], g, groups)
 
 
 def find_mentions(doc: Doc, groups: list[ClusterAcc]) -> None:

@@ -336,15 +336,18 @@ def defining_places(doc: Doc, cands: list[Cand]) -> None:
 
 
 
+def _members(doc: Doc, count) -> int | None:
+    """The number of a count match that counts members or partners, else None."""
+    if not doc.shared.membership_word.search(count.group("noun")):
+        return None
+    return doc.rules.number(count.group("num"))
+
+
 def _too_many_members(doc: Doc, unit) -> bool:
     """The sentence gives a body more members than a cluster has (``member_subject_max``):
     "Norges Bondelag har 60 000 medlemmer" is an association's."""
-    for m in doc.rules.count.finditer(doc.text, unit.start, unit.end):
-        if doc.shared.membership_word.search(m.group("noun")):
-            number = doc.rules.number(m.group("num"))
-            if number is not None and number > doc.shared.member_subject_max:
-                return True
-    return False
+    return any((_members(doc, m) or 0) > doc.shared.member_subject_max
+               for m in doc.rules.count.finditer(doc.text, unit.start, unit.end))
 
 
 def _unknown_body(doc: Doc, name: str, span: tuple[int, int]) -> bool:
@@ -362,8 +365,8 @@ def _unknown_body(doc: Doc, name: str, span: tuple[int, int]) -> bool:
             continue
         if e["start"] <= span[0] and e["end"] >= span[1]:
             return False
-        if e["label"] == "PER" and (e["start"] == span[0] or " " in e.get("text", "")
-                                    or " " in doc.text[e["start"]:e["end"]]):
+        if e["label"] == "PER" and (e["start"] == span[0]
+                                    or " " in doc.text[e["start"]:e["end"]].strip()):
             return False
     return " " in name or looks_like_name_word(doc, name, span[0])
 
@@ -401,9 +404,9 @@ def member_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
     """A body that has members, in a release about clusters, is a cluster: the name that
     opens a sentence whose verb is "har"/"has" and whose object is a count of members or
     partners ("Visit Lofoten har 60 medlemsbedrifter", "Sensor Valley har ett trettiotal
-    medlemsföretag"), not a count of companies in general. Not a body the organisation
-    gazetteer knows (an association: "NHO har 30 000 medlemsbedrifter"), a person, a place
-    or a date."""
+    medlemsföretag"), not a count of companies in general, and no more than
+    ``member_subject_max`` members. Not a body the organisation gazetteer knows (an
+    association: "NHO har 30 000 medlemsbedrifter"), a person, a place or a date."""
     text = doc.text
     if not doc.rules.cluster_word.search(text):
         return
@@ -419,11 +422,9 @@ def member_subject_candidates(doc: Doc, cands: list[Cand]) -> None:
         if verb is None:
             continue
         count = doc.rules.count.match(text, verb.end(), unit.end)
-        if count is None or not doc.shared.membership_word.search(count.group("noun")):
-            continue
-        number = doc.rules.number(count.group("num"))
+        number = None if count is None else _members(doc, count)
         if number is None or number > doc.shared.member_subject_max:
-            continue  # "Norges Bondelag har 60 000 medlemmer": an association
+            continue  # none, or "Norges Bondelag har 60 000 medlemmer": an association
         if any(overlaps(span, t) for t in taken) or not _unknown_body(doc, name, span):
             continue
         cands.append(Cand(name, span[0], span[1], "member-subject"))

@@ -66,6 +66,10 @@ class Taken:
         self.add(s, e)
 
 
+# The NER's labels of a place (the entity stage's GPE and LOC).
+PLACE_LABELS = ("GPE", "LOC")
+
+
 class Doc:
     """The cluster builder's view of one annotated document: its units and list items,
     the people and organisations the earlier builders found, and lookups into them."""
@@ -174,7 +178,7 @@ class Doc:
         start, end = m.span(group)
         best = end
         for e in self.entities:
-            if e.get("label") in ("GPE", "LOC") and e["start"] == start and e["end"] > best \
+            if e.get("label") in PLACE_LABELS and e["start"] == start and e["end"] > best \
                     and "\n" not in self.text[start:e["end"]]:
                 best = e["end"]
         if best == end:
@@ -190,6 +194,6 @@ class Doc:
 
     def is_place(self, span: tuple[int, int], text: str) -> bool:
         for e in self.entities:
-            if e.get("label") in ("GPE", "LOC") and e["start"] <= span[0] and span[1] <= e["end"]:
+            if e.get("label") in PLACE_LABELS and e["start"] <= span[0] and span[1] <= e["end"]:
                 return True
         return text in self.rules.regions

@@ -80,9 +80,12 @@ def location_of(doc: Doc, g: ClusterAcc, segments: list[tuple[int, int]],
             if place_name(loc) or doc.is_place(span, loc):
                 break
             m = rules.location_after_name.match(text, span[1])
-            if not m or not place_name(doc.loc_of(m)[0]):
+            if not m:
                 break
-            loc, span = doc.loc_of(m)
+            nxt, nspan = doc.loc_of(m)
+            if not place_name(nxt):
+                break
+            loc, span = nxt, nspan
         return loc, span
 
     if known_only:
