@@ -149,6 +149,11 @@ def _part_of(a: set[str], b: set[str]) -> bool:
                for x in a for y in b)
 
 
+def _gold_index(names: set[str], golds: Sequence[set[str]]) -> int | None:
+    """The gold cluster the scorer pairs a predicted one with: the first sharing a name."""
+    return next((i for i, g in enumerate(golds) if names & g), None)
+
+
 def cluster_causes(gold: GoldDocument, pred: dict) -> tuple[list[str], list[str]]:
     """The kind of each missed gold cluster and each extra predicted one."""
     golds = [_names(c) for c in gold.records.clusters]
@@ -156,14 +161,13 @@ def cluster_causes(gold: GoldDocument, pred: dict) -> tuple[list[str], list[str]
     entities = collections.defaultdict(set)
     for e in pred["entities"]:
         entities[name_key(e["text"])].add(e["label"])
-    gold_orgs = set().union(*(_names(o) for o in gold.records.organisations)) if \
-        gold.records.organisations else set()
+    gold_orgs = set().union(*(_names(o) for o in gold.records.organisations))
     # as the scorer pairs them: a predicted cluster is the first gold cluster sharing a
     # name with it, and a second one paired with the same gold cluster is an extra
     used = [False] * len(golds)
     extra = []
     for p in preds:
-        hit = next((i for i, g in enumerate(golds) if p & g), None)
+        hit = _gold_index(p, golds)
         if hit is not None and not used[hit]:
             used[hit] = True
         elif hit is not None:
@@ -193,11 +197,9 @@ def field_causes(gold: GoldDocument, pred: dict, attr: str) -> tuple[list[str], 
     as the evaluation counts them: a predicted cluster is the first gold cluster that
     shares a name with it, and its value is right when it is that cluster's."""
     golds = [(_names(c), _norm(getattr(c, attr))) for c in gold.records.clusters]
-    keyed = []  # (gold index or None, value) of every predicted cluster
-    for c in pred["clusters"]:
-        names = _names(c)
-        keyed.append((next((i for i, (g, _) in enumerate(golds) if names & g), None),
-                      _norm(c.get(attr))))
+    # (gold index or None, value) of every predicted cluster
+    keyed = [(_gold_index(_names(c), [g for g, _ in golds]), _norm(c.get(attr)))
+             for c in pred["clusters"]]
     pred_items = collections.Counter((i, v) for i, v in keyed if v is not None)
     gold_items = collections.Counter((i, v) for i, (_, v) in enumerate(golds) if v is not None)
     missed = []
